@@ -1,0 +1,64 @@
+"""Billing context: users, payments, plans."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from nectar_contracts.chat import Plan
+from nectar_contracts.envelope import Event
+from nectar_contracts.streams import BILLING
+
+AuthSource = Literal["telegram", "oauth", "test"]
+
+
+class UserCreated(Event):
+    """A user exists from now on (first contact, OAuth sign-up or a test factory)."""
+
+    subject_template: ClassVar[str] = "nectar.billing.{user_id}.user_created"
+    stream: ClassVar[str] = BILLING.name
+    type: Literal["billing.user_created"] = "billing.user_created"
+    schema_version: Literal[1] = 1
+    auth_source: AuthSource = Field(description="How the user authenticates; `test` marks "
+                                    "test data (never an id range).")
+    plan: Plan = Field(description="Plan at creation.")
+    language: str | None = Field(default=None, description="Language reported on signup.")
+
+
+class UserDeleted(Event):
+    """A user was deleted (GDPR); every service removes their data."""
+
+    subject_template: ClassVar[str] = "nectar.billing.{user_id}.user_deleted"
+    stream: ClassVar[str] = BILLING.name
+    type: Literal["billing.user_deleted"] = "billing.user_deleted"
+    schema_version: Literal[1] = 1
+    reason: str = Field(description="Why, for the audit trail.")
+
+
+class PaymentReceived(Event):
+    """Money arrived from a provider (Stars via the edge, CryptoBot, card)."""
+
+    subject_template: ClassVar[str] = "nectar.billing.{user_id}.payment_received"
+    stream: ClassVar[str] = BILLING.name
+    type: Literal["billing.payment_received"] = "billing.payment_received"
+    schema_version: Literal[1] = 1
+    provider: Literal["telegram_stars", "cryptobot", "card"] = Field(description="Provider.")
+    external_id: str = Field(description="Provider's unique charge id (idempotency key).")
+    amount: Decimal = Field(description="Amount in `currency` units.")
+    currency: str = Field(description="ISO 4217 code, `XTR` for Stars, or a crypto ticker.")
+    plan: Plan = Field(description="Plan bought.")
+
+
+class PlanChanged(Event):
+    """The user's plan changed (purchase, expiry, refund, admin grant)."""
+
+    subject_template: ClassVar[str] = "nectar.billing.{user_id}.plan_changed"
+    stream: ClassVar[str] = BILLING.name
+    type: Literal["billing.plan_changed"] = "billing.plan_changed"
+    schema_version: Literal[1] = 1
+    plan: Plan = Field(description="Plan from now on.")
+    previous_plan: Plan = Field(description="Plan before.")
+    expires_at: datetime | None = Field(default=None, description="When it lapses, if ever.")

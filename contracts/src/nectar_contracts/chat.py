@@ -1,0 +1,165 @@
+"""Chat context: a turn from the user's line to the delivered reply, summaries, resets."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nectar_contracts.envelope import Event
+from nectar_contracts.streams import CHAT
+
+ReplyMode = Literal["text", "voice"]
+Plan = Literal["free", "basic", "premium", "vip", "elite"]
+
+
+class ChatLine(BaseModel):
+    """One line of a conversation as kept in the hot buffer."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    role: Literal["user", "assistant"] = Field(description="Who said it.")
+    content: str = Field(description="What was said.")
+    at: datetime = Field(description="When it was said, UTC.")
+
+
+class MemoryHit(BaseModel):
+    """A summary retrieved from semantic memory."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    text: str = Field(description="Summary text of an older window of the conversation.")
+    score: float = Field(description="Similarity in [0, 1]; higher is closer.")
+
+
+class ConversationRef(Event):
+    """Fields that name one conversation: (user, character, session)."""
+
+    chat_id: int = Field(description="Telegram chat id to answer in.", examples=[1001])
+    character: str = Field(description="Character id the user talks to.", examples=["luna"])
+    session: str = Field(description="Conversation session; changes on reset.", examples=["1"])
+
+
+class TurnReceived(ConversationRef):
+    """The user said something; starts a turn. Its event id is the turn id."""
+
+    subject_template: ClassVar[str] = "nectar.chat.{user_id}.turn_received"
+    stream: ClassVar[str] = CHAT.name
+    type: Literal["chat.turn_received"] = "chat.turn_received"
+    schema_version: Literal[1] = 1
+    text: str = Field(description="The user's message.", min_length=1, max_length=16384)
+    language: str = Field(description="IETF language code used for replies.", examples=["en"])
+    plan: Plan = Field(description="The user's plan tier when the turn arrived.")
+    reply_mode: ReplyMode = Field(default="text", description="Answer as text or voice.")
+    update_id: int | None = Field(default=None, description="Telegram update id, if any.")
+    message_id: int | None = Field(default=None, description="Telegram message id, if any.")
+
+
+class ContextReady(ConversationRef):
+    """Memory assembled the context the llm needs for a turn."""
+
+    subject_template: ClassVar[str] = "nectar.chat.{user_id}.context_ready"
+    stream: ClassVar[str] = CHAT.name
+    type: Literal["chat.context_ready"] = "chat.context_ready"
+    schema_version: Literal[1] = 1
+    text: str = Field(description="The user's message of this turn.")
+    language: str = Field(description="Reply language.")
+    plan: Plan = Field(description="Plan tier of the user for this turn.")
+    reply_mode: ReplyMode = Field(description="Answer as text or voice.")
+    recent: list[ChatLine] = Field(description="Recent lines, oldest first, this turn's "
+                                   "user line excluded.")
+    summary: str | None = Field(default=None, description="Latest window summary, if any.")
+    memories: list[MemoryHit] = Field(default_factory=list,
+                                      description="Top-K semantic memories, best first.")
+    degraded: list[str] = Field(default_factory=list, description="Memory layers that could "
+                                "not be read for this turn (e.g. `semantic`).")
+
+
+class Usage(BaseModel):
+    """Token usage and cost of one model call."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    prompt_tokens: int = Field(ge=0, description="Prompt tokens billed.")
+    completion_tokens: int = Field(ge=0, description="Completion tokens billed.")
+    cached_tokens: int = Field(default=0, ge=0, description="Prompt tokens read from cache.")
+    cost_usd: float = Field(default=0.0, ge=0, description="Cost reported by the provider.")
+
+
+class ReplyReady(ConversationRef):
+    """The llm produced the character's answer to a turn."""
+
+    subject_template: ClassVar[str] = "nectar.chat.{user_id}.reply_ready"
+    stream: ClassVar[str] = CHAT.name
+    type: Literal["chat.reply_ready"] = "chat.reply_ready"
+    schema_version: Literal[1] = 1
+    text: str = Field(min_length=1, description="The answer to send.")
+    language: str = Field(description="Language of the answer.")
+    reply_mode: ReplyMode = Field(description="Answer as text or voice.")
+    model: str = Field(description="Model that produced the answer.")
+    attempt: int = Field(ge=0, description="Index of the rung of the fallback chain that "
+                         "answered (0 = primary).")
+    ttft_ms: float | None = Field(default=None, description="Time to first token, ms.")
+    usage: Usage | None = Field(default=None, description="Usage of the answering call.")
+
+
+ReplyFailureReason = Literal[
+    "all_models_failed", "refused", "over_budget", "rate_limited", "internal", "unavailable"
+]
+
+
+class ReplyFailed(ConversationRef):
+    """No answer could be produced; the edge tells the user in their language."""
+
+    subject_template: ClassVar[str] = "nectar.chat.{user_id}.reply_failed"
+    stream: ClassVar[str] = CHAT.name
+    type: Literal["chat.reply_failed"] = "chat.reply_failed"
+    schema_version: Literal[1] = 1
+    language: str = Field(description="Language to apologise in.")
+    reason: ReplyFailureReason = Field(description="Machine-readable reason.")
+    detail: str = Field(default="", description="Operator-facing detail; never shown raw.")
+
+
+class ReplyDelivered(ConversationRef):
+    """The edge delivered a reply to Telegram."""
+
+    subject_template: ClassVar[str] = "nectar.chat.{user_id}.reply_delivered"
+    stream: ClassVar[str] = CHAT.name
+    type: Literal["chat.reply_delivered"] = "chat.reply_delivered"
+    schema_version: Literal[1] = 1
+    text: str = Field(description="The text that was delivered.")
+    reply_event_id: uuid.UUID = Field(description="Event id of the `chat.reply_ready`.")
+    message_ids: list[int] = Field(description="Telegram message ids of the sent parts.")
+
+
+class SummaryRequested(ConversationRef):
+    """Memory asks for a summary of a fixed-size window of the conversation."""
+
+    subject_template: ClassVar[str] = "nectar.chat.{user_id}.summary_requested"
+    stream: ClassVar[str] = CHAT.name
+    type: Literal["chat.summary_requested"] = "chat.summary_requested"
+    schema_version: Literal[1] = 1
+    window: int = Field(ge=0, description="Index of the window (0-based).")
+    language: str = Field(description="Language of the conversation.")
+    lines: list[ChatLine] = Field(min_length=1, description="The lines to summarise.")
+
+
+class SummaryWritten(ConversationRef):
+    """The llm summarised a window; memory stores it."""
+
+    subject_template: ClassVar[str] = "nectar.chat.{user_id}.summary_written"
+    stream: ClassVar[str] = CHAT.name
+    type: Literal["chat.summary_written"] = "chat.summary_written"
+    schema_version: Literal[1] = 1
+    window: int = Field(ge=0, description="Index of the summarised window.")
+    text: str = Field(min_length=1, description="The summary; never empty.")
+    model: str = Field(description="Model that wrote it.")
+
+
+class ConversationReset(ConversationRef):
+    """The user reset a conversation; `session` is the one that ends."""
+
+    subject_template: ClassVar[str] = "nectar.chat.{user_id}.conversation_reset"
+    stream: ClassVar[str] = CHAT.name
+    type: Literal["chat.conversation_reset"] = "chat.conversation_reset"
+    schema_version: Literal[1] = 1
+    new_session: str = Field(description="The session that starts now.")

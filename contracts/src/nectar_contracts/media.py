@@ -1,0 +1,46 @@
+"""Media context: image generation."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from nectar_contracts.chat import ConversationRef
+from nectar_contracts.streams import MEDIA
+
+
+class ImageRequested(ConversationRef):
+    """An image of the character was asked for (command or detected intent)."""
+
+    subject_template: ClassVar[str] = "nectar.media.{user_id}.image_requested"
+    stream: ClassVar[str] = MEDIA.name
+    type: Literal["media.image_requested"] = "media.image_requested"
+    schema_version: Literal[1] = 1
+    prompt: str = Field(min_length=1, description="What to draw.")
+    language: str = Field(description="Language for captions and errors.")
+
+
+class ImageReady(ConversationRef):
+    """An image was rendered and stored."""
+
+    subject_template: ClassVar[str] = "nectar.media.{user_id}.image_ready"
+    stream: ClassVar[str] = MEDIA.name
+    type: Literal["media.image_ready"] = "media.image_ready"
+    schema_version: Literal[1] = 1
+    url: str = Field(description="Where the image can be fetched (object storage URL).")
+    mime_type: str = Field(default="image/png", description="Image MIME type.")
+    caption: str = Field(default="", description="Caption to send with the photo.")
+
+
+class ImageFailed(ConversationRef):
+    """No image could be made; the edge tells the user."""
+
+    subject_template: ClassVar[str] = "nectar.media.{user_id}.image_failed"
+    stream: ClassVar[str] = MEDIA.name
+    type: Literal["media.image_failed"] = "media.image_failed"
+    schema_version: Literal[1] = 1
+    language: str = Field(description="Language to apologise in.")
+    reason: Literal["not_available", "refused", "quota", "internal"] = Field(
+        description="Machine-readable reason.")
+    detail: str = Field(default="", description="Operator-facing detail.")

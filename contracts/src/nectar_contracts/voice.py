@@ -1,0 +1,47 @@
+"""Voice context: speech synthesis."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from nectar_contracts.chat import ConversationRef
+from nectar_contracts.streams import VOICE
+
+
+class VoiceRequested(ConversationRef):
+    """A reply should be spoken."""
+
+    subject_template: ClassVar[str] = "nectar.voice.{user_id}.voice_requested"
+    stream: ClassVar[str] = VOICE.name
+    type: Literal["voice.voice_requested"] = "voice.voice_requested"
+    schema_version: Literal[1] = 1
+    text: str = Field(min_length=1, description="Text to speak.")
+    language: str = Field(description="Language of the text.")
+    reply_event_id: uuid.UUID = Field(description="The `chat.reply_ready` being voiced.")
+
+
+class VoiceReady(ConversationRef):
+    """Audio (OGG/Opus) is ready to send as a voice message."""
+
+    subject_template: ClassVar[str] = "nectar.voice.{user_id}.voice_ready"
+    stream: ClassVar[str] = VOICE.name
+    type: Literal["voice.voice_ready"] = "voice.voice_ready"
+    schema_version: Literal[1] = 1
+    url: str = Field(description="Where the OGG/Opus audio can be fetched.")
+    duration_s: float = Field(ge=0, description="Duration in seconds.")
+
+
+class VoiceFailed(ConversationRef):
+    """No audio could be made; the text reply stands and the user is told."""
+
+    subject_template: ClassVar[str] = "nectar.voice.{user_id}.voice_failed"
+    stream: ClassVar[str] = VOICE.name
+    type: Literal["voice.voice_failed"] = "voice.voice_failed"
+    schema_version: Literal[1] = 1
+    language: str = Field(description="Language to apologise in.")
+    reason: Literal["not_available", "quota", "provider_failed", "internal"] = Field(
+        description="Machine-readable reason.")
+    detail: str = Field(default="", description="Operator-facing detail.")

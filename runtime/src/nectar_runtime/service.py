@@ -1,0 +1,210 @@
+"""The composition of a running service: broker, bus, consumers, HTTP port, lifecycle.
+
+A service builds its dependencies, hands its subscriptions and routes to a `Runtime`, and
+gets back an ASGI app (Starlette) that serves `/healthz`, `/readyz`, `/metrics`,
+`/asyncapi.json` and its own routes, and that starts and stops the broker in its lifespan.
+Nothing connects before the lifespan starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from faststream.nats import NatsBroker
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
+from faststream.nats.prometheus import NatsPrometheusMiddleware
+from faststream.specification import AsyncAPI
+from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from nectar_contracts import Event
+from nectar_runtime.bus import Consumer, EventBus, Subscription, ensure_streams, register
+from nectar_runtime.idempotency import ProcessedStore, RedisProcessedStore
+from nectar_runtime.logging import configure_logging
+from nectar_runtime.metrics import BusMetrics
+from nectar_runtime.settings import InfraSettings
+from nectar_runtime.telemetry import configure_tracing
+
+log = logging.getLogger("nectar.service")
+
+Check = Callable[[], Awaitable[Any]]
+Hook = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class ServiceSpec:
+    """What a service contributes to its runtime."""
+
+    subscriptions: Sequence[Subscription] = ()
+    #: events it publishes (documented in its AsyncAPI)
+    publishes: Sequence[type[Event]] = ()
+    routes: Sequence[BaseRoute] = ()
+    #: name -> coroutine raising when the dependency is not usable
+    ready_checks: dict[str, Check] = field(default_factory=dict)
+    on_startup: Sequence[Hook] = ()
+    on_shutdown: Sequence[Hook] = ()
+    #: long-running tasks (pollers, relays); cancelled on shutdown
+    background: Sequence[Callable[[], Awaitable[None]]] = ()
+
+
+class Runtime:
+    """Broker, bus, idempotency store and telemetry of one service process."""
+
+    def __init__(self, service: str, infra: InfraSettings, *, redis: Redis | None = None,
+                 processed: ProcessedStore | None = None,
+                 registry: CollectorRegistry = REGISTRY,
+                 tracer_provider: TracerProvider | None = None) -> None:
+        self.service = service
+        self.infra = infra
+        self.registry = registry
+        self.metrics = BusMetrics.for_registry(registry)
+        self.tracer_provider = tracer_provider or configure_tracing(
+            service, infra.instance_id, infra.otel_exporter_otlp_endpoint,
+            infra.otel_spans_file)
+        self.tracer = self.tracer_provider.get_tracer(f"nectar.{service}")
+        self.broker = NatsBroker(
+            infra.nats_url.split(","),
+            name=f"nectar-{service}-{infra.instance_id}",
+            apply_types=False,
+            graceful_timeout=infra.shutdown_grace_s,
+            max_reconnect_attempts=-1,
+            middlewares=[
+                NatsTelemetryMiddleware(tracer_provider=self.tracer_provider),
+                NatsPrometheusMiddleware(registry=registry, app_name=f"nectar_{service}"),
+            ],
+            logger=logging.getLogger(f"nectar.{service}.broker"),
+        )
+        self.bus = EventBus(self.broker, service, self.metrics)
+        self.redis = redis or Redis.from_url(infra.redis_url, socket_timeout=5,
+                                             socket_connect_timeout=5)
+        self.processed = processed or RedisProcessedStore(self.redis, infra.idempotency_ttl_s)
+        self.consumers: list[Consumer] = []
+        self.started = False
+
+    def subscribe(self, sub: Subscription) -> Consumer:
+        consumer = Consumer(sub, self.bus, self.processed, self.infra, self.service,
+                            self.metrics)
+        register(self.broker, consumer, self.infra)
+        self.consumers.append(consumer)
+        return consumer
+
+    def document_publisher(self, event: type[Event]) -> None:
+        """Declare an event this service publishes, for its AsyncAPI document."""
+        self.broker.publisher(
+            event.subscription_subject().replace("*", "{user_id}"), schema=event,
+            title=f"{event.subscription_subject()}:{event.__name__}",
+            description=(event.__doc__ or "").strip() or None,
+        )
+
+    def asyncapi(self) -> dict[str, Any]:
+        """The AsyncAPI 3.0 document FastStream generates for this service."""
+        spec = AsyncAPI(self.broker, title=f"nectar-{self.service}", version="1.0.0",
+                        description=f"Events consumed and published by the {self.service} "
+                        "service.")
+        return spec.to_specification().to_jsonable()
+
+    def build(self, spec: ServiceSpec) -> Starlette:
+        """Register the spec and return the service's ASGI app."""
+        for sub in spec.subscriptions:
+            self.subscribe(sub)
+        for event in spec.publishes:
+            self.document_publisher(event)
+        checks: dict[str, Check] = {"nats": self._check_nats, "redis": self.redis.ping}
+        checks.update(spec.ready_checks)
+        tasks: list[asyncio.Task[None]] = []
+
+        async def healthz(_: Request) -> Response:
+            return JSONResponse({"status": "ok", "service": self.service})
+
+        async def readyz(_: Request) -> Response:
+            failing: dict[str, str] = {}
+            if not self.started:
+                failing["startup"] = "not started"
+            for name, check in checks.items():
+                try:
+                    await asyncio.wait_for(check(), timeout=2)
+                except Exception as exc:  # every failure is a not-ready reason
+                    failing[name] = f"{type(exc).__name__}: {exc}"[:300]
+            status = 200 if not failing else 503
+            return JSONResponse({"service": self.service,
+                                 "status": "ready" if not failing else "not ready",
+                                 "failing": failing}, status_code=status)
+
+        async def metrics(_: Request) -> Response:
+            return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+        async def asyncapi(_: Request) -> Response:
+            return JSONResponse(self.asyncapi())
+
+        @contextlib.asynccontextmanager
+        async def lifespan(_: Starlette) -> AsyncIterator[None]:
+            await ensure_streams(self.infra.nats_url, self.infra.stream_replicas)
+            for hook in spec.on_startup:
+                await hook()
+            await self.broker.start()
+            for job in spec.background:
+                tasks.append(asyncio.create_task(_supervise(job), name=job.__name__))
+            self.started = True
+            log.info("service started", extra={"consumers": [c.sub.name for c in
+                                                              self.consumers]})
+            try:
+                yield
+            finally:
+                self.started = False
+                log.info("service stopping: draining in-flight messages")
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                await self.broker.stop()
+                for hook in spec.on_shutdown:
+                    with contextlib.suppress(Exception):
+                        await hook()
+                await self.redis.aclose()
+                self.tracer_provider.force_flush()
+                log.info("service stopped")
+
+        routes: list[BaseRoute] = [
+            Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
+            Route("/asyncapi.json", asyncapi), *spec.routes,
+        ]
+        return Starlette(routes=routes, lifespan=lifespan)
+
+    async def _check_nats(self) -> None:
+        if not await self.broker.ping(timeout=1.5):
+            raise ConnectionError("NATS not reachable")
+
+
+async def _supervise(job: Callable[[], Awaitable[None]]) -> None:
+    """Run a background job forever, restarting it after a crash with a pause."""
+    while True:
+        try:
+            await job()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background job crashed; restarting in 1 s",
+                          extra={"job": getattr(job, "__name__", str(job))})
+            await asyncio.sleep(1)
+
+
+def serve(app: Starlette, service: str, infra: InfraSettings, default_port: int) -> None:
+    """Run a service's app under uvicorn until SIGTERM/SIGINT (graceful)."""
+    configure_logging(service, infra.log_level)
+    config = uvicorn.Config(
+        app, host=infra.service_http_host, port=infra.service_http_port or default_port,
+        log_config=None, access_log=False, lifespan="on",
+        timeout_graceful_shutdown=int(infra.shutdown_grace_s),
+    )
+    uvicorn.Server(config).run()

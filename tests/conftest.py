@@ -1,0 +1,41 @@
+"""Shared fixtures: real infrastructure (NATS with JetStream, Postgres, Redis, Chroma) started
+once per test session by the project's own stack code, on free ports, in a temp directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@dataclass(frozen=True)
+class Infra:
+    """Endpoints of the real infrastructure started for the test session."""
+
+    nats_url: str
+    redis_url: str
+    postgres_url: str  # SQLAlchemy asyncpg URL of the `nectar` database
+    chroma_url: str
+    data_dir: Path
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
+    from nectar_devstack.testing import start_infra
+
+    data_dir = tmp_path_factory.mktemp("infra")
+    stack, cfg = start_infra(data_dir)
+    try:
+        yield Infra(
+            nats_url=f"nats://{cfg.host}:{cfg.nats_port}",
+            redis_url=f"redis://{cfg.host}:{cfg.redis_port}/0",
+            postgres_url=f"postgresql+asyncpg://nectar@{cfg.host}:{cfg.postgres_port}/nectar",
+            chroma_url=f"http://{cfg.host}:{cfg.chroma_port}",
+            data_dir=data_dir,
+        )
+    finally:
+        if not os.environ.get("NECTAR_KEEP_TEST_INFRA"):
+            stack.down()
