@@ -20,8 +20,8 @@ class UserCreated(Event):
 
     subject_template: ClassVar[str] = "nectar.billing.{user_id}.user_created"
     stream: ClassVar[str] = BILLING.name
-    type: Literal["billing.user_created"] = "billing.user_created"
-    schema_version: Literal[1] = 1
+    type: Literal["billing.user_created"] = Field("billing.user_created", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     auth_source: AuthSource = Field(description="How the user authenticates; `test` marks "
                                     "test data (never an id range).")
     plan: Plan = Field(description="Plan at creation.")
@@ -33,8 +33,8 @@ class UserDeleted(Event):
 
     subject_template: ClassVar[str] = "nectar.billing.{user_id}.user_deleted"
     stream: ClassVar[str] = BILLING.name
-    type: Literal["billing.user_deleted"] = "billing.user_deleted"
-    schema_version: Literal[1] = 1
+    type: Literal["billing.user_deleted"] = Field("billing.user_deleted", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     reason: str = Field(description="Why, for the audit trail.")
 
 
@@ -43,8 +43,8 @@ class PaymentReceived(Event):
 
     subject_template: ClassVar[str] = "nectar.billing.{user_id}.payment_received"
     stream: ClassVar[str] = BILLING.name
-    type: Literal["billing.payment_received"] = "billing.payment_received"
-    schema_version: Literal[1] = 1
+    type: Literal["billing.payment_received"] = Field("billing.payment_received", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     provider: Literal["telegram_stars", "cryptobot", "card"] = Field(description="Provider.")
     external_id: str = Field(description="Provider's unique charge id (idempotency key).")
     amount: Decimal = Field(description="Amount in `currency` units.")
@@ -57,8 +57,8 @@ class PlanChanged(Event):
 
     subject_template: ClassVar[str] = "nectar.billing.{user_id}.plan_changed"
     stream: ClassVar[str] = BILLING.name
-    type: Literal["billing.plan_changed"] = "billing.plan_changed"
-    schema_version: Literal[1] = 1
+    type: Literal["billing.plan_changed"] = Field("billing.plan_changed", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     plan: Plan = Field(description="Plan from now on.")
     previous_plan: Plan = Field(description="Plan before.")
     expires_at: datetime | None = Field(default=None, description="When it lapses, if ever.")

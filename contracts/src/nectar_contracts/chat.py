@@ -45,8 +45,8 @@ class TurnReceived(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.chat.{user_id}.turn_received"
     stream: ClassVar[str] = CHAT.name
-    type: Literal["chat.turn_received"] = "chat.turn_received"
-    schema_version: Literal[1] = 1
+    type: Literal["chat.turn_received"] = Field("chat.turn_received", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     text: str = Field(description="The user's message.", min_length=1, max_length=16384)
     language: str = Field(description="IETF language code used for replies.", examples=["en"])
     plan: Plan = Field(description="The user's plan tier when the turn arrived.")
@@ -60,8 +60,8 @@ class ContextReady(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.chat.{user_id}.context_ready"
     stream: ClassVar[str] = CHAT.name
-    type: Literal["chat.context_ready"] = "chat.context_ready"
-    schema_version: Literal[1] = 1
+    type: Literal["chat.context_ready"] = Field("chat.context_ready", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     text: str = Field(description="The user's message of this turn.")
     language: str = Field(description="Reply language.")
     plan: Plan = Field(description="Plan tier of the user for this turn.")
@@ -90,8 +90,8 @@ class ReplyReady(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.chat.{user_id}.reply_ready"
     stream: ClassVar[str] = CHAT.name
-    type: Literal["chat.reply_ready"] = "chat.reply_ready"
-    schema_version: Literal[1] = 1
+    type: Literal["chat.reply_ready"] = Field("chat.reply_ready", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     text: str = Field(min_length=1, description="The answer to send.")
     language: str = Field(description="Language of the answer.")
     reply_mode: ReplyMode = Field(description="Answer as text or voice.")
@@ -112,8 +112,8 @@ class ReplyFailed(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.chat.{user_id}.reply_failed"
     stream: ClassVar[str] = CHAT.name
-    type: Literal["chat.reply_failed"] = "chat.reply_failed"
-    schema_version: Literal[1] = 1
+    type: Literal["chat.reply_failed"] = Field("chat.reply_failed", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     language: str = Field(description="Language to apologise in.")
     reason: ReplyFailureReason = Field(description="Machine-readable reason.")
     detail: str = Field(default="", description="Operator-facing detail; never shown raw.")
@@ -124,8 +124,8 @@ class ReplyDelivered(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.chat.{user_id}.reply_delivered"
     stream: ClassVar[str] = CHAT.name
-    type: Literal["chat.reply_delivered"] = "chat.reply_delivered"
-    schema_version: Literal[1] = 1
+    type: Literal["chat.reply_delivered"] = Field("chat.reply_delivered", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     text: str = Field(description="The text that was delivered.")
     reply_event_id: uuid.UUID = Field(description="Event id of the `chat.reply_ready`.")
     message_ids: list[int] = Field(description="Telegram message ids of the sent parts.")
@@ -136,8 +136,8 @@ class SummaryRequested(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.chat.{user_id}.summary_requested"
     stream: ClassVar[str] = CHAT.name
-    type: Literal["chat.summary_requested"] = "chat.summary_requested"
-    schema_version: Literal[1] = 1
+    type: Literal["chat.summary_requested"] = Field("chat.summary_requested", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     window: int = Field(ge=0, description="Index of the window (0-based).")
     language: str = Field(description="Language of the conversation.")
     lines: list[ChatLine] = Field(min_length=1, description="The lines to summarise.")
@@ -148,8 +148,8 @@ class SummaryWritten(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.chat.{user_id}.summary_written"
     stream: ClassVar[str] = CHAT.name
-    type: Literal["chat.summary_written"] = "chat.summary_written"
-    schema_version: Literal[1] = 1
+    type: Literal["chat.summary_written"] = Field("chat.summary_written", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     window: int = Field(ge=0, description="Index of the summarised window.")
     text: str = Field(min_length=1, description="The summary; never empty.")
     model: str = Field(description="Model that wrote it.")
@@ -160,6 +160,6 @@ class ConversationReset(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.chat.{user_id}.conversation_reset"
     stream: ClassVar[str] = CHAT.name
-    type: Literal["chat.conversation_reset"] = "chat.conversation_reset"
-    schema_version: Literal[1] = 1
+    type: Literal["chat.conversation_reset"] = Field("chat.conversation_reset", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     new_session: str = Field(description="The session that starts now.")

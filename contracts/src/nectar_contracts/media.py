@@ -15,8 +15,8 @@ class ImageRequested(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.media.{user_id}.image_requested"
     stream: ClassVar[str] = MEDIA.name
-    type: Literal["media.image_requested"] = "media.image_requested"
-    schema_version: Literal[1] = 1
+    type: Literal["media.image_requested"] = Field("media.image_requested", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     prompt: str = Field(min_length=1, description="What to draw.")
     language: str = Field(description="Language for captions and errors.")
 
@@ -26,8 +26,8 @@ class ImageReady(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.media.{user_id}.image_ready"
     stream: ClassVar[str] = MEDIA.name
-    type: Literal["media.image_ready"] = "media.image_ready"
-    schema_version: Literal[1] = 1
+    type: Literal["media.image_ready"] = Field("media.image_ready", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     url: str = Field(description="Where the image can be fetched (object storage URL).")
     mime_type: str = Field(default="image/png", description="Image MIME type.")
     caption: str = Field(default="", description="Caption to send with the photo.")
@@ -38,8 +38,8 @@ class ImageFailed(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.media.{user_id}.image_failed"
     stream: ClassVar[str] = MEDIA.name
-    type: Literal["media.image_failed"] = "media.image_failed"
-    schema_version: Literal[1] = 1
+    type: Literal["media.image_failed"] = Field("media.image_failed", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     language: str = Field(description="Language to apologise in.")
     reason: Literal["not_available", "refused", "quota", "internal"] = Field(
         description="Machine-readable reason.")

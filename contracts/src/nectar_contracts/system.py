@@ -15,8 +15,8 @@ class DeadLettered(Event):
 
     subject_template: ClassVar[str] = "nectar.dlq.{consumer}"
     stream: ClassVar[str] = DLQ.name
-    type: Literal["system.dead_lettered"] = "system.dead_lettered"
-    schema_version: Literal[1] = 1
+    type: Literal["system.dead_lettered"] = Field("system.dead_lettered", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     consumer: str = Field(description="Durable consumer that gave up.")
     original_subject: str = Field(description="Subject the message arrived on.")
     original_headers: dict[str, str] = Field(default_factory=dict,

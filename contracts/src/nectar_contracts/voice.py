@@ -16,8 +16,8 @@ class VoiceRequested(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.voice.{user_id}.voice_requested"
     stream: ClassVar[str] = VOICE.name
-    type: Literal["voice.voice_requested"] = "voice.voice_requested"
-    schema_version: Literal[1] = 1
+    type: Literal["voice.voice_requested"] = Field("voice.voice_requested", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     text: str = Field(min_length=1, description="Text to speak.")
     language: str = Field(description="Language of the text.")
     reply_event_id: uuid.UUID = Field(description="The `chat.reply_ready` being voiced.")
@@ -28,8 +28,8 @@ class VoiceReady(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.voice.{user_id}.voice_ready"
     stream: ClassVar[str] = VOICE.name
-    type: Literal["voice.voice_ready"] = "voice.voice_ready"
-    schema_version: Literal[1] = 1
+    type: Literal["voice.voice_ready"] = Field("voice.voice_ready", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     url: str = Field(description="Where the OGG/Opus audio can be fetched.")
     duration_s: float = Field(ge=0, description="Duration in seconds.")
 
@@ -39,8 +39,8 @@ class VoiceFailed(ConversationRef):
 
     subject_template: ClassVar[str] = "nectar.voice.{user_id}.voice_failed"
     stream: ClassVar[str] = VOICE.name
-    type: Literal["voice.voice_failed"] = "voice.voice_failed"
-    schema_version: Literal[1] = 1
+    type: Literal["voice.voice_failed"] = Field("voice.voice_failed", description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     language: str = Field(description="Language to apologise in.")
     reason: Literal["not_available", "quota", "provider_failed", "internal"] = Field(
         description="Machine-readable reason.")

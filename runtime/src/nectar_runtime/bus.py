@@ -178,16 +178,15 @@ class Consumer:
         span.set_attribute("nectar.event_type", event.type)
         span.set_attribute("nectar.user_id", event.user_id)
         try:
-            if await self.processed.seen(self.sub.name, str(event.event_id)):
-                await msg.ack()
-                return "duplicate"
-            await self.locks(self.sub.ordering_key(event), lambda: self._handle(event))
+            # Checked under the ordering lock: two copies of one event delivered together
+            # (a duplicate publish) are then handled strictly one after the other.
+            handled = await self.locks(self.sub.ordering_key(event), lambda: self._handle(event))
             await msg.ack()
-            return "ok"
+            return "ok" if handled else "duplicate"
         except asyncio.CancelledError:
             # Shutdown ran out of grace: hand the message back at once instead of waiting for
             # the ack timeout.
-            await msg.nak()
+            await msg.nack()
             raise
         except Poison as exc:
             await self.dead_letter(msg, "poison", str(exc), deliveries)
@@ -196,7 +195,7 @@ class Consumer:
             delay = exc.delay_s if exc.delay_s is not None else self.backoff(deliveries)
             log.info("retry requested", extra={"consumer": self.sub.name, "reason": str(exc),
                                                "delay_s": delay})
-            await msg.nak(delay=delay)
+            await msg.nack(delay=delay)
             return "retry"
         except Exception as exc:
             if deliveries >= self.infra.max_deliveries:
@@ -211,16 +210,19 @@ class Consumer:
             log.warning("handler failed, will retry", exc_info=True,
                         extra={"consumer": self.sub.name, "deliveries": deliveries,
                                "delay_s": delay})
-            await msg.nak(delay=delay)
+            await msg.nack(delay=delay)
             return "retry"
         finally:
             turn_id_var.reset(turn_token)
             event_id_var.reset(event_token)
 
-    async def _handle(self, event: Event) -> None:
+    async def _handle(self, event: Event) -> bool:
+        if await self.processed.seen(self.sub.name, str(event.event_id)):
+            return False
         outputs = await self.sub.handler(event)
         await self.bus.publish_all(outputs)
         await self.processed.mark(self.sub.name, str(event.event_id))
+        return True
 
     async def dead_letter(self, msg: NatsMessage, error_type: str, reason: str,
                           deliveries: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from nectar_contracts import VoiceFailed, VoiceReady, VoiceRequested
+from nectar_contracts import Event, VoiceFailed, VoiceReady, VoiceRequested
 from nectar_runtime import Runtime, ServiceSpec, Subscription
 from nectar_voice import handlers
 from nectar_voice.bootstrap import build_deps
@@ -19,7 +19,7 @@ def create_app(settings: VoiceSettings, deps: Deps | None = None,
     deps = deps or build_deps()
     runtime = runtime or Runtime(SERVICE, settings.infra)
 
-    async def on_voice_requested(event: VoiceRequested) -> list:
+    async def on_voice_requested(event: VoiceRequested) -> list[Event]:
         return await handlers.synthesize_voice(event, deps)
 
     spec = ServiceSpec(
