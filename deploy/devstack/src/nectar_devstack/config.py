@@ -175,7 +175,9 @@ class StackConfig:
         return cls(**kwargs)
 
     @classmethod
-    def free_ports(cls, data_dir: Path | str, host: str = "127.0.0.1", **overrides: Any) -> StackConfig:
+    def free_ports(
+        cls, data_dir: Path | str, host: str = "127.0.0.1", **overrides: Any
+    ) -> StackConfig:
         """A config whose every port is currently free: for isolated test stacks.
 
         Test stacks never talk to the real Telegram/OpenRouter and ignore the caller's

@@ -1,0 +1,37 @@
+"""Build every service's app (nothing connects) and ask FastStream for its AsyncAPI."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from nectar_runtime import InfraSettings, Runtime
+
+#: service name -> (module with create_app, settings class path)
+SERVICES = {
+    "telegram_edge": ("nectar_edge.app", "nectar_edge.settings", "EdgeSettings"),
+    "memory": ("nectar_memory.app", "nectar_memory.settings", "MemorySettings"),
+    "llm": ("nectar_llm.app", "nectar_llm.settings", "LlmSettings"),
+    "media": ("nectar_media.app", "nectar_media.settings", "MediaSettings"),
+    "voice": ("nectar_voice.app", "nectar_voice.settings", "VoiceSettings"),
+    "billing": ("nectar_billing.app", "nectar_billing.settings", "BillingSettings"),
+}
+
+#: fixed so the documents do not depend on the machine that generates them
+DOC_INFRA = {"nats_url": "nats://nats:4222", "redis_url": "redis://redis:6379/0",
+             "instance_id": "docs"}
+
+
+def documents() -> dict[str, dict[str, Any]]:
+    from opentelemetry.sdk.trace import TracerProvider
+    from prometheus_client import CollectorRegistry
+
+    docs = {}
+    for service, (app_mod, settings_mod, settings_cls) in SERVICES.items():
+        infra = InfraSettings(**DOC_INFRA)
+        settings = getattr(importlib.import_module(settings_mod), settings_cls)(infra=infra)
+        runtime = Runtime(service, infra, registry=CollectorRegistry(),
+                          tracer_provider=TracerProvider())
+        importlib.import_module(app_mod).create_app(settings, runtime=runtime)
+        docs[service] = runtime.asyncapi()
+    return docs

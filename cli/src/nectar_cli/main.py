@@ -1,0 +1,144 @@
+"""`nectar`: the operator and developer command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import httpx
+import typer
+
+from nectar_cli import contracts_cmd
+
+app = typer.Typer(help="Nectar: talk to the local stack, inspect it, manage contracts.",
+                  no_args_is_help=True, add_completion=False)
+app.add_typer(contracts_cmd.app, name="contracts")
+
+
+def _user(user: int, lang: str):
+    from nectar_cli.stackinfo import endpoints
+    from nectar_cli.telegram_user import TelegramUser
+
+    ep = endpoints()
+    if ep.real_telegram:
+        typer.echo("TELEGRAM_BOT_TOKEN is set: the stack serves real Telegram. Talk to your "
+                   "bot in the Telegram app instead.", err=True)
+        raise typer.Exit(2)
+    try:
+        return TelegramUser(ep.telegram_api, ep.bot_token, user, language=lang)
+    except httpx.HTTPError as exc:
+        typer.echo(f"cannot reach the Telegram emulator at {ep.telegram_api} ({exc}); is the "
+                   "stack up? Run `make up`.", err=True)
+        raise typer.Exit(3) from exc
+
+
+def _character(tg, character: str | None, timeout: float) -> None:
+    if character:
+        tg.send(f"/character {character}")
+        tg.replies(wait_s=timeout)
+
+
+@app.command()
+def say(
+    text: Annotated[str, typer.Argument(help="What the user says.")],
+    user: Annotated[int, typer.Option(help="Telegram user id to act as (positive).")] = 1001,
+    character: Annotated[str | None, typer.Option(help="Switch to this character first.")]
+    = None,
+    lang: Annotated[str, typer.Option(help="Telegram language_code of the user.")] = "en",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for a reply.")] = 30.0,
+) -> None:
+    """Send one message as a Telegram user; print each bot reply as a JSON line."""
+    from nectar_cli.telegram_user import NoReply
+
+    if user <= 0:
+        typer.echo("--user must be a positive Telegram id", err=True)
+        raise typer.Exit(2)
+    tg = _user(user, lang)
+    try:
+        _character(tg, character, timeout)
+        tg.send(text)
+        for message in tg.replies(wait_s=timeout):
+            typer.echo(json.dumps(message, ensure_ascii=False))
+    except NoReply as exc:
+        typer.echo(f"error: {exc} (check `make status` and `make logs`)", err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def chat(
+    user: Annotated[int, typer.Option(help="Telegram user id to act as (positive).")] = 1001,
+    character: Annotated[str | None, typer.Option(help="Switch to this character first.")]
+    = None,
+    lang: Annotated[str, typer.Option(help="Telegram language_code of the user.")] = "en",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each reply.")] = 30.0,
+) -> None:
+    """Chat interactively as a Telegram user (Ctrl-D or /quit to leave)."""
+    from nectar_cli.telegram_user import NoReply
+
+    tg = _user(user, lang)
+    typer.echo(f"Chatting as Telegram user {user} through the local Bot API emulator. "
+               "Try /start, /help, or just say hi. Ctrl-D or /quit to leave.")
+    _character(tg, character, timeout)
+    while True:
+        try:
+            line = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            return
+        if not line:
+            continue
+        if line in {"/quit", "/exit"}:
+            return
+        tg.send(line)
+        try:
+            for message in tg.replies(wait_s=timeout):
+                body = message.get("text") or message.get("caption") or ""
+                kind = "" if message.get("method") == "sendMessage" else \
+                    f"[{message.get('method')}] "
+                typer.echo(f"bot> {kind}{body}")
+        except NoReply as exc:
+            typer.echo(f"(no reply: {exc}; see `make logs`)", err=True)
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show every component of the local stack and each service's readiness."""
+    from nectar_devstack.config import StackConfig
+    from nectar_devstack.stack import Stack
+
+    config = StackConfig.from_env()
+    rows = []
+    for comp in Stack(config).status():
+        rows.append({"name": comp.name, "pid": comp.pid, "running": comp.running,
+                     "ready": comp.ready, "url": comp.url})
+    for name, port in config.service_ports.items():
+        url = f"http://{config.host}:{port}/readyz"
+        try:
+            detail = httpx.get(url, timeout=3).json()
+        except (httpx.HTTPError, ValueError) as exc:
+            detail = {"status": "unreachable", "error": str(exc)}
+        for row in rows:
+            if row["name"] == name:
+                row["readyz"] = detail
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            state = "ready" if row["ready"] else ("running" if row["running"] else "stopped")
+            failing = row.get("readyz", {}).get("failing")
+            extra = f"  failing: {failing}" if failing else ""
+            typer.echo(f"{row['name']:<20} {state:<8} pid={row['pid'] or '-':<8} "
+                       f"{row['url'] or ''}{extra}")
+    if not all(row["ready"] for row in rows):
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
