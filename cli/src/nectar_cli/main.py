@@ -106,10 +106,11 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show every component of the local stack and each service's readiness."""
-    from nectar_devstack.config import StackConfig
     from nectar_devstack.stack import Stack
 
-    config = StackConfig.from_env()
+    from nectar_cli.stackinfo import running_config
+
+    config = running_config()
     rows = []
     for comp in Stack(config).status():
         rows.append({"name": comp.name, "pid": comp.pid, "running": comp.running,

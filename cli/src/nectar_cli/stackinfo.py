@@ -18,15 +18,26 @@ class Endpoints:
     service_urls: dict[str, str]
 
 
-def endpoints() -> Endpoints:
+def running_config() -> StackConfig:
+    """The configuration recorded by the last `make up` (falls back to the defaults)."""
     config = StackConfig.from_env()
+    if config.stack_json.exists():
+        try:
+            return StackConfig.from_stack_json(config.stack_json)
+        except (OSError, ValueError, KeyError):
+            return config
+    return config
+
+
+def endpoints() -> Endpoints:
+    config = running_config()
     stack = Stack(config)
     env = stack.env()
     host = config.host
     return Endpoints(
         telegram_api=f"http://{host}:{config.telegram_emulator_port}",
         bot_token=env.get("EDGE_TELEGRAM_BOT_TOKEN", ""),
-        real_telegram=bool(os.environ.get("TELEGRAM_BOT_TOKEN")),
+        real_telegram=bool(config.real_apis and os.environ.get("TELEGRAM_BOT_TOKEN")),
         nats_url=env.get("NECTAR_NATS_URL", f"nats://{host}:{config.nats_port}"),
         service_urls={name: f"http://{host}:{port}"
                       for name, port in config.service_ports.items()},

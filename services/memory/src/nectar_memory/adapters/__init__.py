@@ -1,0 +1,1 @@
+"""Adapters of the memory service: one module per technology."""

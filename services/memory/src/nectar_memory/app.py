@@ -1,0 +1,124 @@
+"""The memory service's app: turns in, contexts out; replies and summaries into memory.
+
+Readiness: Redis (and NATS) failing makes the service not ready, as for every service. Chroma
+is degradable (a turn is answered from the hot buffer alone), so a Chroma failure must not
+take the replicas out of the load balancer: `/readyz` keeps its status and reports it in the
+body under `degraded`, with a warning log and `nectar_memory_dependency_up{dependency="chroma"}`
+at 0. The runtime's ServiceSpec has no notion of a degradable check, so the runtime's
+`/readyz` route is wrapped here (see `_with_degraded_readiness`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from nectar_contracts import (
+    ContextReady,
+    ConversationReset,
+    Event,
+    ReplyDelivered,
+    SummaryRequested,
+    SummaryWritten,
+    TurnReceived,
+    UserDeleted,
+)
+from nectar_memory import handlers
+from nectar_memory.bootstrap import build_deps
+from nectar_memory.domain import SemanticMemoryUnavailable
+from nectar_memory.handlers import Deps
+from nectar_memory.settings import MemorySettings
+from nectar_runtime import Runtime, ServiceSpec, Subscription
+
+SERVICE = "memory"
+
+log = logging.getLogger("nectar.memory.app")
+
+Probe = Callable[[], Awaitable[str | None]]
+
+
+def create_app(settings: MemorySettings, deps: Deps | None = None,
+               runtime: Runtime | None = None) -> tuple[Starlette, Runtime]:
+    runtime = runtime or Runtime(SERVICE, settings.infra)
+    deps = deps or build_deps(settings, redis=runtime.redis)
+
+    async def on_turn_received(event: TurnReceived) -> list[Event]:
+        return await handlers.build_context(event, deps)
+
+    async def on_reply_delivered(event: ReplyDelivered) -> list[Event]:
+        return await handlers.record_reply(event, deps)
+
+    async def on_summary_written(event: SummaryWritten) -> list[Event]:
+        return await handlers.store_summary(event, deps)
+
+    async def on_conversation_reset(event: ConversationReset) -> list[Event]:
+        return await handlers.reset_conversation(event, deps)
+
+    async def on_user_deleted(event: UserDeleted) -> list[Event]:
+        return await handlers.forget_user(event, deps)
+
+    async def chroma_probe() -> str | None:
+        """None when Chroma answers; the reason otherwise (never raises)."""
+        try:
+            await deps.index.heartbeat()
+        except SemanticMemoryUnavailable as exc:
+            deps.metrics.dependency_up.labels("chroma").set(0)
+            log.warning("chroma not reachable: semantic memory degraded",
+                        extra={"error": str(exc)})
+            return str(exc)
+        deps.metrics.dependency_up.labels("chroma").set(1)
+        return None
+
+    # deliver_all=False: on first deployment a consumer starts at new messages. Replaying old
+    # turns would answer them again (contexts drive replies); rebuilding the projections from
+    # the log is the job of the rebuild command, not of a fresh consumer.
+    spec = ServiceSpec(
+        subscriptions=[
+            Subscription("memory-turn_received", (TurnReceived,), on_turn_received,
+                         "Append the user's line and assemble the turn's context",
+                         deliver_all=False),
+            Subscription("memory-reply_delivered", (ReplyDelivered,), on_reply_delivered,
+                         "Append the delivered reply; request a summary every N replies",
+                         deliver_all=False),
+            Subscription("memory-summary_written", (SummaryWritten,), on_summary_written,
+                         "Store a window summary in semantic memory", deliver_all=False),
+            Subscription("memory-conversation_reset", (ConversationReset,),
+                         on_conversation_reset, "Drop a reset conversation's hot state",
+                         deliver_all=False),
+            Subscription("memory-user_deleted", (UserDeleted,), on_user_deleted,
+                         "Delete every memory of a deleted user", deliver_all=False),
+        ],
+        publishes=[ContextReady, SummaryRequested],
+        on_startup=[deps.index.connect],
+        on_shutdown=[deps.index.close],
+    )
+    app = runtime.build(spec)
+    _with_degraded_readiness(app, {"chroma": chroma_probe})
+    return app, runtime
+
+
+def _with_degraded_readiness(app: Starlette, probes: dict[str, Probe]) -> None:
+    """Wrap the runtime's `/readyz`: same status and body, plus `degraded` (name -> reason)
+    from probes that never fail readiness."""
+    routes = app.router.routes
+    found = [i for i, r in enumerate(routes) if isinstance(r, Route) and r.path == "/readyz"]
+    if not found:  # the runtime always serves /readyz; fail loudly if that ever changes
+        raise RuntimeError("runtime app has no /readyz route to extend")
+    position = found[0]
+    inner = routes[position].endpoint
+
+    async def readyz(request: Request) -> Response:
+        response = await inner(request)
+        body = json.loads(bytes(response.body))
+        degraded = {name: reason for name, probe in probes.items()
+                    if (reason := await probe()) is not None}
+        body["degraded"] = degraded
+        return JSONResponse(body, status_code=response.status_code)
+
+    routes[position] = Route("/readyz", readyz)

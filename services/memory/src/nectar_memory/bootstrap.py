@@ -1,0 +1,39 @@
+"""Composition root of the memory service: adapters from settings, each overridable.
+
+Nothing connects here: the Redis client connects on first command, the Chroma client is
+opened by the `on_startup` hook (`VectorIndex.connect`).
+"""
+
+from __future__ import annotations
+
+from prometheus_client import REGISTRY
+from redis.asyncio import Redis
+
+from nectar_memory.adapters.chroma_index import ChromaVectorIndex
+from nectar_memory.adapters.hashing_embedder import HashingEmbedder
+from nectar_memory.adapters.redis_store import RedisMemoryStore
+from nectar_memory.handlers import Deps, MemoryPolicy
+from nectar_memory.metrics import MemoryMetrics
+from nectar_memory.ports import Embedder, MemoryStore, VectorIndex
+from nectar_memory.settings import MemorySettings
+
+
+def build_deps(settings: MemorySettings, *, redis: Redis | None = None,
+               store: MemoryStore | None = None, index: VectorIndex | None = None,
+               embedder: Embedder | None = None, metrics: MemoryMetrics | None = None) -> Deps:
+    """Build the handlers' dependencies; `redis` is normally the runtime's client."""
+    embedder = embedder or HashingEmbedder(settings.embedding_dim)
+    if store is None:
+        redis = redis or Redis.from_url(settings.infra.redis_url, socket_timeout=5,
+                                        socket_connect_timeout=5)
+        store = RedisMemoryStore(
+            redis, buffer_size=settings.hot_buffer_size, ttl_s=settings.hot_ttl_s,
+            dedupe_ttl_s=settings.dedupe_ttl_s, summary_ttl_s=settings.summary_cache_ttl_s,
+            lock_ttl_s=settings.summary_lock_ttl_s)
+    index = index or ChromaVectorIndex(
+        settings.chroma_url, settings.chroma_collection, embedder_name=embedder.name,
+        dimension=embedder.dimension, timeout_s=settings.chroma_timeout_s,
+        auth_token=settings.chroma_auth_token)
+    return Deps(store=store, index=index, embedder=embedder,
+                metrics=metrics or MemoryMetrics.for_registry(REGISTRY),
+                policy=MemoryPolicy(top_k=settings.top_k, summary_every=settings.summary_every))

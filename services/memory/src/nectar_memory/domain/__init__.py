@@ -1,0 +1,13 @@
+"""Pure memory logic: conversation identity, summary windows, context assembly. No I/O."""
+
+from nectar_memory.domain.context import select_memories, summary_window, without_line
+from nectar_memory.domain.errors import (
+    EmbedderUnavailable,
+    SemanticMemoryUnavailable,
+    VectorIndexUnavailable,
+)
+from nectar_memory.domain.model import AppendResult, Conversation, StoredSummary, SummaryRecord
+
+__all__ = ["AppendResult", "Conversation", "EmbedderUnavailable", "SemanticMemoryUnavailable",
+           "StoredSummary", "SummaryRecord", "VectorIndexUnavailable", "select_memories",
+           "summary_window", "without_line"]

@@ -1,0 +1,182 @@
+"""In-memory fakes of the memory ports, for unit tests (and contract tests next to the real
+adapters, which keep them honest). No network, no clock other than the event's."""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nectar_contracts import ChatLine, MemoryHit
+from nectar_memory.domain import (
+    AppendResult,
+    Conversation,
+    EmbedderUnavailable,
+    StoredSummary,
+    SummaryRecord,
+    VectorIndexUnavailable,
+)
+
+
+class FakeMemoryStore:
+    """`MemoryStore` in dicts, with the same bounding, dedupe and lock rules as Redis."""
+
+    def __init__(self, buffer_size: int = 40) -> None:
+        self.buffer_size = buffer_size
+        self.hot: dict[Conversation, list[ChatLine]] = {}
+        self.turns: dict[Conversation, int] = {}
+        self.applied: dict[str, int] = {}
+        self.summaries: dict[Conversation, StoredSummary] = {}
+        self.sessions: dict[tuple[int, str], str] = {}
+        self.languages: dict[Conversation, str] = {}
+        self.locks: dict[Conversation, int] = {}
+
+    async def append_line(self, conv: Conversation, line: ChatLine, event_id: str, *,
+                          count_turn: bool = False) -> AppendResult:
+        if event_id in self.applied:
+            return AppendResult(applied=False, turns=self.applied[event_id])
+        lines = self.hot.setdefault(conv, [])
+        lines.append(line)
+        del lines[:-self.buffer_size]
+        turns = 0
+        if count_turn:
+            turns = self.turns[conv] = self.turns.get(conv, 0) + 1
+        self.applied[event_id] = turns
+        return AppendResult(applied=True, turns=turns)
+
+    async def recent(self, conv: Conversation, limit: int | None = None) -> list[ChatLine]:
+        lines = self.hot.get(conv, [])
+        if limit is not None:
+            return list(lines[-limit:]) if limit > 0 else []
+        return list(lines)
+
+    async def cached_summary(self, conv: Conversation) -> StoredSummary | None:
+        return self.summaries.get(conv)
+
+    async def cache_summary(self, conv: Conversation, summary: StoredSummary) -> bool:
+        if not summary.text.strip():
+            return False
+        current = self.summaries.get(conv)
+        if current is not None and current.window > summary.window:
+            return False
+        self.summaries[conv] = summary
+        return True
+
+    async def current_session(self, user_id: int, character: str) -> str | None:
+        return self.sessions.get((user_id, character))
+
+    async def open_session(self, conv: Conversation, language: str | None = None) -> None:
+        self.sessions[(conv.user_id, conv.character)] = conv.session
+        if language:
+            self.languages[conv] = language
+
+    async def language(self, conv: Conversation) -> str | None:
+        return self.languages.get(conv)
+
+    async def acquire_summary_lock(self, conv: Conversation, window: int) -> bool:
+        held = self.locks.setdefault(conv, window)
+        return held == window
+
+    async def release_summary_lock(self, conv: Conversation, window: int) -> None:
+        if self.locks.get(conv) == window:
+            del self.locks[conv]
+
+    async def drop_conversation(self, conv: Conversation) -> None:
+        for store in (self.hot, self.turns, self.summaries, self.locks, self.languages):
+            store.pop(conv, None)
+
+    async def forget_user(self, user_id: int) -> int:
+        count = 0
+        for store in (self.hot, self.turns, self.summaries, self.locks, self.languages):
+            for conv in [c for c in store if c.user_id == user_id]:
+                del store[conv]
+                count += 1
+        for pair in [p for p in self.sessions if p[0] == user_id]:
+            del self.sessions[pair]
+            count += 1
+        return count
+
+
+@dataclass
+class FakeVectorIndex:
+    """`VectorIndex` in a dict with brute-force cosine; `available=False` simulates an
+    outage (every call raises `VectorIndexUnavailable`)."""
+
+    available: bool = True
+    records: dict[str, tuple[SummaryRecord, list[float]]] = field(default_factory=dict)
+    connected: bool = False
+
+    def _check(self) -> None:
+        if not self.available:
+            raise VectorIndexUnavailable("fake index is down")
+
+    async def connect(self) -> None:
+        self.connected = self.available
+
+    async def close(self) -> None:
+        self.connected = False
+
+    async def heartbeat(self) -> None:
+        self._check()
+
+    async def upsert_summary(self, record: SummaryRecord, embedding: Sequence[float]) -> None:
+        self._check()
+        self.records[record.record_id] = (record, list(embedding))
+
+    async def query(self, user_id: int, character: str, embedding: Sequence[float],
+                    k: int) -> list[MemoryHit]:
+        self._check()
+        if k <= 0 or not any(embedding):
+            return []
+        hits = [MemoryHit(text=rec.text, score=max(0.0, min(1.0, _cosine(vec, embedding))))
+                for rec, vec in self.records.values()
+                if rec.conversation.user_id == user_id
+                and rec.conversation.character == character]
+        return sorted(hits, key=lambda hit: hit.score, reverse=True)[:k]
+
+    async def latest_summary(self, conv: Conversation) -> StoredSummary | None:
+        self._check()
+        mine = [rec for rec, _ in self.records.values() if rec.conversation == conv]
+        if not mine:
+            return None
+        best = max(mine, key=lambda rec: rec.window)
+        return StoredSummary(window=best.window, text=best.text)
+
+    async def delete_user(self, user_id: int) -> int:
+        self._check()
+        ids = [rid for rid, (rec, _) in self.records.items()
+               if rec.conversation.user_id == user_id]
+        for rid in ids:
+            del self.records[rid]
+        return len(ids)
+
+
+class FakeEmbedder:
+    """Bag of words hashed into a small space; `available=False` raises
+    `EmbedderUnavailable`. Records what it embedded."""
+
+    def __init__(self, dimension: int = 16) -> None:
+        self.dimension = dimension
+        self.name = f"fake-bow-{dimension}"
+        self.available = True
+        self.calls: list[list[str]] = []
+
+    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        self.calls.append(list(texts))
+        if not self.available:
+            raise EmbedderUnavailable("fake embedder is down")
+        out = []
+        for text in texts:
+            vec = [0.0] * self.dimension
+            for word in text.lower().split():
+                vec[zlib.crc32(word.encode()) % self.dimension] += 1.0
+            out.append(vec)
+        return out
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    na = math.sqrt(sum(x * x for x in a))
+    nb = math.sqrt(sum(y * y for y in b))
+    return dot / (na * nb) if na and nb else 0.0

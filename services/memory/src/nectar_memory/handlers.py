@@ -1,0 +1,228 @@
+"""Memory handlers: `verb_noun(event, deps) -> list[Event]` (the events to publish).
+
+Every handler is safe to run twice on the same event (redelivery): appends are guarded by
+event id, outputs have ids derived from the input's, Chroma writes are upserts by stable id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from nectar_contracts import (
+    ChatLine,
+    ContextReady,
+    ConversationReset,
+    Event,
+    MemoryHit,
+    ReplyDelivered,
+    SummaryRequested,
+    SummaryWritten,
+    TurnReceived,
+    UserDeleted,
+)
+from nectar_memory.domain import (
+    Conversation,
+    SemanticMemoryUnavailable,
+    StoredSummary,
+    SummaryRecord,
+    select_memories,
+    summary_window,
+    without_line,
+)
+from nectar_memory.metrics import MemoryMetrics
+from nectar_memory.ports import Embedder, MemoryStore, VectorIndex
+
+PRODUCER = "memory"
+SEMANTIC = "semantic"
+#: language of a summary request when the conversation's language was not remembered
+FALLBACK_LANGUAGE = "en"
+
+log = logging.getLogger("nectar.memory.handlers")
+
+
+@dataclass(frozen=True)
+class MemoryPolicy:
+    """Knobs the handlers apply (from `MemorySettings`)."""
+
+    top_k: int = 4
+    summary_every: int = 10
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What memory handlers need."""
+
+    store: MemoryStore
+    index: VectorIndex
+    embedder: Embedder
+    metrics: MemoryMetrics
+    policy: MemoryPolicy = MemoryPolicy()
+
+
+def _conversation(event: TurnReceived | ReplyDelivered | SummaryWritten | ConversationReset
+                  ) -> Conversation:
+    return Conversation(event.user_id, event.character, event.session)
+
+
+async def _latest_summary(conv: Conversation, deps: Deps) -> tuple[str | None, bool]:
+    """Latest summary: Redis fast path, Chroma fallback with write-back. (text, degraded)."""
+    cached = await deps.store.cached_summary(conv)
+    if cached is not None:
+        return cached.text, False
+    try:
+        found = await deps.index.latest_summary(conv)
+    except SemanticMemoryUnavailable as exc:
+        log.warning("latest summary unavailable", extra={"error": str(exc)})
+        return None, True
+    if found is None or not found.text.strip():
+        return None, False  # nothing to cache: an empty summary is never cached
+    await deps.store.cache_summary(conv, found)
+    return found.text, False
+
+
+async def _memories(event: TurnReceived, deps: Deps) -> tuple[list[MemoryHit], bool]:
+    """Top-K semantic memories of (user, character). (hits, degraded)."""
+    if deps.policy.top_k <= 0:
+        return [], False
+    try:
+        [embedding] = await deps.embedder.embed([event.text])
+        hits = await deps.index.query(event.user_id, event.character, embedding,
+                                      deps.policy.top_k)
+    except SemanticMemoryUnavailable as exc:
+        log.warning("semantic memory unavailable", extra={"error": str(exc)})
+        return [], True
+    return hits, False
+
+
+async def build_context(event: TurnReceived, deps: Deps) -> list[Event]:
+    """On `chat.turn_received`: append the user's line to the hot buffer (once per event id),
+    make the turn's session current, then read recent lines, the latest summary and the top-K
+    memories in parallel. Emits `chat.context_ready`.
+
+    A failing semantic layer (Chroma, embedder) does not fail the turn: the context is built
+    from what is left, `degraded` lists `semantic` and `nectar_memory_degraded_total` counts it.
+    A failing hot layer (Redis) raises, and the turn is retried by the runtime.
+    """
+    conv = _conversation(event)
+    line = ChatLine(role="user", content=event.text, at=event.occurred_at)
+    await asyncio.gather(
+        deps.store.open_session(conv, event.language),
+        deps.store.append_line(conv, line, str(event.event_id)),
+    )
+    recent, (summary, summary_degraded), (hits, hits_degraded) = await asyncio.gather(
+        deps.store.recent(conv), _latest_summary(conv, deps), _memories(event, deps))
+    degraded: list[str] = []
+    if summary_degraded or hits_degraded:
+        degraded.append(SEMANTIC)
+        deps.metrics.degraded.labels(SEMANTIC).inc()
+    return [event.caused(
+        ContextReady, producer=PRODUCER, chat_id=event.chat_id, character=event.character,
+        session=event.session, text=event.text, language=event.language, plan=event.plan,
+        reply_mode=event.reply_mode, recent=without_line(recent, line), summary=summary,
+        memories=select_memories(hits, summary), degraded=degraded,
+    )]
+
+
+async def record_reply(event: ReplyDelivered, deps: Deps) -> list[Event]:
+    """On `chat.reply_delivered`: append the assistant's line and count it (once per event
+    id). Every `summary_every` assistant lines, emits `chat.summary_requested` for that window
+    with the last 2N lines, unless another window's summary is still in flight (single flight:
+    a Redis lock per conversation, released by `store_summary` or by its TTL).
+
+    A reply for a session that was reset since is not recorded (the buffer is gone).
+    """
+    conv = _conversation(event)
+    current = await deps.store.current_session(event.user_id, event.character)
+    if current is not None and current != event.session:
+        log.info("reply of an ended session not recorded",
+                 extra={"session": event.session, "current_session": current})
+        return []
+    if not event.text.strip():
+        return []
+    line = ChatLine(role="assistant", content=event.text, at=event.occurred_at)
+    result = await deps.store.append_line(conv, line, str(event.event_id), count_turn=True)
+    window = summary_window(result.turns, deps.policy.summary_every)
+    if window is None:
+        return []
+    if not await deps.store.acquire_summary_lock(conv, window):
+        deps.metrics.summaries.labels("skipped_in_flight").inc()
+        log.warning("summary still in flight; window not requested",
+                    extra={"window": window, "session": event.session})
+        return []
+    lines = await deps.store.recent(conv, limit=2 * deps.policy.summary_every)
+    if not lines:
+        await deps.store.release_summary_lock(conv, window)
+        return []
+    language = await deps.store.language(conv) or FALLBACK_LANGUAGE
+    deps.metrics.summaries.labels("requested").inc()
+    return [event.caused(
+        SummaryRequested, producer=PRODUCER, chat_id=event.chat_id, character=event.character,
+        session=event.session, window=window, language=language, lines=lines,
+    )]
+
+
+async def store_summary(event: SummaryWritten, deps: Deps) -> list[Event]:
+    """On `chat.summary_written`: index the window summary in semantic memory (id
+    `user:character:session:window`, so a rewrite is idempotent), cache it as the latest
+    summary and release the single-flight lock. Emits nothing.
+
+    Dropped when the conversation was reset since (its session is no longer current: the
+    late summary of a cancelled summarisation); an empty text is never stored. A Chroma
+    failure raises, so the runtime retries and the summary is not lost.
+    """
+    conv = _conversation(event)
+    current = await deps.store.current_session(event.user_id, event.character)
+    if current is not None and current != event.session:
+        deps.metrics.summaries.labels("dropped_reset").inc()
+        log.info("summary of a reset conversation dropped",
+                 extra={"session": event.session, "current_session": current,
+                        "window": event.window})
+        return []
+    text = event.text.strip()
+    if not text:
+        deps.metrics.summaries.labels("dropped_empty").inc()
+        await deps.store.release_summary_lock(conv, event.window)
+        return []
+    record = SummaryRecord(conversation=conv, window=event.window, text=text,
+                           at=event.occurred_at)
+    [embedding] = await deps.embedder.embed([text])
+    await deps.index.upsert_summary(record, embedding)
+    await deps.store.cache_summary(conv, StoredSummary(window=event.window, text=text))
+    await deps.store.release_summary_lock(conv, event.window)
+    deps.metrics.summaries.labels("stored").inc()
+    return []
+
+
+async def reset_conversation(event: ConversationReset, deps: Deps) -> list[Event]:
+    """On `chat.conversation_reset`: make `new_session` current, then delete the old
+    session's hot buffer, counters, summary cache and summary lock. Deleting the lock cancels
+    an in-flight summarisation: its late `summary_written` is dropped by `store_summary`
+    because the session changed. Semantic memories of (user, character) are kept. Emits
+    nothing."""
+    old = _conversation(event)
+    # New session first: from here on a late summary of the old one is recognised as stale.
+    await deps.store.open_session(Conversation(event.user_id, event.character,
+                                               event.new_session))
+    await deps.store.drop_conversation(old)
+    return []
+
+
+async def forget_user(event: UserDeleted, deps: Deps) -> list[Event]:
+    """On `billing.user_deleted`: delete every Redis key of the user (SCAN, never KEYS) and
+    every Chroma record of the user. A Chroma failure raises (retried): deletion must
+    complete. Emits nothing."""
+    keys = await deps.store.forget_user(event.user_id)
+    records = await deps.index.delete_user(event.user_id)
+    log.info("user's memory deleted", extra={"redis_keys": keys, "chroma_records": records})
+    return []
+
+
+HANDLERS = {
+    TurnReceived: build_context,
+    ReplyDelivered: record_reply,
+    SummaryWritten: store_summary,
+    ConversationReset: reset_conversation,
+    UserDeleted: forget_user,
+}

@@ -1,0 +1,110 @@
+"""Ports of the memory service: the hot store, the vector index, the embedder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from nectar_contracts import ChatLine, MemoryHit
+from nectar_memory.domain import AppendResult, Conversation, StoredSummary, SummaryRecord
+
+
+class MemoryStore(Protocol):
+    """Hot layer (Redis): bounded recent lines, counters, summary cache, session, locks.
+
+    Raises on infrastructure failure: the hot layer is not degradable, a turn is retried.
+    """
+
+    async def append_line(self, conv: Conversation, line: ChatLine, event_id: str, *,
+                          count_turn: bool = False) -> AppendResult:
+        """Append `line` (bounded, TTL renewed) once per `event_id`, atomically; with
+        `count_turn` also increment the conversation's assistant-line counter."""
+        ...
+
+    async def recent(self, conv: Conversation, limit: int | None = None) -> list[ChatLine]:
+        """The last `limit` lines (all kept lines when None), oldest first."""
+        ...
+
+    async def cached_summary(self, conv: Conversation) -> StoredSummary | None:
+        """The cached latest summary of the conversation, if any."""
+        ...
+
+    async def cache_summary(self, conv: Conversation, summary: StoredSummary) -> bool:
+        """Cache `summary` as the latest unless a newer window is cached; False when not
+        cached. An empty text is never cached."""
+        ...
+
+    async def current_session(self, user_id: int, character: str) -> str | None:
+        """The session currently open between the user and the character, if known."""
+        ...
+
+    async def open_session(self, conv: Conversation, language: str | None = None) -> None:
+        """Make `conv.session` the current session; remember the conversation's language."""
+        ...
+
+    async def language(self, conv: Conversation) -> str | None:
+        """Language of the conversation's last turn, if known."""
+        ...
+
+    async def acquire_summary_lock(self, conv: Conversation, window: int) -> bool:
+        """Single flight: True if the conversation's summary lock is now held for `window`
+        (or already was: a redelivery), False if another window holds it."""
+        ...
+
+    async def release_summary_lock(self, conv: Conversation, window: int) -> None:
+        """Release the summary lock if `window` holds it."""
+        ...
+
+    async def drop_conversation(self, conv: Conversation) -> None:
+        """Delete the conversation's hot buffer, counters, summary cache and lock."""
+        ...
+
+    async def forget_user(self, user_id: int) -> int:
+        """Delete every key of the user; returns how many."""
+        ...
+
+
+class VectorIndex(Protocol):
+    """Cold layer (Chroma): window summaries with their embeddings.
+
+    Raises `VectorIndexUnavailable` on failure; a missing collection or no match is an
+    empty answer, not an error.
+    """
+
+    async def connect(self) -> None:
+        """Open the client (startup hook); never raises: the layer is degradable."""
+        ...
+
+    async def close(self) -> None:
+        ...
+
+    async def heartbeat(self) -> None:
+        """Raise `VectorIndexUnavailable` when the index is not usable."""
+        ...
+
+    async def upsert_summary(self, record: SummaryRecord, embedding: Sequence[float]) -> None:
+        ...
+
+    async def query(self, user_id: int, character: str, embedding: Sequence[float],
+                    k: int) -> list[MemoryHit]:
+        """The `k` summaries of (user, character) closest to `embedding`, best first."""
+        ...
+
+    async def latest_summary(self, conv: Conversation) -> StoredSummary | None:
+        """The summary of the conversation's highest window, if any."""
+        ...
+
+    async def delete_user(self, user_id: int) -> int:
+        """Delete every record of the user; returns how many (best effort count)."""
+        ...
+
+
+class Embedder(Protocol):
+    """Turns texts into vectors (raises `EmbedderUnavailable` on failure)."""
+
+    #: identifies the embedding space; stored with the collection so a change is detected
+    name: str
+    dimension: int
+
+    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        ...
