@@ -1,0 +1,7 @@
+"""The llm service: turns a turn's context into the character's reply, and windows into summaries.
+
+Consumes `chat.context_ready` and `chat.summary_requested`; publishes `chat.reply_ready` (plus
+`voice.voice_requested` for voice turns), `chat.reply_failed` and `chat.summary_written`.
+Models are reached through the `ChatModel` port (OpenRouter in production, its emulator
+locally) and tried along a fallback chain.
+"""

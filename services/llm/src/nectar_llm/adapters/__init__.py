@@ -1,0 +1,1 @@
+"""Adapters of the llm service's ports, one module per technology."""

@@ -1,0 +1,1 @@
+"""Pure logic of the llm service: prompt assembly, characters, routing, model types. No I/O."""
