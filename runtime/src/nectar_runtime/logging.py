@@ -13,7 +13,7 @@ turn_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("turn_i
 event_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("event_id",
                                                                           default=None)
 
-_RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -55,3 +55,6 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         lg.handlers[:] = []
         lg.propagate = True
     logging.getLogger("uvicorn.access").setLevel("WARNING")
+    # one line per provider request is noise; our adapters log each call with its outcome
+    logging.getLogger("httpx").setLevel("WARNING")
+    logging.getLogger("httpcore").setLevel("WARNING")
