@@ -60,10 +60,20 @@ class FullStack:
                               "length": len(text.split()[0])}]}
                if text.startswith("/") else {})}}
 
-    async def post_update(self, client: httpx.AsyncClient, update: dict[str, Any],
-                          secret: str | None = None) -> httpx.Response:
-        return await client.post(self.webhook, json=update, headers={
-            "X-Telegram-Bot-Api-Secret-Token": self.secret if secret is None else secret})
+    async def post_update(self, client: httpx.AsyncClient,
+                          update: dict[str, Any]) -> dict[str, Any]:
+        """Telegram's side: the emulator queues the update and POSTs it to the edge webhook
+        with the secret token (waits until the webhook answered)."""
+        resp = await client.post(f"{self.telegram}/_emulator/bots/{self.token}/updates",
+                                 params={"wait": 10}, json=update)
+        resp.raise_for_status()
+        return dict(resp.json())
+
+    async def post_direct(self, client: httpx.AsyncClient, update: dict[str, Any],
+                          secret: str) -> httpx.Response:
+        """Anyone else on the network: POST straight to the webhook with a given secret."""
+        return await client.post(self.webhook, json=update,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": secret})
 
     async def sent(self, client: httpx.AsyncClient, chat_id: int,
                    method: str = "sendMessage") -> list[dict[str, Any]]:

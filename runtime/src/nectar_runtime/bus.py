@@ -76,8 +76,10 @@ class Subscription:
     description: str = ""
     subject: str | None = None
     ordering_key: Callable[[Event], Hashable] = field(default=lambda event: event.user_id)
-    #: start from the beginning of the stream (projections) or only new messages
-    deliver_all: bool = True
+    #: Where a *new* durable consumer starts (fixed once it exists). New messages by
+    #: default: a reply path created on a long-lived stream must not answer old turns
+    #: again. Projections that must see the whole history (users, plan cache) set True.
+    deliver_all: bool = False
 
     @property
     def filter_subject(self) -> str:
@@ -192,6 +194,11 @@ class Consumer:
             await self.dead_letter(msg, "poison", str(exc), deliveries)
             return "dead_lettered"
         except Retry as exc:
+            if deliveries >= self.infra.max_waits:
+                await self.dead_letter(msg, "max_deliveries",
+                                       f"still waiting after {deliveries} deliveries: {exc}",
+                                       deliveries)
+                return "dead_lettered"
             delay = exc.delay_s if exc.delay_s is not None else self.backoff(deliveries)
             log.info("retry requested", extra={"consumer": self.sub.name, "reason": str(exc),
                                                "delay_s": delay})
@@ -274,8 +281,9 @@ def register(broker: NatsBroker, consumer: Consumer, infra: InfraSettings) -> No
         pull_sub=PullSub(batch_size=infra.max_in_flight, timeout=1.0),
         config=ConsumerConfig(
             ack_wait=infra.ack_wait_s,
-            # JetStream's own cap is a safety net above ours (we park after max_deliveries)
-            max_deliver=infra.max_deliveries + 2,
+            # No JetStream cap: it would drop a message silently. We count deliveries and
+            # park the message on the DLQ ourselves (max_deliveries / max_waits).
+            max_deliver=-1,
             max_ack_pending=max(infra.max_in_flight * 4, 64),
             deliver_policy=DeliverPolicy.ALL if sub.deliver_all else DeliverPolicy.NEW,
         ),

@@ -34,6 +34,9 @@ class InfraSettings(BaseSettings):
         "and tests).")
     max_deliveries: int = Field(5, ge=1, description="Deliveries of one message before it is "
                                 "dead-lettered.")
+    max_waits: int = Field(100, ge=1, description="Deliveries of one message whose handler "
+                           "keeps asking to wait (`Retry`, e.g. Telegram 429) before it is "
+                           "dead-lettered.")
     backoff_base_s: float = Field(0.5, gt=0, description="First redelivery delay; doubles per "
                                   "attempt.")
     backoff_max_s: float = Field(30.0, gt=0, description="Cap of the redelivery delay.")

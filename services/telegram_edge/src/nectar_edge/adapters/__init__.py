@@ -1,0 +1,1 @@
+"""Adapters of the edge's ports, one module per technology."""

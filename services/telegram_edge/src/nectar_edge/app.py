@@ -1,0 +1,58 @@
+"""The Telegram edge's app: Telegram updates in (webhook or long polling) -> turn events;
+reply/image/voice events -> Bot API calls."""
+
+from __future__ import annotations
+
+from nectar_contracts import ImageRequested, ReplyDelivered, TurnReceived
+from nectar_runtime import Runtime, ServiceSpec
+from starlette.applications import Starlette
+
+from nectar_edge.adapters.telegram import TelegramGateway
+from nectar_edge.bootstrap import build_deps
+from nectar_edge.bot.dispatcher import build_dispatcher
+from nectar_edge.entrypoints.http import webhook_route
+from nectar_edge.entrypoints.nats import subscriptions
+from nectar_edge.entrypoints.polling import long_polling_job, register_webhook_job
+from nectar_edge.entrypoints.updates import UpdateIntake
+from nectar_edge.handlers import Deps
+from nectar_edge.settings import EdgeSettings
+
+SERVICE = "telegram_edge"
+
+
+def create_app(settings: EdgeSettings, deps: Deps | None = None,
+               runtime: Runtime | None = None,
+               gateway: TelegramGateway | None = None) -> tuple[Starlette, Runtime]:
+    """Build the service. `gateway` is the Bot API session updates are fed with; by default
+    the messenger of `deps` when that is a `TelegramGateway`, else a new one."""
+    runtime = runtime or Runtime(SERVICE, settings.infra)
+    deps = deps or build_deps(settings, redis=runtime.redis, publisher=runtime.bus)
+    if gateway is None:
+        gateway = (deps.messenger if isinstance(deps.messenger, TelegramGateway)
+                   else TelegramGateway(settings))
+    dp = build_dispatcher(deps)
+    intake = UpdateIntake(dp, gateway, deps.updates, runtime.tracer,
+                          settings.update_dedupe_ttl_s, settings.update_claim_ttl_s)
+    allowed_updates = dp.resolve_used_update_types()
+
+    routes = []
+    if settings.webhook_url:
+        assert settings.webhook_secret is not None  # enforced by EdgeSettings
+        secret = settings.webhook_secret.get_secret_value()
+        routes.append(webhook_route(intake, secret))
+        background = [register_webhook_job(gateway, settings.webhook_url, secret,
+                                           allowed_updates)]
+    else:
+        background = [long_polling_job(intake, gateway, settings.poll_timeout_s,
+                                       allowed_updates)]
+
+    spec = ServiceSpec(
+        subscriptions=subscriptions(deps),
+        publishes=[TurnReceived, ImageRequested, ReplyDelivered],
+        routes=routes,
+        ready_checks={"telegram": gateway.check},
+        on_startup=[gateway.start],
+        on_shutdown=[gateway.close],
+        background=background,
+    )
+    return runtime.build(spec), runtime

@@ -1,0 +1,30 @@
+"""Free text: a chat turn. Anything without text: a short explanation."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.types import Message, Update
+
+from nectar_edge import handlers
+from nectar_edge.bot.convert import incoming
+from nectar_edge.bot.publishing import publish
+from nectar_edge.handlers import Deps
+
+
+def build_router() -> Router:
+    router = Router(name="chat")
+
+    @router.message(F.text)
+    async def on_text(message: Message, event_update: Update, bot: Bot, deps: Deps) -> None:
+        events = await handlers.receive_text(incoming(message, event_update, bot), deps)
+        await publish(events, deps)
+        # after publishing: the turn is under way before the indicator's round trip
+        if events:
+            await handlers.show_typing(message.chat.id, deps)
+
+    @router.message()
+    async def on_other(message: Message, event_update: Update, bot: Bot, deps: Deps) -> None:
+        events = await handlers.explain_text_only(incoming(message, event_update, bot), deps)
+        await publish(events, deps)
+
+    return router

@@ -1,0 +1,27 @@
+"""/image <prompt>."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message, Update
+
+from nectar_edge import handlers
+from nectar_edge.bot.convert import incoming
+from nectar_edge.bot.publishing import publish
+from nectar_edge.handlers import Deps
+
+
+def build_router() -> Router:
+    router = Router(name="image")
+
+    @router.message(Command("image"))
+    async def on_image(message: Message, command: CommandObject, event_update: Update,
+                       bot: Bot, deps: Deps) -> None:
+        events = await handlers.request_image(incoming(message, event_update, bot),
+                                              command.args, deps)
+        await publish(events, deps)
+        if events:
+            await handlers.show_typing(message.chat.id, deps, action="upload_photo")
+
+    return router

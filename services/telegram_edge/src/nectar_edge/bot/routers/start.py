@@ -1,0 +1,28 @@
+"""/start and /help."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import Message, Update
+
+from nectar_edge import handlers
+from nectar_edge.bot.convert import incoming
+from nectar_edge.bot.publishing import publish
+from nectar_edge.handlers import Deps
+
+
+def build_router() -> Router:
+    router = Router(name="start")
+
+    @router.message(CommandStart())
+    async def on_start(message: Message, event_update: Update, bot: Bot, deps: Deps) -> None:
+        events = await handlers.greet_user(incoming(message, event_update, bot), deps)
+        await publish(events, deps)
+
+    @router.message(Command("help"))
+    async def on_help(message: Message, event_update: Update, bot: Bot, deps: Deps) -> None:
+        events = await handlers.show_help(incoming(message, event_update, bot), deps)
+        await publish(events, deps)
+
+    return router

@@ -1,0 +1,25 @@
+"""/voice on|off."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message, Update
+
+from nectar_edge import handlers
+from nectar_edge.bot.convert import incoming
+from nectar_edge.bot.publishing import publish
+from nectar_edge.handlers import Deps
+
+
+def build_router() -> Router:
+    router = Router(name="voice")
+
+    @router.message(Command("voice"))
+    async def on_voice(message: Message, command: CommandObject, event_update: Update,
+                       bot: Bot, deps: Deps) -> None:
+        events = await handlers.set_voice_mode(incoming(message, event_update, bot),
+                                               command.args, deps)
+        await publish(events, deps)
+
+    return router

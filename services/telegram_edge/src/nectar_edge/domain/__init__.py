@@ -1,0 +1,1 @@
+"""Pure logic of the edge: no I/O, no aiogram, no Redis."""

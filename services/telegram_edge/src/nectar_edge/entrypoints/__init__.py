@@ -1,0 +1,1 @@
+"""How work reaches the edge: Telegram updates (webhook or long polling) and bus events."""

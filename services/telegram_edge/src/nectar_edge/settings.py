@@ -1,0 +1,79 @@
+"""Telegram edge settings (env prefix `EDGE_`)."""
+
+from __future__ import annotations
+
+import re
+
+from nectar_runtime import InfraSettings
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_HTTP_PORT = 8081
+
+#: what Telegram accepts as `secret_token` in setWebhook
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class EdgeSettings(BaseSettings):
+    """Settings of the Telegram edge: Bot API in (webhook or long polling) and out."""
+
+    model_config = SettingsConfigDict(env_prefix="EDGE_", extra="ignore")
+
+    infra: InfraSettings = Field(default_factory=InfraSettings)
+
+    telegram_bot_token: SecretStr = Field(
+        description="Bot token from @BotFather (`<bot id>:<secret>`). Required, no default; the "
+        "local stack passes the emulator's token. Never logged.")
+    telegram_api_base: str = Field(
+        "https://api.telegram.org",
+        description="Base URL of the Bot API (`{base}/bot<token>/<method>`); the local stack "
+        "points it at the Telegram emulator.")
+    telegram_request_timeout_s: float = Field(
+        30.0, gt=0, description="Timeout of one outbound Bot API request (long polls add their "
+        "own wait on top).")
+    webhook_url: str | None = Field(
+        None, description="Public URL of POST /telegram/webhook. Set: webhook mode (setWebhook "
+        "with the secret at startup). Unset: long polling in a background job (deleteWebhook "
+        "at startup).")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (1-256 "
+        "chars of A-Z a-z 0-9 _ -). Required in webhook mode.")
+    poll_timeout_s: int = Field(25, ge=0, le=50, description="Long-poll wait of getUpdates, s.")
+    default_character: str = Field("luna", description="Character of a user who never chose one.")
+    default_language: str = Field("en", description="Reply language when Telegram reports no "
+                                  "usable language_code.")
+    update_dedupe_ttl_s: int = Field(86400, gt=0, description="How long a handled update_id "
+                                     "is remembered (Telegram redelivers for up to 24 h).")
+    update_claim_ttl_s: int = Field(60, gt=0, description="How long an update being handled "
+                                    "is held against duplicates; after a crash mid-handling "
+                                    "Telegram's redelivery is handled once this expired.")
+    delivery_claim_ttl_s: int = Field(60, gt=0, description="Lifetime of the `pending` claim a "
+                                      "replica takes on a reply before sending it (crash "
+                                      "recovery: another replica may send after this).")
+    delivery_record_ttl_s: int = Field(7 * 24 * 3600, gt=0, description="How long a sent "
+                                       "reply's message ids are remembered (idempotency).")
+    delivery_in_flight_retry_s: float = Field(5.0, gt=0, description="Redelivery delay when "
+                                              "another replica is sending the same reply.")
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> EdgeSettings:
+        if self.webhook_url and not (self.webhook_secret and
+                                     self.webhook_secret.get_secret_value()):
+            raise ValueError("EDGE_WEBHOOK_SECRET is required when EDGE_WEBHOOK_URL is set")
+        if self.webhook_secret is not None and not _SECRET_TOKEN.match(
+                self.webhook_secret.get_secret_value()):
+            raise ValueError("EDGE_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, "
+                             "_ and - (Telegram's secret_token alphabet)")
+        return self
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.webhook_url)
+
+    @property
+    def bot_id(self) -> int:
+        """The bot's numeric id: the part of the token before the colon."""
+        head = self.telegram_bot_token.get_secret_value().split(":", 1)[0]
+        if not head.isdigit():
+            raise ValueError("EDGE_TELEGRAM_BOT_TOKEN is not a Bot API token (<id>:<secret>)")
+        return int(head)

@@ -1,0 +1,249 @@
+"""Delivering bus events to Telegram exactly once: the delivery state machine with a
+FakeDeliveryLog, Telegram failures, failure texts and the plan cache."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from edge_fakes import World
+from nectar_contracts import (
+    ImageFailed,
+    ImageReady,
+    PlanChanged,
+    ReplyDelivered,
+    ReplyFailed,
+    ReplyReady,
+    UserCreated,
+    VoiceFailed,
+    VoiceReady,
+)
+from nectar_edge import handlers
+from nectar_edge.domain.delivery import DeliveryRecord, pending
+from nectar_edge.domain.errors import (
+    MessageRejected,
+    RateLimited,
+    RecipientUnavailable,
+    TelegramUnavailable,
+)
+from nectar_runtime import Poison, Retry
+
+
+def _reply(user: int, text: str = "Hello from Luna.") -> ReplyReady:
+    return ReplyReady.new(producer="llm", user_id=user, chat_id=user, character="luna",
+                          session="1", text=text, language="en", reply_mode="text",
+                          model="test/model", attempt=0)
+
+
+def _conv(user: int) -> dict:
+    return {"producer": "llm", "user_id": user, "chat_id": user, "character": "luna",
+            "session": "1"}
+
+
+async def test_a_reply_is_sent_once_and_reported_delivered() -> None:
+    world = World()
+    reply = _reply(6001)
+
+    [delivered] = await handlers.deliver_reply(reply, world.deps)
+
+    assert world.messenger.texts(6001) == ["Hello from Luna."]
+    assert isinstance(delivered, ReplyDelivered)
+    assert delivered.reply_event_id == reply.event_id
+    assert delivered.message_ids == [world.messenger.sent[0].message_id]
+    assert delivered.causation_id == reply.event_id
+    assert delivered.correlation_id == reply.correlation_id
+    record = world.deliveries.records[str(reply.event_id)]
+    assert record == DeliveryRecord("sent", (world.messenger.sent[0].message_id,))
+    assert world.deliveries.ttls[str(reply.event_id)] == world.policy.delivery_record_ttl_s
+
+
+async def test_a_duplicate_of_a_sent_reply_sends_nothing_and_reemits_the_same_event() -> None:
+    world = World()
+    reply = _reply(6002)
+    first = await handlers.deliver_reply(reply, world.deps)
+
+    second = await handlers.deliver_reply(reply, world.deps)
+
+    assert len(world.messenger.sent) == 1
+    # same ids, same derived event id: JetStream drops the repeat
+    assert [e.model_dump(exclude={"occurred_at"}) for e in second] == [
+        e.model_dump(exclude={"occurred_at"}) for e in first]
+
+
+async def test_a_reply_claimed_by_another_replica_is_retried_later_without_sending() -> None:
+    world = World()
+    reply = _reply(6003)
+    world.deliveries.records[str(reply.event_id)] = pending("other-replica")
+
+    with pytest.raises(Retry) as raised:
+        await handlers.deliver_reply(reply, world.deps)
+
+    assert raised.value.delay_s == world.policy.delivery_in_flight_retry_s
+    assert world.messenger.sent == []
+    assert world.deliveries.records[str(reply.event_id)] == pending("other-replica")
+
+
+async def test_an_expired_claim_of_a_crashed_replica_lets_the_reply_through() -> None:
+    world = World()
+    reply = _reply(6004)
+    world.deliveries.records[str(reply.event_id)] = pending("crashed")
+    with pytest.raises(Retry):
+        await handlers.deliver_reply(reply, world.deps)
+
+    world.deliveries.expire(str(reply.event_id))
+    [delivered] = await handlers.deliver_reply(reply, world.deps)
+
+    assert world.messenger.texts(6004) == [reply.text]
+    assert isinstance(delivered, ReplyDelivered)
+
+
+async def test_telegram_429_asks_for_a_retry_after_its_delay_and_releases_the_claim() -> None:
+    world = World()
+    reply = _reply(6005)
+    world.messenger.failures.append(RateLimited(7))
+
+    with pytest.raises(Retry) as raised:
+        await handlers.deliver_reply(reply, world.deps)
+
+    assert raised.value.delay_s == 7
+    assert str(reply.event_id) not in world.deliveries.records
+    [delivered] = await handlers.deliver_reply(reply, world.deps)  # the redelivery
+    assert world.messenger.texts(6005) == [reply.text]
+    assert isinstance(delivered, ReplyDelivered) and len(delivered.message_ids) == 1
+
+
+async def test_a_429_between_parts_does_not_resend_the_parts_already_sent() -> None:
+    world = World()
+    text = " ".join(f"Sentence {i} is here." for i in range(600))  # > 4096: 4 parts
+    reply = _reply(6006, text)
+    world.messenger.failures[:] = []
+    sent_before_429 = 2
+
+    original = world.messenger.send_text
+    calls = {"n": 0}
+
+    async def flaky(chat_id: int, part: str) -> int:
+        calls["n"] += 1
+        if calls["n"] == sent_before_429 + 1:
+            raise RateLimited(1)
+        return await original(chat_id, part)
+
+    world.messenger.send_text = flaky  # type: ignore[method-assign]
+    with pytest.raises(Retry):
+        await handlers.deliver_reply(reply, world.deps)
+    record = world.deliveries.records[str(reply.event_id)]
+    assert record.status == "partial" and len(record.message_ids) == sent_before_429
+
+    [delivered] = await handlers.deliver_reply(reply, world.deps)
+
+    texts = world.messenger.texts(6006)
+    assert len(texts) == len(set(texts)) == 4, "no part is sent twice"
+    assert " ".join(texts) == text
+    assert isinstance(delivered, ReplyDelivered)
+    assert delivered.message_ids == [s.message_id for s in world.messenger.sent]
+
+
+async def test_a_blocked_user_is_marked_inactive_and_the_reply_dropped() -> None:
+    world = World()
+    reply = _reply(6007)
+    world.messenger.failures.append(RecipientUnavailable("Forbidden: bot was blocked by the "
+                                                        "user"))
+
+    assert await handlers.deliver_reply(reply, world.deps) == []
+
+    assert "blocked" in world.users.inactive[6007]
+    assert str(reply.event_id) not in world.deliveries.records
+
+
+async def test_a_message_telegram_rejects_is_poison() -> None:
+    world = World()
+    world.messenger.failures.append(MessageRejected("Bad Request: message is too long"))
+    with pytest.raises(Poison):
+        await handlers.deliver_reply(_reply(6008), world.deps)
+
+
+async def test_a_transient_failure_propagates_and_frees_the_claim_for_the_retry() -> None:
+    world = World()
+    reply = _reply(6009)
+    world.messenger.failures.append(TelegramUnavailable("TelegramServerError: 502"))
+    with pytest.raises(TelegramUnavailable):
+        await handlers.deliver_reply(reply, world.deps)
+    assert str(reply.event_id) not in world.deliveries.records
+    await handlers.deliver_reply(reply, world.deps)
+    assert world.messenger.texts(6009) == [reply.text]
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Sorry, I couldn't answer just now — please try again in a moment."),
+    ("ru", "Прости, сейчас не получилось ответить — попробуй ещё раз чуть позже."),
+    ("ja", "Sorry, I couldn't answer just now — please try again in a moment."),
+])
+async def test_a_failed_reply_becomes_an_apology_in_the_users_language(language,
+                                                                       expected) -> None:
+    world = World()
+    failed = ReplyFailed.new(**_conv(6010), language=language, reason="all_models_failed",
+                             detail="internal detail never shown")
+    assert await handlers.apologize_reply_failed(failed, world.deps) == []
+    assert await handlers.apologize_reply_failed(failed, world.deps) == []
+    assert world.messenger.texts(6010) == [expected]
+
+
+@pytest.mark.parametrize(("reason", "expected"), [
+    ("not_available", "Pictures aren't available yet."),
+    ("internal", "Sorry, I couldn't make that picture just now — please try again later."),
+])
+async def test_image_failures_are_told_once(reason, expected) -> None:
+    world = World()
+    failed = ImageFailed.new(**_conv(6011), language="en", reason=reason)
+    await handlers.apologize_image_failed(failed, world.deps)
+    await handlers.apologize_image_failed(failed, world.deps)
+    assert world.messenger.texts(6011) == [expected]
+
+
+async def test_voice_not_available_is_told() -> None:
+    world = World()
+    failed = VoiceFailed.new(**_conv(6012), language="en", reason="not_available")
+    await handlers.apologize_voice_failed(failed, world.deps)
+    assert world.messenger.texts(6012) == ["Voice messages aren't available yet."]
+
+
+async def test_images_and_voice_notes_are_sent_by_url_once() -> None:
+    world = World()
+    image = ImageReady.new(**_conv(6013), url="http://media.local/i.png", caption="for you")
+    voice = VoiceReady.new(**_conv(6013), url="http://media.local/v.ogg", duration_s=3.2)
+    for _ in range(2):
+        await handlers.deliver_image(image, world.deps)
+        await handlers.deliver_voice(voice, world.deps)
+    assert [(s.kind, s.payload) for s in world.messenger.sent] == [
+        ("photo", {"url": "http://media.local/i.png", "caption": "for you"}),
+        ("voice", {"url": "http://media.local/v.ogg", "duration_s": 3.2}),
+    ]
+
+
+async def test_plan_cache_keeps_the_newest_plan_whatever_the_arrival_order() -> None:
+    world = World()
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    created = UserCreated(**UserCreated.new(producer="billing", user_id=6014,
+                                            auth_source="telegram", plan="free")
+                          .model_dump(exclude={"occurred_at"}), occurred_at=t0)
+    upgraded = PlanChanged(**PlanChanged.new(producer="billing", user_id=6014, plan="premium",
+                                             previous_plan="free")
+                           .model_dump(exclude={"occurred_at"}),
+                           occurred_at=t0 + timedelta(minutes=5))
+
+    await handlers.cache_plan(upgraded, world.deps)
+    await handlers.cache_plan(created, world.deps)  # late
+
+    assert await world.users.plan(6014) == "premium"
+
+
+@pytest.mark.parametrize("record", [
+    DeliveryRecord("sent", (1, 2, 3)), DeliveryRecord("partial", (5,)),
+    DeliveryRecord("pending", (), "abc"), DeliveryRecord("pending", (9, 10), "abc"),
+])
+def test_delivery_records_survive_encoding(record) -> None:
+    assert DeliveryRecord.decode(record.encode()) == record
+
+
+def test_sent_records_use_the_documented_format() -> None:
+    assert DeliveryRecord("sent", (11, 12)).encode() == "sent:11,12"
