@@ -65,3 +65,15 @@ def test_stream_pieces_join_back_exactly() -> None:
 
     assert "".join(pieces) == content
     assert len(pieces) > 2
+
+
+def test_default_reply_counts_earlier_conversation_messages() -> None:
+    from nectar_emulators.openrouter.replies import earlier_messages
+
+    body = {"messages": [{"role": "system", "content": "persona"},
+                         {"role": "user", "content": "hi"},
+                         {"role": "assistant", "content": "hello"},
+                         {"role": "user", "content": "again"}]}
+    assert earlier_messages(body) == 2
+    assert default_reply("a/b", "again", 2).endswith("(I have 2 earlier messages in context.)")
+    assert "earlier" not in default_reply("a/b", "first", 0)

@@ -9,7 +9,8 @@ from typing import Any
 from .behaviours import Behaviour
 from .protocol import estimate_tokens
 
-__all__ = ["REFUSAL", "Reply", "default_reply", "reply_for", "split_for_stream"]
+__all__ = ["REFUSAL", "Reply", "default_reply", "earlier_messages", "reply_for",
+           "split_for_stream"]
 
 REFUSAL = "I'm sorry, but I can't continue with this."
 _WORDS = re.compile(r"\s*\S+\s*")
@@ -24,9 +25,21 @@ class Reply:
     reasoning_tokens: int = 0
 
 
-def default_reply(model: str, user_text: str) -> str:
-    """The "ok" reply: deterministic, non-empty, and plainly the emulator talking."""
-    return f'[emulator:{model}] I hear you: "{user_text[:200]}"'
+def default_reply(model: str, user_text: str, earlier: int = 0) -> str:
+    """The "ok" reply: deterministic, non-empty, and plainly the emulator talking. It says
+    how many earlier conversation messages came with the request, so a person chatting
+    with the local stack can see memory at work."""
+    reply = f'[emulator:{model}] I hear you: "{user_text[:200]}"'
+    if earlier:
+        reply += f" (I have {earlier} earlier message{'s' if earlier != 1 else ''} in context.)"
+    return reply
+
+
+def earlier_messages(body: dict[str, Any]) -> int:
+    """User/assistant messages of the request before its last user message."""
+    messages = [m for m in body.get("messages", []) if isinstance(m, dict)
+                and m.get("role") in {"user", "assistant"}]
+    return max(len(messages) - 1, 0)
 
 
 def reply_for(behaviour: Behaviour, model: str, user_text: str, body: dict[str, Any]) -> Reply:
@@ -53,7 +66,7 @@ def reply_for(behaviour: Behaviour, model: str, user_text: str, body: dict[str, 
             f"\n\n{REFUSAL}"
         )
         return Reply(content, "stop", "stop", estimate_tokens(content))
-    content = default_reply(model, user_text)
+    content = default_reply(model, user_text, earlier_messages(body))
     return Reply(content, "stop", "stop", estimate_tokens(content))
 
 

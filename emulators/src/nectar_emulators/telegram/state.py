@@ -195,7 +195,10 @@ class BotState:
         self.token = token
         self.bot_id = bot_id_from_token(token)
         self.user = bot_user(self.bot_id, first_name)
-        self.next_update_id = 1
+        # Telegram starts a bot's update ids at a random point after a quiet week; starting
+        # from the clock keeps ids increasing across emulator restarts, so a consumer that
+        # remembers update ids (the edge's dedupe) never sees an old id again.
+        self.next_update_id = int(time.time() * 10) % 2_000_000_000
         self.pending: list[PendingUpdate] = []
         self.webhook: Webhook | None = None
         self.polling_allowed_updates: list[str] | None = None
