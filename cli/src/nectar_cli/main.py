@@ -14,6 +14,28 @@ from nectar_cli import contracts_cmd
 app = typer.Typer(help="Nectar: talk to the local stack, inspect it, manage contracts.",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(contracts_cmd.app, name="contracts")
+config_app = typer.Typer(help="Service configuration.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+CONFIG_DOC = contracts_cmd.ASYNCAPI_DIR.parent / "configuration.md"
+
+
+@config_app.command("docs")
+def config_docs(
+    check_only: Annotated[bool, typer.Option("--check", help="Compare, do not write.")] = False,
+) -> None:
+    """Write docs/configuration.md from the settings classes of every service."""
+    from nectar_cli.config_docs import render
+
+    text = render()
+    if check_only:
+        if not CONFIG_DOC.exists() or CONFIG_DOC.read_text() != text:
+            typer.echo(f"{CONFIG_DOC} is stale; run `nectar config docs`", err=True)
+            raise typer.Exit(1)
+        typer.echo("configuration docs are up to date")
+        return
+    CONFIG_DOC.write_text(text)
+    typer.echo(f"wrote {CONFIG_DOC}")
 
 
 def _user(user: int, lang: str):

@@ -1,0 +1,70 @@
+"""docs/configuration.md, generated from the settings classes so it cannot drift."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from nectar_runtime import InfraSettings
+
+SETTINGS = [
+    ("telegram_edge", "nectar_edge.settings", "EdgeSettings"),
+    ("memory", "nectar_memory.settings", "MemorySettings"),
+    ("llm", "nectar_llm.settings", "LlmSettings"),
+    ("media", "nectar_media.settings", "MediaSettings"),
+    ("voice", "nectar_voice.settings", "VoiceSettings"),
+    ("billing", "nectar_billing.settings", "BillingSettings"),
+]
+
+
+def _default(field: FieldInfo) -> str:
+    if field.default_factory is not None:
+        if field.default_factory.__name__ == "gethostname":
+            return "the host name"
+        return "(computed)"
+    if field.default is PydanticUndefined:
+        return "**required**"
+    if field.default is None:
+        return "unset"
+    value: Any = field.default
+    if hasattr(value, "get_secret_value"):
+        return "(secret)"
+    return f"`{value}`"
+
+
+def _rows(cls: type, prefix: str) -> list[str]:
+    rows = []
+    for name, field in cls.model_fields.items():
+        if name == "infra":
+            continue
+        description = (field.description or "").replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| `{prefix}{name.upper()}` | {_default(field)} | {description} |")
+    return rows
+
+
+def render() -> str:
+    lines = [
+        "# Configuration",
+        "",
+        "Every service reads its configuration from environment variables (pydantic-settings)."
+        " This page is generated from the settings classes by `nectar config docs`; a contract"
+        " test fails when it is out of date.",
+        "",
+        "Secrets (tokens, keys, webhook secrets) are `SecretStr`: never logged, never"
+        " defaulted in production.",
+        "",
+        "## Shared by every service (`NECTAR_`)",
+        "",
+        "| variable | default | meaning |",
+        "|---|---|---|",
+        *_rows(InfraSettings, InfraSettings.model_config.get("env_prefix", "")),
+    ]
+    for service, module, cls_name in SETTINGS:
+        cls = getattr(importlib.import_module(module), cls_name)
+        prefix = cls.model_config.get("env_prefix", "")
+        lines += ["", f"## {service} (`{prefix}`)", "", "| variable | default | meaning |",
+                  "|---|---|---|", *_rows(cls, prefix)]
+    return "\n".join(lines) + "\n"
