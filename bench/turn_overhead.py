@@ -85,6 +85,16 @@ async def stack_rate(client: httpx.AsyncClient, webhook: str, secret: str, emu: 
                                  headers={"X-Telegram-Bot-Api-Secret-Token": secret})
         resp.raise_for_status()
 
+    # Telegram only lets a bot write to users who wrote first: introduce the users to the
+    # emulator (not timed) so that sendMessage to them succeeds.
+    sem = asyncio.Semaphore(32)
+
+    async def introduce(i: int) -> None:
+        async with sem:
+            await client.post(f"{emu}/_emulator/bots/{token}/users/{user_base + i}/block",
+                              json={"blocked": False})
+
+    await asyncio.gather(*(introduce(i) for i in range(count)))
     t0 = time.time()
     tasks = await offered_load(rate, count, send)
     await asyncio.gather(*tasks)

@@ -1,0 +1,8 @@
+"""`python -m nectar_billing`: run the billing service (or an operator command, see --help)."""
+
+import sys
+
+from nectar_billing.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""The outbox relay: moves committed outbox rows to NATS.
+
+Runs as a background job of the service. It relays a batch, then sleeps until either the
+poll interval passes or a transaction that wrote outbox rows commits (`wake()`), so a new
+user's `billing.user_created` leaves at once rather than up to one poll interval later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from nectar_billing.ports import OutboxStore, Publish
+
+log = logging.getLogger("nectar.billing.relay")
+
+
+class OutboxRelay:
+    """Publishes unpublished outbox rows in order; at-least-once, deduplicated downstream."""
+
+    def __init__(self, store: OutboxStore, publish: Publish, *, poll_s: float,
+                 batch_size: int = 100, error_backoff_s: float | None = None) -> None:
+        self.store = store
+        self.publish = publish
+        self.poll_s = poll_s
+        self.batch_size = batch_size
+        self.error_backoff_s = error_backoff_s if error_backoff_s is not None else poll_s
+        self._wakeup = asyncio.Event()
+        self.relayed = 0
+
+    def wake(self) -> None:
+        """Relay now (called after a commit that wrote outbox rows)."""
+        self._wakeup.set()
+
+    async def relay_once(self) -> int:
+        """Relay batches until the outbox is drained; returns how many events went out."""
+        total = 0
+        while True:
+            # Cleared before reading, so rows committed during this pass wake the next one.
+            self._wakeup.clear()
+            sent = await self.store.relay_batch(self.publish, self.batch_size)
+            total += sent
+            self.relayed += sent
+            if sent < self.batch_size:
+                return total
+
+    async def run(self) -> None:
+        """Relay forever (cancelled on shutdown); failures are logged and retried."""
+        log.info("outbox relay started", extra={"poll_s": self.poll_s,
+                                                "batch_size": self.batch_size})
+        while True:
+            delay = self.poll_s
+            try:
+                sent = await self.relay_once()
+                if sent:
+                    log.debug("outbox relayed", extra={"events": sent})
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("outbox relay failed; will retry", exc_info=True,
+                            extra={"retry_in_s": self.error_backoff_s})
+                delay = self.error_backoff_s
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=delay)

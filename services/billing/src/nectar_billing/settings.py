@@ -1,0 +1,38 @@
+"""Billing service settings (env prefix `BILLING_`)."""
+
+from __future__ import annotations
+
+from nectar_runtime import InfraSettings
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_HTTP_PORT = 8086
+DEFAULT_DATABASE_URL = "postgresql+asyncpg://nectar@127.0.0.1:5433/nectar"
+
+
+class BillingSettings(BaseSettings):
+    """Settings of the billing service."""
+
+    model_config = SettingsConfigDict(env_prefix="BILLING_", extra="ignore")
+
+    infra: InfraSettings = Field(default_factory=InfraSettings)
+    database_url: SecretStr = Field(
+        SecretStr(DEFAULT_DATABASE_URL),
+        description="SQLAlchemy URL of the billing database (asyncpg driver), e.g. "
+        f"`{DEFAULT_DATABASE_URL}` (the local stack). Secret: it may carry a password.")
+    migrate_on_start: bool = Field(
+        True, description="Upgrade the schema to the newest revision when the service starts "
+        "(under a Postgres advisory lock, so replicas do not race). Turn off when migrations "
+        "run as a separate job (`python -m nectar_billing migrate`).")
+    pool_size: int = Field(5, ge=1, description="Connections kept open in the pool.")
+    max_overflow: int = Field(5, ge=0, description="Extra connections opened above "
+                              "`pool_size` under load, closed when returned.")
+    pool_timeout_s: float = Field(10.0, gt=0, description="How long a caller waits for a "
+                                  "free connection before failing.")
+    connect_timeout_s: float = Field(5.0, gt=0, description="Timeout of one connection "
+                                     "attempt to Postgres.")
+    outbox_poll_s: float = Field(1.0, gt=0, description="Seconds between two polls of the "
+                                 "outbox when nothing wakes the relay (a handler that writes "
+                                 "outbox rows wakes it at once).")
+    outbox_batch_size: int = Field(100, ge=1, le=10_000, description="Outbox rows relayed "
+                                   "to NATS per transaction.")

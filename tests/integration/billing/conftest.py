@@ -1,0 +1,52 @@
+"""Billing integration fixtures: a fresh database per test on the session's real Postgres."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from nectar_billing.adapters import migrator
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def plain_dsn(sqlalchemy_url: str) -> str:
+    """postgresql+asyncpg://... -> postgresql://... (for asyncpg itself)."""
+    return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(
+        hide_password=False)
+
+
+@pytest.fixture
+async def database_url(infra) -> AsyncIterator[str]:
+    """SQLAlchemy URL of a new, empty database `test_<uuid>`; dropped after the test."""
+    name = f"test_{uuid.uuid4().hex}"
+    admin = await asyncpg.connect(plain_dsn(infra.postgres_url))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    yield make_url(infra.postgres_url).set(database=name).render_as_string(hide_password=False)
+    admin = await asyncpg.connect(plain_dsn(infra.postgres_url))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the fresh database, not migrated."""
+    eng = create_async_engine(database_url)
+    try:
+        yield eng
+    finally:
+        await eng.dispose()
+
+
+@pytest.fixture
+async def migrated(engine: AsyncEngine) -> AsyncEngine:
+    """The engine, with the schema at head."""
+    await migrator.upgrade(engine)
+    return engine

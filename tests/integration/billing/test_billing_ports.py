@@ -1,0 +1,185 @@
+"""Contract tests of billing's ports, run against the in-memory fakes and against Postgres
+(which keeps the fakes honest), plus the Postgres-only concurrency guarantees."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from nectar_billing.adapters.fakes import FakeBillingStore, FakeOutboxStore, FakeUnitOfWork
+from nectar_billing.adapters.postgres import SqlOutboxStore, SqlUnitOfWork
+from nectar_billing.domain import NewUser, UserRejected
+from nectar_billing.ports import OutboxStore, UnitOfWork
+from nectar_contracts import Event, UserCreated
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class Backend:
+    uow: Callable[[], UnitOfWork]
+    outbox: OutboxStore
+    commits_signalled: list[int]
+
+
+@pytest.fixture(params=["fake", "postgres"])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    signalled: list[int] = []
+    if request.param == "fake":
+        store = FakeBillingStore()
+        return Backend(lambda: FakeUnitOfWork(store, lambda: signalled.append(1)),
+                       FakeOutboxStore(store), signalled)
+    engine: AsyncEngine = request.getfixturevalue("migrated")
+    return Backend(lambda: SqlUnitOfWork(engine, lambda: signalled.append(1)),
+                   SqlOutboxStore(engine), signalled)
+
+
+def uid() -> int:
+    return random.randint(1, 2**53)
+
+
+def created(user_id: int) -> UserCreated:
+    return UserCreated.new(producer="billing", user_id=user_id, auth_source="telegram",
+                           plan="free", language="en")
+
+
+async def test_add_if_absent_creates_once_and_never_overwrites(backend: Backend) -> None:
+    user_id = uid()
+    async with backend.uow() as uow:
+        assert await uow.users.add_if_absent(NewUser(user_id, "oauth", "vip", "es"))
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        assert not await uow.users.add_if_absent(NewUser(user_id, "telegram", "free", "en"))
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        assert await uow.users.get(user_id) == NewUser(user_id, "oauth", "vip", "es")
+
+
+async def test_nothing_survives_without_commit(backend: Backend) -> None:
+    user_id, event_id = uid(), uuid.uuid4()
+    async with backend.uow() as uow:
+        await uow.users.add_if_absent(NewUser(user_id, "telegram"))
+        await uow.processed.claim("c", event_id)
+        await uow.outbox.put(created(user_id))
+
+    async with backend.uow() as uow:
+        assert await uow.users.get(user_id) is None
+        assert await uow.processed.claim("c", event_id)  # the claim was rolled back too
+    assert await backend.outbox.relay_batch(_collect([]), 100) == 0
+    assert backend.commits_signalled == []
+
+
+async def test_claim_is_per_consumer_and_once(backend: Backend) -> None:
+    event_id = uuid.uuid4()
+    async with backend.uow() as uow:
+        assert await uow.processed.claim("billing-a", event_id)
+        assert await uow.processed.claim("billing-b", event_id)
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert not await uow.processed.claim("billing-a", event_id)
+
+
+def _collect(into: list[Event]):
+    async def publish(event: Event) -> None:
+        into.append(event)
+    return publish
+
+
+async def test_outbox_relays_committed_events_in_order_once(backend: Backend) -> None:
+    events = [created(uid()) for _ in range(5)]
+    async with backend.uow() as uow:
+        for event in events:
+            await uow.outbox.put(event)
+        await uow.commit()
+    assert backend.commits_signalled == [1]
+
+    sent: list[Event] = []
+    assert await backend.outbox.relay_batch(_collect(sent), 3) == 3
+    assert await backend.outbox.relay_batch(_collect(sent), 3) == 2
+    assert await backend.outbox.relay_batch(_collect(sent), 3) == 0
+
+    assert sent == events  # byte-for-byte the same events, in commit order
+
+
+async def test_outbox_failure_marks_what_went_out(backend: Backend) -> None:
+    events = [created(uid()) for _ in range(3)]
+    async with backend.uow() as uow:
+        for event in events:
+            await uow.outbox.put(event)
+        await uow.commit()
+    sent: list[Event] = []
+
+    async def flaky(event: Event) -> None:
+        if event.event_id == events[1].event_id:
+            raise ConnectionError("NATS down")
+        sent.append(event)
+
+    with pytest.raises(ConnectionError):
+        await backend.outbox.relay_batch(flaky, 100)
+    assert await backend.outbox.relay_batch(_collect(sent), 100) == 2
+    assert sent == events
+
+
+# --- Postgres only -------------------------------------------------------------------------
+
+async def test_rejected_user_raises_domain_error(migrated: AsyncEngine) -> None:
+    async with SqlUnitOfWork(migrated, lambda: None) as uow:
+        # bypass the domain's own checks to reach the database constraint
+        bad = object.__new__(NewUser)
+        object.__setattr__(bad, "id", -5)
+        for name, value in (("auth_source", "telegram"), ("plan", "free"), ("language", None)):
+            object.__setattr__(bad, name, value)
+        with pytest.raises(UserRejected, match="users_id_positive"):
+            await uow.users.add_if_absent(bad)
+
+
+async def test_concurrent_claims_of_one_event_let_exactly_one_through(
+        migrated: AsyncEngine) -> None:
+    event_id = uuid.uuid4()
+    entered = asyncio.Barrier(2)
+
+    async def claim() -> bool:
+        async with SqlUnitOfWork(migrated, lambda: None) as uow:
+            await entered.wait()
+            won = await uow.processed.claim("billing-x", event_id)
+            await asyncio.sleep(0.1)  # hold the transaction open: the other one must wait
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(claim(), claim())
+
+    assert sorted(results) == [False, True]
+
+
+async def test_two_relays_publish_each_event_once(migrated: AsyncEngine) -> None:
+    events = [created(uid()) for _ in range(30)]
+    async with SqlUnitOfWork(migrated, lambda: None) as uow:
+        for event in events:
+            await uow.outbox.put(event)
+        await uow.commit()
+    sent: list[Event] = []
+
+    async def slow(event: Event) -> None:
+        await asyncio.sleep(0.001)
+        sent.append(event)
+
+    async def drain(store: SqlOutboxStore) -> None:
+        for _ in range(200):
+            await store.relay_batch(slow, 7)
+            async with migrated.connect() as conn:
+                if not (await conn.execute(text(
+                        "SELECT count(*) FROM outbox WHERE published_at IS NULL"))).scalar_one():
+                    return
+            await asyncio.sleep(0.01)
+
+    await asyncio.gather(drain(SqlOutboxStore(migrated)), drain(SqlOutboxStore(migrated)))
+
+    assert sent == events  # once each, in order
