@@ -39,14 +39,20 @@ status: ## show components, pids, urls, readiness
 logs: ## show logs: make logs [NAME=component] [FOLLOW=1]
 	@$(STACK) logs $(NAME) $(if $(FOLLOW),-f,)
 
-run: setup up ## start everything and open the chat CLI
-	@$(VENV)/bin/nectar chat
+run: setup up ## start everything and chat as a Telegram user (real bot: follow the edge's log)
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then \
+	  echo "Serving your real bot by long polling: talk to it in the Telegram app."; \
+	  echo "Following the edge's log (Ctrl-C stops following; 'make down' stops the stack)."; \
+	  $(STACK) logs telegram_edge -f; \
+	else \
+	  $(VENV)/bin/nectar chat; \
+	fi
 
 test: setup ## run the test suite
 	@$(VENV)/bin/pytest -q
 
-bench: setup ## run the benchmarks (placeholder)
-	@echo "bench: not implemented yet"
+bench: setup ## run every benchmark in bench/ (each prints one JSON line last)
+	@for b in bench/*.py; do echo "== $$b"; $(VENV)/bin/python $$b || exit 1; done
 
 clean-data: ## delete all local data (requires CONFIRM=yes; stop the stack first)
 	@if [ "$(CONFIRM)" != "yes" ]; then \

@@ -104,15 +104,22 @@ async def test_media_and_voice_answer_not_available_so_the_user_hears_something(
     assert len(calls) == 1 and "available" in calls[0]["params"]["text"].lower()
 
 
-def test_nectar_say_prints_the_reply_as_json(full_stack) -> None:
+async def test_nectar_say_prints_the_reply_as_json(full_stack) -> None:
     env = {**os.environ, "NECTAR_DATA_DIR": str(full_stack.config.data_dir)}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    done = subprocess.run([str(ROOT / ".venv/bin/nectar"), "say", "--user", "1000106",
-                           "hello from the cli"], capture_output=True, text=True, env=env,
-                          timeout=60)
+    done = await asyncio.to_thread(
+        subprocess.run, [str(ROOT / ".venv/bin/nectar"), "say", "--user", "1000106",
+                         "--character", "kai", "--lang", "ru", "hello from the cli"],
+        capture_output=True, text=True, env=env, timeout=90)
     assert done.returncode == 0, done.stderr
     replies = [json.loads(line) for line in done.stdout.splitlines()]
-    assert replies and "hello from the cli" in replies[0]["text"]
+    assert len(replies) == 1 and "hello from the cli" in replies[0]["text"]
+    redis = Redis.from_url(full_stack.env["NECTAR_REDIS_URL"], decode_responses=True)
+    try:
+        assert await redis.get("edge:character:1000106") == "kai"
+        assert await redis.llen("mem:hot:1000106:kai:1") == 2
+    finally:
+        await redis.aclose()
 
 
 async def test_a_turn_waits_while_the_llm_is_down_and_is_answered_once(

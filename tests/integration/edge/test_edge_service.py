@@ -160,14 +160,17 @@ async def test_commands_answer_directly_and_image_requests_go_on_the_bus(
     async with edge_service() as edge:
         await edge.user_says(http, user_id, "/start")
         await edge.user_says(http, user_id, "/voice on")
+        await edge.user_says(http, user_id, "/character mira")
         await edge.user_says(http, user_id, "/image a fox in the snow")
         [image] = await stored(js, f"nectar.media.{user_id}.image_requested")
         sent = await edge.calls(http, "sendMessage", user_id)
         voice_flag = await redis.get(f"edge:voice:{user_id}")
     assert json.loads(image.data)["prompt"] == "a fox in the snow"
-    assert [c["response_status"] for c in sent] == [200, 200]
+    assert json.loads(image.data)["character"] == "mira"
+    assert [c["response_status"] for c in sent] == [200, 200, 200]
     assert "Luna" in sent[0]["params"]["text"]
     assert sent[1]["params"]["text"] == "Voice replies are on."
+    assert sent[2]["params"]["text"] == "You're now talking to Mira."
     assert voice_flag == "on"
 
 

@@ -227,3 +227,58 @@ async def test_events_of_one_user_are_handled_in_order(infra, js) -> None:
                 break
             await asyncio.sleep(0.05)
     assert order == ["0", "1", "2", "3", "4"]
+
+
+async def test_shutdown_lets_an_in_flight_handler_finish(infra, js) -> None:
+    started = asyncio.Event()
+    finished: list[str] = []
+
+    async def handler(event: VoiceRequested) -> Sequence[Event]:
+        started.set()
+        await asyncio.sleep(0.5)
+        finished.append(event.text)
+        return _answer(event)
+
+    h = _Harness(infra, handler, shutdown_grace_s=5)
+    user = 910_007
+    async with serve_app(h.app):
+        out, task, sub = await _collect(js, f"nectar.voice.{user}.voice_failed", 5)
+        await _publish(js, _request(user, "in flight"))
+        await asyncio.wait_for(started.wait(), 10)
+    # the app has stopped: the handler was allowed to finish and publish
+    await asyncio.sleep(0.3)
+    task.cancel()
+    await sub.unsubscribe()
+    assert finished == ["in flight"]
+    assert len(out) == 1
+
+
+async def test_shutdown_past_the_grace_period_hands_the_message_back(infra, js) -> None:
+    started = asyncio.Event()
+    seen: list[str] = []
+
+    async def stuck(event: VoiceRequested) -> Sequence[Event]:
+        started.set()
+        await asyncio.sleep(30)
+        return []
+
+    first = _Harness(infra, stuck, shutdown_grace_s=0.3, ack_wait_s=60)
+    user = 910_008
+    async with serve_app(first.app):
+        await _publish(js, _request(user, "handed back"))
+        await asyncio.wait_for(started.wait(), 10)
+
+    async def quick(event: VoiceRequested) -> Sequence[Event]:
+        seen.append(event.text)
+        return []
+
+    second = _Harness(infra, quick, ack_wait_s=60)
+    second.name = first.name  # the same durable consumer, as after a restart
+    second.app = second.runtime.build(ServiceSpec(subscriptions=[
+        Subscription(first.name, (VoiceRequested,), quick, deliver_all=False)]))
+    async with serve_app(second.app):
+        for _ in range(100):  # far sooner than the 60 s ack wait
+            if seen:
+                break
+            await asyncio.sleep(0.1)
+    assert seen == ["handed back"]

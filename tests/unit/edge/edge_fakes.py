@@ -83,6 +83,9 @@ class FakeUserDirectory:
     async def set_voice(self, user_id: int, enabled: bool) -> None:
         self.voice[user_id] = enabled
 
+    async def set_character(self, user_id: int, character: str) -> None:
+        self.characters[user_id] = character
+
     async def cache_plan(self, user_id: int, plan: Plan, as_of_ms: int) -> bool:
         current = self.plans.get(user_id)
         if current is not None and current[1] > as_of_ms:

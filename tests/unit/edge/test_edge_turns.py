@@ -129,7 +129,7 @@ async def test_help_lists_every_command() -> None:
     world = World()
     await handlers.show_help(incoming(5012, "/help"), world.deps)
     [text] = world.messenger.texts(5012)
-    for command in ("/start", "/image", "/voice", "/help"):
+    for command in ("/start", "/character", "/image", "/voice", "/help"):
         assert command in text
 
 
@@ -141,3 +141,20 @@ async def test_a_blocked_user_answering_a_command_is_marked_inactive() -> None:
     await handlers.show_help(incoming(5013, "/help"), world.deps)
     assert "blocked" in world.users.inactive[5013]
 
+
+
+async def test_character_command_switches_the_conversation() -> None:
+    world = World()
+    await handlers.choose_character(incoming(5013, "/character Kai"), "Kai", world.deps)
+    assert world.users.characters[5013] == "kai"
+    [turn] = await handlers.receive_text(incoming(5013, "hey", update_id=3), world.deps)
+    assert isinstance(turn, TurnReceived) and turn.character == "kai"
+
+
+@pytest.mark.parametrize("argument", [None, "", "nobody"])
+async def test_character_without_a_known_name_lists_them_and_changes_nothing(argument) -> None:
+    world = World()
+    await handlers.choose_character(incoming(5014, "/character"), argument, world.deps)
+    assert 5014 not in world.users.characters
+    [text] = world.messenger.texts(5014)
+    assert "luna, kai, mira" in text

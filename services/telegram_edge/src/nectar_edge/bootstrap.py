@@ -18,6 +18,7 @@ from nectar_edge.settings import EdgeSettings
 def policy_from(settings: EdgeSettings) -> Policy:
     return Policy(
         default_character=settings.default_character,
+        characters=settings.characters,
         default_language=settings.default_language,
         delivery_claim_ttl_s=settings.delivery_claim_ttl_s,
         delivery_record_ttl_s=settings.delivery_record_ttl_s,

@@ -60,6 +60,7 @@ class Policy:
     """Defaults and limits the handlers apply (from `EdgeSettings`)."""
 
     default_character: str = "luna"
+    characters: tuple[str, ...] = ("luna", "kai", "mira")
     default_language: str = "en"
     delivery_claim_ttl_s: int = 60
     delivery_record_ttl_s: int = 7 * 24 * 3600
@@ -194,6 +195,24 @@ async def set_voice_mode(message: IncomingMessage, argument: str | None,
         return []
     await deps.users.set_voice(message.user_id, choice == "on")
     await _answer(message, translate(f"voice_{choice}", language), deps)
+    return []
+
+
+async def choose_character(message: IncomingMessage, argument: str | None,
+                           deps: Deps) -> list[Event]:
+    """On `/character [name]`: with a known name, make it the user's character (its own
+    conversation and session) and confirm; otherwise list the characters. Emits nothing."""
+    language = normalize_language(message.language_code, deps.policy.default_language)
+    choice = (argument or "").strip().lower()
+    names = ", ".join(deps.policy.characters)
+    if choice not in deps.policy.characters:
+        current = await deps.users.character(message.user_id) or deps.policy.default_character
+        await _answer(message, translate("character_usage", language, characters=names,
+                                         current=display_name(current)), deps)
+        return []
+    await deps.users.set_character(message.user_id, choice)
+    await _answer(message, translate("character_chosen", language,
+                                     character=display_name(choice)), deps)
     return []
 
 

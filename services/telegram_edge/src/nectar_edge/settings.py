@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from nectar_runtime import InfraSettings
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_HTTP_PORT = 8081
 
@@ -40,6 +41,9 @@ class EdgeSettings(BaseSettings):
         "chars of A-Z a-z 0-9 _ -). Required in webhook mode.")
     poll_timeout_s: int = Field(25, ge=0, le=50, description="Long-poll wait of getUpdates, s.")
     default_character: str = Field("luna", description="Character of a user who never chose one.")
+    characters: Annotated[tuple[str, ...], NoDecode] = Field(
+        ("luna", "kai", "mira"),
+        description="Character ids users can pick with /character (comma-separated).")
     default_language: str = Field("en", description="Reply language when Telegram reports no "
                                   "usable language_code.")
     update_dedupe_ttl_s: int = Field(86400, gt=0, description="How long a handled update_id "
@@ -77,3 +81,10 @@ class EdgeSettings(BaseSettings):
         if not head.isdigit():
             raise ValueError("EDGE_TELEGRAM_BOT_TOKEN is not a Bot API token (<id>:<secret>)")
         return int(head)
+
+    @field_validator("characters", mode="before")
+    @classmethod
+    def _split_characters(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip().lower() for part in value.split(",") if part.strip())
+        return value

@@ -69,6 +69,9 @@ class RedisUserDirectory:
     async def set_voice(self, user_id: int, enabled: bool) -> None:
         await self.redis.set(f"edge:voice:{user_id}", "on" if enabled else "off")
 
+    async def set_character(self, user_id: int, character: str) -> None:
+        await self.redis.set(f"edge:character:{user_id}", character)
+
     async def cache_plan(self, user_id: int, plan: Plan, as_of_ms: int) -> bool:
         stored = await self._cache_plan(keys=[f"edge:plan:{user_id}",
                                               f"edge:plan_at:{user_id}"],

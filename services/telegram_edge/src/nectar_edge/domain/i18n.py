@@ -12,6 +12,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "help": "Here's what I understand:\n"
                 "/start — say hi\n"
                 "/image <what to draw> — ask me for a picture\n"
+                "/character <name> — talk to another character\n"
                 "/voice on|off — voice replies on or off\n"
                 "/help — this list\n"
                 "Anything else you write, I'll simply answer.",
@@ -26,6 +27,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "voice_unavailable": "Voice messages aren't available yet.",
         "voice_failed": "Sorry, I couldn't record a voice message just now.",
         "text_only": "I can only read text messages for now.",
+        "character_usage": "You're talking to {current}. Choose someone with /character "
+                           "<name>: {characters}.",
+        "character_chosen": "You're now talking to {character}.",
     },
     "ru": {
         "greeting": "Привет, я {character}! Как здорово, что ты здесь. Расскажи что-нибудь — "
@@ -33,6 +37,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "help": "Вот что я понимаю:\n"
                 "/start — поздороваться\n"
                 "/image <что нарисовать> — попросить картинку\n"
+                "/character <имя> — поговорить с другим персонажем\n"
                 "/voice on|off — включить или выключить голосовые ответы\n"
                 "/help — этот список\n"
                 "На всё остальное я просто отвечу.",
@@ -46,6 +51,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "voice_unavailable": "Голосовые сообщения пока недоступны.",
         "voice_failed": "Прости, не получилось записать голосовое сообщение.",
         "text_only": "Пока я умею читать только текстовые сообщения.",
+        "character_usage": "Сейчас ты говоришь с {current}. Выбрать другого: /character "
+                           "<имя>: {characters}.",
+        "character_chosen": "Теперь ты говоришь с {character}.",
     },
 }
 
