@@ -95,6 +95,21 @@ async def test_a_malformed_event_is_dead_lettered_and_the_next_turn_answered(
     calls = await full_stack.wait_sent(client, user)
     assert len(calls) == 1 and "still there?" in calls[0]["params"]["text"]
 
+    # operators see it with `nectar dlq list`; replay is a dry run unless told otherwise
+    env = {**os.environ, "NECTAR_DATA_DIR": str(full_stack.config.data_dir)}
+    listed = await asyncio.to_thread(
+        subprocess.run, [str(ROOT / ".venv/bin/nectar"), "dlq", "list", "--consumer",
+                         "memory-turn_received"], capture_output=True, text=True, env=env,
+        timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    letters = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert letter["event_id"] in {x["event_id"] for x in letters}
+    dry = await asyncio.to_thread(
+        subprocess.run, [str(ROOT / ".venv/bin/nectar"), "dlq", "replay", "--consumer",
+                         "memory-turn_received"], capture_output=True, text=True, env=env,
+        timeout=60)
+    assert dry.returncode == 0 and "dry run: nothing published" in dry.stdout
+
 
 async def test_media_and_voice_answer_not_available_so_the_user_hears_something(
         full_stack, client) -> None:

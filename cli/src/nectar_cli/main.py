@@ -9,13 +9,24 @@ from typing import Annotated
 import httpx
 import typer
 
-from nectar_cli import contracts_cmd
+from nectar_cli import contracts_cmd, dlq_cmd
+from nectar_cli import telegram_cmd
+from nectar_cli import memory_cmd
+from nectar_cli import billing_cmd
+from nectar_cli import llm_cmd
 
 app = typer.Typer(help="Nectar: talk to the local stack, inspect it, manage contracts.",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(contracts_cmd.app, name="contracts")
+app.add_typer(billing_cmd.users_app, name="users")
+app.add_typer(billing_cmd.billing_app, name="billing")
+app.add_typer(billing_cmd.db_app, name="db")
+app.add_typer(memory_cmd.app, name="memory")
+app.add_typer(dlq_cmd.app, name="dlq")
+app.add_typer(telegram_cmd.app, name="telegram")
 config_app = typer.Typer(help="Service configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+app.add_typer(llm_cmd.app, name="llm")
 
 CONFIG_DOC = contracts_cmd.ASYNCAPI_DIR.parent / "configuration.md"
 
