@@ -6,12 +6,10 @@ import asyncio
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import asyncpg
-import httpx
 import pytest
 from nats.js.api import DeliverPolicy
 from redis.asyncio import Redis

@@ -13,6 +13,8 @@ from nectar_contracts.streams import CHAT
 
 ReplyMode = Literal["text", "voice"]
 Plan = Literal["free", "basic", "premium", "vip", "elite"]
+ContentMode = Literal["natural", "instant", "explicit"]
+ReplyOutcome = Literal["answered", "salvaged", "rescued", "soft_refusal", "gated"]
 
 
 class ChatLine(BaseModel):
@@ -71,6 +73,9 @@ class ContextReady(ConversationRef):
     summary: str | None = Field(default=None, description="Latest window summary, if any.")
     memories: list[MemoryHit] = Field(default_factory=list,
                                       description="Top-K semantic memories, best first.")
+    content_mode: ContentMode | None = Field(
+        default=None, description="Pace/content mode the user picked (routes the turn); "
+        "unset: the llm service derives it from the turn's text.")
     degraded: list[str] = Field(default_factory=list, description="Memory layers that could "
                                 "not be read for this turn (e.g. `semantic`).")
 
@@ -100,6 +105,13 @@ class ReplyReady(ConversationRef):
                          "answered (0 = primary).")
     ttft_ms: float | None = Field(default=None, description="Time to first token, ms.")
     usage: Usage | None = Field(default=None, description="Usage of the answering call.")
+    outcome: ReplyOutcome | None = Field(
+        default=None, description="How the answer came about: a model answered, salvage cut "
+        "a refusal tail, a rescue model answered, a synthesized in-character soft refusal, or "
+        "an in-character answer to a turn over the plan's content ceiling.")
+    upsell: Plan | None = Field(
+        default=None, description="Set when the turn went past the plan's content ceiling: "
+        "the cheapest plan that allows it, for the edge to offer an upgrade.")
 
 
 ReplyFailureReason = Literal[
@@ -153,6 +165,9 @@ class SummaryWritten(ConversationRef):
     window: int = Field(ge=0, description="Index of the summarised window.")
     text: str = Field(min_length=1, description="The summary; never empty.")
     model: str = Field(description="Model that wrote it.")
+    imported: bool = Field(default=False, description="Loaded by `nectar memory import` from "
+                           "another system (not the answer to a summary request): stored even "
+                           "when its session is not the current one.")
 
 
 class ConversationReset(ConversationRef):
