@@ -9,13 +9,18 @@ What it measures
     routing-file lookup, content gating, the cost guard (Redis), the 429 cooldown lookup
     (Redis), prompt assembly, the OpenRouter adapter, refusal check and salvage, telemetry
     (span, metrics, log line), spend recording (Redis), building the reply events.
-  Added latency = service percentile - direct percentile (p50 and p99). NATS transport is not
-  included: it is the same for every service (bench/turn_overhead.py measures it).
+  Added latency = service percentile - direct percentile (p50 and p99; the keys named by the
+  issue). For insight into noise, `paired_added_*` are percentiles of the differences of
+  pairs sent 10 ms apart. Both sides send the
+  same request body (JSON answers, `LLM_STREAM=false`, so the direct side needs no SSE
+  parser). NATS transport is not included: it is the same for every service
+  (bench/turn_overhead.py measures it).
 
 Runs self-contained: a throwaway redis-server and emulator on free ports.
 Its last line is one JSON object:
   {"bench": "router_overhead", "added_p50_ms", "added_p99_ms", "direct_p50_ms",
-   "direct_p99_ms", "service_p50_ms", "service_p99_ms", "rate", "requests"}
+   "direct_p99_ms", "service_p50_ms", "service_p99_ms", "paired_added_p50_ms",
+   "paired_added_p99_ms", "rate", "requests"}
 """
 
 from __future__ import annotations
@@ -37,8 +42,9 @@ import httpx
 from nectar_contracts import ContextReady, ReplyReady
 from nectar_llm.bootstrap import build_deps
 from nectar_llm.domain.characters import CharacterCatalog
+from nectar_llm.domain.model import ChatRequest
 from nectar_llm.domain.prompt import build_reply_prompt
-from nectar_llm.handlers import generate_reply
+from nectar_llm.handlers import end_user, generate_reply
 from nectar_llm.settings import LlmSettings
 from nectar_runtime import InfraSettings
 from nectar_runtime.testing import free_port
@@ -100,7 +106,7 @@ async def run(rate: float, count: int, tmp: Path) -> dict:
             infra=InfraSettings(redis_url=f"redis://127.0.0.1:{redis_port}/0"),
             openrouter_base_url=f"http://127.0.0.1:{emu_port}/api/v1",
             openrouter_api_key=KEY, routing_file=path, global_daily_budget_usd=1e9,
-            user_daily_budget_usd=1e9)
+            user_daily_budget_usd=1e9, stream=False)
         deps = build_deps(settings, tracer=TracerProvider().get_tracer("bench"),
                           registry=CollectorRegistry())
         for dep in (deps.chat_model, deps.cost_guard, deps.cooldowns):
@@ -108,9 +114,11 @@ async def run(rate: float, count: int, tmp: Path) -> dict:
         luna = CharacterCatalog().get("luna")
         text = "What can we see tonight?"
         messages = build_reply_prompt(luna, text=text, language="en", recent=[])
-        body = {"model": MODEL, "max_tokens": 200, "temperature": 0.9,
-                "usage": {"include": True},
-                "messages": [{"role": m.role, "content": m.content} for m in messages]}
+        # Byte for byte what the service sends (cache marker, `user`), so the emulator does
+        # the same work for both sides.
+        body = deps.chat_model.request_body(ChatRequest(
+            model=MODEL, messages=messages, max_tokens=200, temperature=0.9,
+            user=end_user(1, "luna", "1")))
         direct_client = httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{emu_port}/api/v1",
             headers={"Authorization": f"Bearer {KEY}"}, timeout=10)
@@ -123,7 +131,7 @@ async def run(rate: float, count: int, tmp: Path) -> dict:
             return (time.perf_counter() - started) * 1000
 
         async def service(i: int) -> float:
-            event = ContextReady.new(producer="bench", user_id=10_000 + i, chat_id=1,
+            event = ContextReady.new(producer="bench", user_id=1, chat_id=1,
                                      character="luna", session="1", text=text,
                                      language="en", plan="premium", reply_mode="text",
                                      recent=[])
@@ -137,11 +145,11 @@ async def run(rate: float, count: int, tmp: Path) -> dict:
         for i in range(50):
             await direct()
             await service(i)
-        direct_ms: list[float] = []
-        service_ms: list[float] = []
+        direct_ms: list[float] = [0.0] * count
+        service_ms: list[float] = [0.0] * count
 
-        async def timed(coro, into: list[float]) -> None:
-            into.append(await coro)
+        async def timed(coro, into: list[float], i: int) -> None:
+            into[i] = await coro
 
         log(f"{count} requests per side at {rate}/s each, interleaved")
         tasks = []
@@ -151,9 +159,9 @@ async def run(rate: float, count: int, tmp: Path) -> dict:
             delay = target - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(timed(direct(), direct_ms)))
+            tasks.append(asyncio.create_task(timed(direct(), direct_ms, i)))
             await asyncio.sleep(0.5 / rate)
-            tasks.append(asyncio.create_task(timed(service(100 + i), service_ms)))
+            tasks.append(asyncio.create_task(timed(service(100 + i), service_ms, i)))
         await asyncio.gather(*tasks)
         await direct_client.aclose()
         for dep in (deps.chat_model, deps.cost_guard, deps.cooldowns):
@@ -164,11 +172,15 @@ async def run(rate: float, count: int, tmp: Path) -> dict:
             proc.wait(10)
     d50, d99 = pct(direct_ms, 0.5), pct(direct_ms, 0.99)
     s50, s99 = pct(service_ms, 0.5), pct(service_ms, 0.99)
-    log(f"direct p50 {d50:.2f} p99 {d99:.2f} ms; service p50 {s50:.2f} p99 {s99:.2f} ms")
+    paired = [sv - dv for sv, dv in zip(service_ms, direct_ms, strict=True)]
+    log(f"direct p50 {d50:.2f} p99 {d99:.2f} ms; service p50 {s50:.2f} p99 {s99:.2f} ms; "
+        f"paired differences p50 {pct(paired, 0.5):.2f} p99 {pct(paired, 0.99):.2f} ms")
     return {"bench": "router_overhead", "added_p50_ms": round(s50 - d50, 3),
             "added_p99_ms": round(s99 - d99, 3), "direct_p50_ms": round(d50, 3),
             "direct_p99_ms": round(d99, 3), "service_p50_ms": round(s50, 3),
-            "service_p99_ms": round(s99, 3), "rate": rate, "requests": count}
+            "service_p99_ms": round(s99, 3), "paired_added_p50_ms": round(pct(paired, 0.5), 3),
+            "paired_added_p99_ms": round(pct(paired, 0.99), 3), "rate": rate,
+            "requests": count}
 
 
 def main() -> None:

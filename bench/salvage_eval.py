@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "unit" / "llm"))
 
-from nectar_llm.domain.salvage import salvage  # noqa: E402
-from salvage_corpus import corpus  # noqa: E402
+from nectar_llm.domain.salvage import salvage
+from salvage_corpus import corpus
 
 
 def _ratio(num: int, den: int) -> float:

@@ -21,6 +21,7 @@ async def emulator() -> AsyncIterator[Emulator]:
 
 @pytest.fixture
 def models() -> tuple[str, str]:
-    """Unique (primary, fallback) slugs, so scripts never leak between tests."""
+    """Unique (primary, fallback) slugs on two providers, so scripts never leak between
+    tests."""
     tag = uuid.uuid4().hex[:8]
-    return f"it-{tag}/primary", f"it-{tag}/fallback"
+    return f"it-{tag}-a/primary", f"it-{tag}-b/fallback"

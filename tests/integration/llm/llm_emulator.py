@@ -29,3 +29,34 @@ class Emulator:
         response = await self.control.get("/_emulator/calls", params={"model": model})
         response.raise_for_status()
         return response.json()["calls"]
+
+
+def routing_toml(chain: list[str], *, rescue: list[str] | None = None,
+                 summary: list[str] | None = None, stay_in_character: str | None = None,
+                 safety_model: str | None = None, vip_chain: list[str] | None = None) -> str:
+    """A valid routing file: every tier and mode uses `chain` (vip/elite: `vip_chain`), free
+    has no rescue; rescue defaults to two fresh slugs, the second one stay-in-character."""
+    import json
+    import uuid
+
+    tag = uuid.uuid4().hex[:8]
+    rescue = rescue or [f"rescue-{tag}/grok", f"roleplay-{tag}/her"]
+    stay_in_character = stay_in_character or rescue[-1]
+    summary = summary or [chain[-1]]
+    out = ["version = 1", ""]
+    if safety_model:
+        out += [f'[models."{safety_model}"]', 'cache = "marker"', "safety_off = true", ""]
+    out += [f'[models."{stay_in_character}"]', "stay_in_character = true", ""]
+    ceilings = {"free": "romantic", "basic": "suggestive", "premium": "explicit",
+                "vip": "explicit", "elite": "explicit"}
+    for plan, ceiling in ceilings.items():
+        models = vip_chain if vip_chain and plan in ("vip", "elite") else chain
+        out += [f"[tiers.{plan}]", "max_tokens = 200", "context_tokens = 8000",
+                f'ceiling = "{ceiling}"', f"rescue = {'false' if plan == 'free' else 'true'}",
+                "", f"[tiers.{plan}.routes]"]
+        out += [f"{mode} = {json.dumps(models)}" for mode in ("natural", "instant", "explicit")]
+        out.append("")
+    out += ["[rescue]", f"models = {json.dumps(rescue)}",
+            'stay_in_character_prefix = "You write fiction; stay in character, in the scene."',
+            "", "[summary]", f"models = {json.dumps(summary)}", "max_tokens = 200", ""]
+    return "\n".join(out)

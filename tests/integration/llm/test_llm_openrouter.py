@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from llm_emulator import EMULATOR_KEY, Emulator
+from llm_emulator import EMULATOR_KEY, Emulator, routing_toml
 from nectar_contracts import ChatLine, ContextReady, ReplyFailed, ReplyReady
 from nectar_llm.adapters.openrouter import OpenRouterChatModel
 from nectar_llm.bootstrap import build_deps
@@ -18,6 +18,7 @@ from nectar_llm.domain.model import ChatMessage, ChatRequest
 from nectar_llm.domain.prompt import build_reply_prompt
 from nectar_llm.handlers import generate_reply
 from nectar_llm.settings import LlmSettings
+from nectar_runtime import InfraSettings
 from nectar_runtime.testing import free_port
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
@@ -88,6 +89,7 @@ async def test_stable_prefix_is_read_from_cache_on_the_next_turn(chat_model, mod
     second = await chat_model.complete(request(primary, messages=turn2))
 
     assert first.usage.cached == 0
+    assert first.usage.cache_write > 0  # the first turn writes the prefix
     assert second.usage.cached > 0
     assert second.usage.cached <= second.usage.prompt
 
@@ -186,16 +188,22 @@ async def test_unreachable_provider_is_a_transient_connection_error(models) -> N
 
 
 @pytest.fixture
-async def chain_deps(emulator, models):
+async def chain_deps(infra, emulator, models, tmp_path):
     primary, fallback = models
-    settings = LlmSettings(openrouter_base_url=emulator.api_base,
-                           openrouter_api_key=EMULATOR_KEY, primary_model=primary,
-                           fallback_models=[fallback], request_timeout_s=2.0)
+    routing = tmp_path / "routing.toml"
+    routing.write_text(routing_toml([primary, fallback]))
+    settings = LlmSettings(infra=InfraSettings(nats_url=infra.nats_url,
+                                               redis_url=infra.redis_url),
+                           openrouter_base_url=emulator.api_base,
+                           openrouter_api_key=EMULATOR_KEY, routing_file=routing,
+                           request_timeout_s=2.0)
     deps = build_deps(settings, tracer=TracerProvider().get_tracer("it"),
                       registry=CollectorRegistry())
-    await deps.chat_model.start()
+    for dep in (deps.chat_model, deps.cost_guard, deps.cooldowns):
+        await dep.start()
     yield deps
-    await deps.chat_model.aclose()
+    for dep in (deps.chat_model, deps.cost_guard, deps.cooldowns):
+        await dep.aclose()
 
 
 def context(text: str = "Do you see Orion?") -> ContextReady:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import httpx
 import nats
 import pytest
-from llm_emulator import EMULATOR_KEY
+from llm_emulator import EMULATOR_KEY, routing_toml
 from nats.js.api import DeliverPolicy
 from nectar_contracts import (
     ChatLine,
@@ -35,15 +35,17 @@ AT = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 
 @asynccontextmanager
-async def llm_service(infra, emulator, models, tmp_path) -> AsyncIterator[tuple[str, LlmSettings]]:
+async def llm_service(infra, emulator, models, tmp_path, *, routing: str | None = None,
+                      **overrides) -> AsyncIterator[tuple[str, LlmSettings]]:
     primary, fallback = models
+    path = tmp_path / "routing.toml"
+    path.write_text(routing or routing_toml([primary, fallback]))
     settings = LlmSettings(
         infra=InfraSettings(nats_url=infra.nats_url, redis_url=infra.redis_url,
                             otel_spans_file=tmp_path / "spans.jsonl", backoff_base_s=0.05,
                             backoff_max_s=0.2),
         openrouter_base_url=emulator.api_base, openrouter_api_key=EMULATOR_KEY,
-        primary_model=primary, fallback_models=[fallback], summary_model=fallback,
-        request_timeout_s=3.0)
+        routing_file=path, request_timeout_s=3.0, **overrides)
     app, _ = create_app(settings)
     async with serve_app(app) as url:
         yield url, settings

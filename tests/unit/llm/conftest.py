@@ -1,9 +1,11 @@
-"""Unit-test wiring of the llm service: real handlers, fake chat model, private telemetry."""
+"""Unit-test wiring of the llm service: real handlers, fake ports, private telemetry."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from llm_fakes import FALLBACK, LAST, PRIMARY, SUMMARIZER, FakeChatModel
+from llm_fakes import FakeChatModel, FakeCooldowns, FakeCostGuard, write_routing
 from nectar_llm.bootstrap import build_deps
 from nectar_llm.handlers import Deps
 from nectar_llm.settings import LlmSettings
@@ -14,14 +16,28 @@ from prometheus_client import CollectorRegistry
 
 
 @pytest.fixture
-def settings() -> LlmSettings:
-    return LlmSettings(primary_model=PRIMARY, fallback_models=[FALLBACK, LAST],
-                       summary_model=SUMMARIZER, openrouter_api_key="sk-unit-secret")
+def routing_path(tmp_path: Path) -> Path:
+    return write_routing(tmp_path / "routing.toml")
+
+
+@pytest.fixture
+def settings(routing_path: Path) -> LlmSettings:
+    return LlmSettings(routing_file=routing_path, openrouter_api_key="sk-unit-secret")
 
 
 @pytest.fixture
 def fake_model() -> FakeChatModel:
     return FakeChatModel()
+
+
+@pytest.fixture
+def cost_guard() -> FakeCostGuard:
+    return FakeCostGuard()
+
+
+@pytest.fixture
+def cooldowns() -> FakeCooldowns:
+    return FakeCooldowns()
 
 
 @pytest.fixture
@@ -35,8 +51,8 @@ def registry() -> CollectorRegistry:
 
 
 @pytest.fixture
-def deps(settings, fake_model, spans, registry) -> Deps:
+def deps(settings, fake_model, cost_guard, cooldowns, spans, registry) -> Deps:
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(spans))
     return build_deps(settings, tracer=provider.get_tracer("test"), chat_model=fake_model,
-                      registry=registry)
+                      cost_guard=cost_guard, cooldowns=cooldowns, registry=registry)

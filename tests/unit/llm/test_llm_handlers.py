@@ -71,7 +71,7 @@ async def test_reply_request_carries_prompt_and_sampling_settings(deps, fake_mod
     await generate_reply(event, deps)
 
     request = fake_model.calls[0]
-    assert (request.max_tokens, request.temperature) == (400, 0.9)
+    assert (request.max_tokens, request.temperature) == (300, 0.9)  # free tier's limit
     assert request.messages[0].role == "system"
     assert request.messages[0].content == system_prefix(deps.characters.get("luna"))
     assert "astronomer" in request.messages[0].content
@@ -103,21 +103,35 @@ async def test_empty_completion_is_a_failure_not_a_reply(deps, fake_model) -> No
     assert fake_model.models_called == [PRIMARY, FALLBACK, LAST]
 
 
-async def test_permanent_error_on_primary_still_tries_the_fallback(deps, fake_model) -> None:
+async def test_non_transient_4xx_ends_the_chain_with_a_clear_failure(deps, fake_model) -> None:
     fake_model.then(PRIMARY, PermanentModelError("HTTP 400: bad request", model=PRIMARY,
                                                  status=400))
 
-    [reply] = await generate_reply(context(), deps)
+    [failed] = await generate_reply(context(), deps)
 
-    assert isinstance(reply, ReplyReady)
-    assert (reply.model, reply.attempt) == (FALLBACK, 1)
+    assert isinstance(failed, ReplyFailed)
+    assert failed.reason == "internal"
+    assert "non-transient error ends the chain" in failed.detail
+    assert f"#0 {PRIMARY}: client_error: HTTP 400" in failed.detail
+    assert fake_model.models_called == [PRIMARY]
+
+
+async def test_rejected_key_or_credits_fail_as_unavailable(deps, fake_model) -> None:
+    fake_model.then(PRIMARY, PermanentModelError("HTTP 402: Insufficient credits",
+                                                 model=PRIMARY, status=402))
+
+    [failed] = await generate_reply(context(), deps)
+
+    assert isinstance(failed, ReplyFailed) and failed.reason == "unavailable"
+    assert fake_model.models_called == [PRIMARY]
 
 
 async def test_all_models_failing_emits_reply_failed_with_each_rung(deps, fake_model) -> None:
     event = context()
     fake_model.then(PRIMARY, TransientModelError("HTTP 503: upstream down", model=PRIMARY,
                                                  outcome="server_error", status=503))
-    fake_model.then(FALLBACK, " ")
+    fake_model.then(FALLBACK, TransientModelError("HTTP 502: bad gateway", model=FALLBACK,
+                                                  outcome="server_error", status=502))
     fake_model.then(LAST, TransientModelError("timeout after 30.0s", model=LAST,
                                               outcome="timeout"))
 
@@ -129,7 +143,7 @@ async def test_all_models_failing_emits_reply_failed_with_each_rung(deps, fake_m
     assert failed.language == "en"
     assert (failed.chat_id, failed.character, failed.session) == (event.chat_id, "luna", "s1")
     assert f"#0 {PRIMARY}: server_error: HTTP 503" in failed.detail
-    assert f"#1 {FALLBACK}: empty" in failed.detail
+    assert f"#1 {FALLBACK}: server_error: HTTP 502" in failed.detail
     assert f"#2 {LAST}: timeout" in failed.detail
     assert "sk-unit-secret" not in failed.detail
     assert fake_model.models_called == [PRIMARY, FALLBACK, LAST]

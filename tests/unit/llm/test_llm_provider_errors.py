@@ -9,6 +9,7 @@ import pytest
 from nectar_llm.adapters.openrouter import parse_retry_after, parse_usage, status_error
 from nectar_llm.domain.errors import PermanentModelError, TransientModelError
 from nectar_llm.domain.model import TokenUsage
+from nectar_llm.routing_file import DEFAULT_ROUTING_FILE
 from nectar_llm.settings import LlmSettings
 
 
@@ -52,28 +53,24 @@ def test_usage_reads_cached_tokens_and_cost() -> None:
     assert parse_usage({"prompt_tokens": None, "cost": "n/a"}) == TokenUsage()
 
 
-def test_fallback_models_come_from_a_comma_list(monkeypatch) -> None:
-    monkeypatch.setenv("LLM_PRIMARY_MODEL", "a/one")
-    monkeypatch.setenv("LLM_FALLBACK_MODELS", " b/two, c/three ,, a/one ")
+def test_api_key_is_secret_in_settings(monkeypatch) -> None:
     monkeypatch.setenv("LLM_OPENROUTER_API_KEY", "sk-or-very-secret")
 
     settings = LlmSettings()
 
-    assert settings.reply_chain == ("a/one", "b/two", "c/three")
     assert "sk-or-very-secret" not in repr(settings)
     assert settings.openrouter_api_key.get_secret_value() == "sk-or-very-secret"
 
 
 def test_defaults_match_the_documented_ones(monkeypatch) -> None:
-    for name in ("LLM_PRIMARY_MODEL", "LLM_FALLBACK_MODELS", "LLM_SUMMARY_MODEL",
-                 "LLM_OPENROUTER_BASE_URL", "LLM_MAX_TOKENS", "LLM_TEMPERATURE"):
+    for name in ("LLM_ROUTING_FILE", "LLM_OPENROUTER_BASE_URL", "LLM_TEMPERATURE",
+                 "LLM_COST_GUARD_REDIS_URL"):
         monkeypatch.delenv(name, raising=False)
 
     settings = LlmSettings()
 
-    assert settings.reply_chain == ("nousresearch/hermes-3-llama-3.1-70b",
-                                    "mistralai/mistral-nemo")
-    assert settings.summary_chain == ("mistralai/mistral-nemo",)
+    assert settings.routing_file == DEFAULT_ROUTING_FILE
+    assert settings.guard_redis_url == settings.infra.redis_url
     assert settings.openrouter_base_url == "http://127.0.0.1:8092/api/v1"
-    assert (settings.max_tokens, settings.temperature) == (400, 0.9)
+    assert settings.temperature == 0.9
     assert (settings.request_timeout_s, settings.connect_timeout_s) == (30.0, 5.0)

@@ -13,8 +13,10 @@ c) per-model defaults: `--model-behaviour vendor/model=content_filter` (repeatab
 
 Behaviour specs are listed in `behaviours.py`. The default ("ok") reply is
 `[emulator:<model>] I hear you: "<last user message, first 200 chars>"`. Token counts are
-ceil(chars / 4); cost uses the configured per-million prices; a repeated prompt prefix
-ending in a `cache_control` part reports `cached_tokens`.
+ceil(chars / 4); cost uses the configured per-million prices. Prompt caching is modelled per
+model family (`cache.py`): marker (caches only up to a `cache_control` part), automatic, sticky
+(per-`user` server, long TTL); a minimum cacheable prefix and TTLs apply, and a repeated
+prefix reports `cached_tokens`.
 """
 
 from .app import create_app

@@ -31,8 +31,10 @@ def parse_args(argv: Sequence[str] | None = None) -> OpenRouterEmulatorSettings:
         "with scriptable behaviours. Defaults come from OREMU_* environment variables "
         "(OREMU_PORT, OREMU_API_KEY, OREMU_MODEL_BEHAVIOURS as JSON, ...).",
         epilog="Behaviours: ok, text:<reply>, empty_stop, content_filter, length_empty, "
-        "refusal_tail, http_<code>[:<retry-after s>], timeout[:<s>], slow:<ms>, stream_cut, "
-        "mid_stream_error. Also selectable per call with a [[emu:<behaviour>]] marker in the "
+        "refusal_tail, refusal, story_refusal[:<lang>], refuse_unless_prefixed, "
+        "http_<code>[:<retry-after s>], timeout[:<s>], slow:<ms>, stream_cut, "
+        "mid_stream_error. Prompt caching per model family: OREMU_CACHE_FAMILIES (JSON), "
+        "OREMU_CACHE_MIN_TOKENS, OREMU_CACHE_TTL_S, OREMU_STICKY_CACHE_TTL_S. Also selectable per call with a [[emu:<behaviour>]] marker in the "
         "last user message, or through POST /_emulator/script.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )

@@ -5,7 +5,8 @@ Endpoints
   completions, JSON or SSE (`"stream": true`), behaviour chosen per call (see below).
 - `GET /api/v1/models` (also `/v1/models`): the model list with pricing.
 - `GET /api/v1/generation?id=gen-...`: generation stats (tokens, cost) of an earlier call.
-- `POST|GET|DELETE /_emulator/script`, `GET|DELETE /_emulator/calls`, `POST /_emulator/reset`.
+- `POST|GET|DELETE /_emulator/script`, `GET|DELETE /_emulator/calls`, `POST /_emulator/reset`,
+  `POST /_emulator/clock` (advance the prompt-cache clock).
 - `GET /healthz`: liveness.
 
 Behaviour of a call, first match wins: a `[[emu:<spec>]]` marker in the last user message,
@@ -33,12 +34,12 @@ from starlette.types import Receive, Scope, Send
 
 from .._server import healthz, sleep_unless_disconnected
 from .behaviours import Behaviour, extract_marker, parse_behaviour
+from .cache import family_of
 from .protocol import (
     DONE,
     KEEPALIVE,
     PROVIDER,
     Pricing,
-    cache_prefix,
     chat_chunk,
     chat_completion,
     content_text,
@@ -190,7 +191,7 @@ async def _answer(
         record.response_status, record.outcome = _CLIENT_GONE, "client_disconnected"
         return Response(status_code=_CLIENT_GONE)
     reply = reply_for(behaviour, model, user_text, record.body)
-    usage_body = _usage(emulator, model, messages, reply)
+    usage_body = _usage(emulator, model, messages, reply, record.body)
     _remember_generation(emulator, record, model, reply, usage_body)
     record.response_status = 200
     if record.stream:
@@ -208,24 +209,26 @@ def _delay_before_answer(behaviour: Behaviour, stream: bool, default_timeout_s: 
 
 
 def _usage(
-    emulator: OpenRouterEmulator, model: str, messages: list[dict[str, Any]], reply: Reply
+    emulator: OpenRouterEmulator,
+    model: str,
+    messages: list[dict[str, Any]],
+    reply: Reply,
+    body: dict[str, Any],
 ) -> dict[str, Any]:
     prompt_chars = "".join(content_text(m.get("content")) for m in messages)
     prompt = estimate_tokens(prompt_chars)
-    cached = 0
-    prefix = cache_prefix(messages)
-    if prefix is not None:
-        key = (model, prefix[0])
-        if key in emulator.prompt_cache:
-            cached = min(prompt, estimate_tokens("x" * prefix[1]))
-        emulator.prompt_cache.add(key)
     settings = emulator.settings
+    family = family_of(model, settings.cache_families, settings.default_cache_family)
+    user = body.get("user") if isinstance(body.get("user"), str) else None
+    read, written = emulator.prompt_cache.lookup_and_store(model, family, messages, user)
+    cached = min(prompt, read)
     pricing = Pricing(settings.prompt_price_per_mtok, settings.completion_price_per_mtok)
     return usage(
         pricing,
         prompt=prompt,
         completion=reply.completion_tokens,
         cached=cached,
+        cache_write=min(written, prompt - cached),
         reasoning=reply.reasoning_tokens,
     )
 
@@ -463,6 +466,20 @@ async def clear_calls(request: Request) -> Response:
     return JSONResponse({"cleared": cleared})
 
 
+async def advance_clock(request: Request) -> Response:
+    """`POST /_emulator/clock {"advance_s": N}`: move the cache clock forward (TTL tests)."""
+    try:
+        body = await request.json()
+        advance = float(body["advance_s"])
+        if advance < 0:
+            raise ValueError("advance_s must be >= 0")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return JSONResponse({"error": f"invalid clock request: {exc}"}, status_code=422)
+    cache = _emulator(request).prompt_cache
+    cache.offset_s += advance
+    return JSONResponse({"offset_s": cache.offset_s, "entries": len(cache.entries)})
+
+
 async def reset(request: Request) -> Response:
     """`POST /_emulator/reset`: scripts, calls, generations and prompt cache forgotten."""
     _emulator(request).reset()
@@ -485,6 +502,7 @@ def create_app(settings: OpenRouterEmulatorSettings | None = None) -> Starlette:
         Route("/_emulator/calls", list_calls, methods=["GET"]),
         Route("/_emulator/calls", clear_calls, methods=["DELETE"]),
         Route("/_emulator/reset", reset, methods=["POST"]),
+        Route("/_emulator/clock", advance_clock, methods=["POST"]),
     ]
     app = Starlette(routes=routes)
     app.state.emulator = OpenRouterEmulator(settings)

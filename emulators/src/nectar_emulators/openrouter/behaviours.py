@@ -8,6 +8,11 @@ Spec strings (used by the control API, markers and `--model-behaviour`):
     content_filter        200, content "", finish_reason "content_filter"
     length_empty          200, content "", finish_reason "length" (all tokens spent reasoning)
     refusal_tail          200, in-story text ending in a refusal sentence
+    refusal               200, a pure refusal ("I'm sorry, but I can't continue with this.")
+    story_refusal[:<lang>] 200, a long in-story passage (>= 150 chars) then a refusal sentence
+                          in <lang> (en, ru, es, de, fr, ja, zh; default en): salvageable
+    refuse_unless_prefixed 200, a pure refusal unless a system message asks to stay in
+                          character (a roleplay model that needs the rescue prefix)
     http_<code>[:<s>]     that HTTP error with OpenRouter's error body (429: Retry-After <s>)
     timeout[:<s>]         sleep <s> (default 30) before answering normally
     slow:<ms>             sleep <ms> then answer normally (streams start, then pause)
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 __all__ = ["MARKER", "Behaviour", "extract_marker", "parse_behaviour"]
 
 MARKER = re.compile(r"\[\[emu:([^\]]+)\]\]")
+REFUSAL_LANGUAGES = ("en", "ru", "es", "de", "fr", "ja", "zh")
 _HTTP = re.compile(r"^http_([1-5]\d\d)(?::(\d+(?:\.\d+)?))?$")
 _PLAIN = frozenset(
     {
@@ -32,6 +38,8 @@ _PLAIN = frozenset(
         "content_filter",
         "length_empty",
         "refusal_tail",
+        "refusal",
+        "refuse_unless_prefixed",
         "stream_cut",
         "mid_stream_error",
     }
@@ -67,6 +75,12 @@ def parse_behaviour(spec: str) -> Behaviour:
     name, _, arg = spec.partition(":")
     if name in _PLAIN and not arg:
         return Behaviour(spec, name)
+    if name == "story_refusal":
+        lang = arg or "en"
+        if lang not in REFUSAL_LANGUAGES:
+            raise ValueError(f"behaviour {spec!r}: language must be one of "
+                             f"{', '.join(REFUSAL_LANGUAGES)}")
+        return Behaviour(spec, "story_refusal", text=lang)
     if name == "timeout":
         return Behaviour(spec, "timeout", seconds=_number(spec, arg) if arg else None)
     if name == "slow" and arg:

@@ -107,10 +107,17 @@ class Pricing:
 
 
 def usage(
-    pricing: Pricing, *, prompt: int, completion: int, cached: int = 0, reasoning: int = 0
+    pricing: Pricing,
+    *,
+    prompt: int,
+    completion: int,
+    cached: int = 0,
+    reasoning: int = 0,
+    cache_write: int = 0,
 ) -> dict[str, Any]:
-    """OpenRouter's usage object (tokens, cost in USD, details)."""
-    return {
+    """OpenRouter's usage object (tokens, cost in USD, details); `cache_write_tokens` only
+    when a prefix was written to the cache."""
+    body = {
         "prompt_tokens": prompt,
         "completion_tokens": completion,
         "total_tokens": prompt + completion,
@@ -119,6 +126,9 @@ def usage(
         "prompt_tokens_details": {"cached_tokens": cached},
         "completion_tokens_details": {"reasoning_tokens": reasoning},
     }
+    if cache_write > 0:
+        body["prompt_tokens_details"]["cache_write_tokens"] = cache_write
+    return body
 
 
 def error_body(

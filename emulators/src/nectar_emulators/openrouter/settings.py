@@ -50,6 +50,38 @@ class OpenRouterEmulatorSettings(BaseSettings):
         default=2.0, description="USD per 1M completion tokens."
     )
 
+    cache_min_tokens: int = Field(
+        default=0, ge=0, description="Minimum cacheable prefix in tokens: shorter prefixes "
+        "never cache (real providers: about 1024 to 4096). 0 caches any repeated prefix.")
+    cache_ttl_s: float = Field(default=300.0, gt=0, description="Lifetime of a cache entry "
+                               "(marker and automatic families).")
+    sticky_cache_ttl_s: float = Field(default=3600.0, gt=0, description="Lifetime of a "
+                                      "sticky-family cache entry, refreshed by every hit.")
+    sticky_servers: int = Field(default=4, ge=1, description="Servers a sticky family spreads "
+                                "over; a request's `user` picks one, no `user` a random one.")
+    cache_families: dict[str, str] = Field(
+        default_factory=lambda: {"google/gemini": "marker", "anthropic/": "marker",
+                                 "x-ai/": "sticky"},
+        description="Model id (or id prefix) -> cache family: marker (caches only up to a "
+        "`cache_control` part), automatic, sticky or none.")
+    default_cache_family: str = Field(default="marker", description="Cache family of models "
+                                      "not in `cache_families`.")
+
+    @field_validator("cache_families")
+    @classmethod
+    def _families_known(cls, value: dict[str, str]) -> dict[str, str]:
+        for family in value.values():
+            if family not in ("marker", "automatic", "sticky", "none"):
+                raise ValueError(f"unknown cache family {family!r}")
+        return value
+
+    @field_validator("default_cache_family")
+    @classmethod
+    def _default_family_known(cls, value: str) -> str:
+        if value not in ("marker", "automatic", "sticky", "none"):
+            raise ValueError(f"unknown cache family {value!r}")
+        return value
+
     @field_validator("model_behaviours")
     @classmethod
     def _behaviours_parse(cls, value: dict[str, str]) -> dict[str, str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .behaviours import OK, Behaviour, parse_behaviour
+from .cache import PromptCache
 from .settings import OpenRouterEmulatorSettings
 
 __all__ = ["CallRecord", "OpenRouterEmulator", "ScriptEntry"]
@@ -57,7 +58,9 @@ class OpenRouterEmulator:
         self.scripts: dict[str, deque[ScriptEntry]] = {}
         self.calls: list[CallRecord] = []
         self.generations: dict[str, dict[str, Any]] = {}
-        self.prompt_cache: set[tuple[str, str]] = set()
+        self.prompt_cache = PromptCache(
+            min_tokens=settings.cache_min_tokens, ttl_s=settings.cache_ttl_s,
+            sticky_ttl_s=settings.sticky_cache_ttl_s, servers=settings.sticky_servers)
         self.models: list[str] = list(settings.models)
 
     def script(self, model: str, behaviour: Behaviour, times: int | None) -> ScriptEntry:
@@ -101,3 +104,4 @@ class OpenRouterEmulator:
         self.calls.clear()
         self.generations.clear()
         self.prompt_cache.clear()
+        self.prompt_cache.offset_s = 0.0

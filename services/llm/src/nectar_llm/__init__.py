@@ -3,5 +3,6 @@
 Consumes `chat.context_ready` and `chat.summary_requested`; publishes `chat.reply_ready` (plus
 `voice.voice_requested` for voice turns), `chat.reply_failed` and `chat.summary_written`.
 Models are reached through the `ChatModel` port (OpenRouter in production, its emulator
-locally) and tried along a fallback chain.
+locally), routed by plan tier and content mode from `routing.toml`, tried along a fallback
+chain with salvage, plan-aware rescue, content gating and a cost guard (see README.md).
 """

@@ -37,8 +37,12 @@ def create_app(settings: LlmSettings, deps: Deps | None = None,
     async def on_summary_requested(event: SummaryRequested) -> Sequence[Event]:
         return await handlers.summarize_window(event, deps)
 
-    # Connections (the chat model's HTTP client) open and close with the lifespan.
-    managed = deps.chat_model if isinstance(deps.chat_model, Managed) else None
+    # Connections (the chat model's HTTP client, the guard's Redis) open and close with the
+    # lifespan.
+    managed = {name: dep for name, dep in (("chat_model", deps.chat_model),
+                                           ("cost_guard", deps.cost_guard),
+                                           ("cooldowns", deps.cooldowns))
+               if isinstance(dep, Managed)}
 
     spec = ServiceSpec(
         subscriptions=[
@@ -48,8 +52,8 @@ def create_app(settings: LlmSettings, deps: Deps | None = None,
                          "Summarise a window of a conversation for semantic memory"),
         ],
         publishes=[ReplyReady, ReplyFailed, VoiceRequested, SummaryWritten],
-        on_startup=[managed.start] if managed else [],
-        on_shutdown=[managed.aclose] if managed else [],
-        ready_checks={"chat_model": managed.ready} if managed else {},
+        on_startup=[dep.start for dep in managed.values()],
+        on_shutdown=[dep.aclose for dep in managed.values()],
+        ready_checks={name: dep.ready for name, dep in managed.items()},
     )
     return runtime.build(spec), runtime

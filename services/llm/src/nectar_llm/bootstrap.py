@@ -1,4 +1,5 @@
-"""Composition root of the llm service: settings -> adapters -> `Deps`. Nothing connects here."""
+"""Composition root of the llm service: settings -> adapters -> `Deps`. Nothing connects here
+(the routing file is read and validated here: an invalid file stops the service at start)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from opentelemetry.trace import Tracer
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from nectar_llm.adapters.openrouter import OpenRouterChatModel
+from nectar_llm.adapters.redis_guard import RedisCooldowns, RedisCostGuard
 from nectar_llm.domain.characters import CharacterCatalog
-from nectar_llm.domain.routing import ModelChain, Routes
-from nectar_llm.handlers import Deps, Generation
-from nectar_llm.ports import ChatModel
+from nectar_llm.domain.gating import KeywordClassifier
+from nectar_llm.handlers import Deps
+from nectar_llm.ports import ChatModel, Cooldowns, CostGuard, EscalationClassifier
+from nectar_llm.routing_file import RoutingSource
 from nectar_llm.settings import LlmSettings
 from nectar_llm.telemetry import CallTelemetry, LlmMetrics
 
@@ -27,15 +30,26 @@ def build_chat_model(settings: LlmSettings) -> OpenRouterChatModel:
 
 def build_deps(settings: LlmSettings, *, tracer: Tracer, chat_model: ChatModel | None = None,
                characters: CharacterCatalog | None = None,
+               classifier: EscalationClassifier | None = None,
+               cost_guard: CostGuard | None = None, cooldowns: Cooldowns | None = None,
+               routing: RoutingSource | None = None,
                registry: CollectorRegistry = REGISTRY) -> Deps:
     """Everything the handlers need; each adapter can be overridden by keyword."""
     return Deps(
         chat_model=chat_model or build_chat_model(settings),
-        routes=Routes(reply=ModelChain(settings.reply_chain),
-                      summary=ModelChain(settings.summary_chain)),
+        routing=routing or RoutingSource(settings.routing_file,
+                                         settings.routing_check_interval_s),
         characters=characters or CharacterCatalog(),
-        reply=Generation(settings.max_tokens, settings.temperature, settings.stream),
-        summary=Generation(settings.summary_max_tokens, settings.summary_temperature,
-                           settings.stream),
+        classifier=classifier or KeywordClassifier(),
+        cost_guard=cost_guard or RedisCostGuard(
+            settings.guard_redis_url, user_daily_usd=settings.user_daily_budget_usd,
+            global_daily_usd=settings.global_daily_budget_usd,
+            timeout_s=settings.redis_timeout_s),
+        cooldowns=cooldowns or RedisCooldowns(settings.guard_redis_url,
+                                              timeout_s=settings.redis_timeout_s,
+                                              local_cache_s=settings.cooldown_cache_s),
         telemetry=CallTelemetry(tracer, LlmMetrics.for_registry(registry)),
+        temperature=settings.temperature,
+        stream=settings.stream,
+        default_cooldown_s=settings.default_cooldown_s,
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from nectar_llm.domain.model import ChatRequest, Completion
+from nectar_llm.domain.routing import RoutingTable
 
 
 class ChatModel(Protocol):
@@ -17,6 +19,44 @@ class ChatModel(Protocol):
     """
 
     async def complete(self, request: ChatRequest) -> Completion: ...
+
+
+class CostGuard(Protocol):
+    """Daily spend counters per user and overall (shared by every replica).
+
+    `check` raises `BudgetExceeded` past a ceiling and `GuardUnavailable` when the counters
+    cannot be read: the caller then refuses the generation (fail closed). `record` adds the
+    cost of a turn; counters expire on their own.
+    """
+
+    async def check(self, user_id: int) -> None: ...
+
+    async def record(self, user_id: int, cost_usd: float) -> None: ...
+
+
+class Cooldowns(Protocol):
+    """Models put aside after a 429, shared by every replica. Best effort: an unreachable
+    store means no cooldowns, never a failed turn."""
+
+    async def active(self, models: Sequence[str]) -> dict[str, float]:
+        """Models of `models` still cooling down -> seconds left."""
+        ...
+
+    async def put(self, model: str, seconds: float) -> None:
+        """Set `model` aside for `seconds` (from the provider's `Retry-After`)."""
+        ...
+
+
+class RoutingTables(Protocol):
+    """The routing table in force (`RoutingSource` re-reads the file when it changes)."""
+
+    def current(self) -> RoutingTable: ...
+
+
+class EscalationClassifier(Protocol):
+    """Rates a user's line: sfw < romantic < suggestive < explicit."""
+
+    def classify(self, text: str, language: str = "en") -> str: ...
 
 
 @runtime_checkable

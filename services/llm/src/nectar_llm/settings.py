@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
 
 from nectar_runtime import InfraSettings
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from nectar_llm.routing_file import DEFAULT_ROUTING_FILE
 
 DEFAULT_HTTP_PORT = 8083
 
@@ -44,39 +46,37 @@ class LlmSettings(BaseSettings):
         "Anthropic-style `cache_control` marker: some routes cache nothing without it, the "
         "others ignore it.")
     stream: bool = Field(
-        False, description="Ask for server-sent events and measure time to first token "
-        "(`ttft_ms`). Off: one JSON response per call, `ttft_ms` unknown.")
+        True, description="Ask for server-sent events and measure time to first token "
+        "(`ttft_ms`, recorded on every answer). Off: one JSON response per call, `ttft_ms` "
+        "unknown.")
 
-    primary_model: str = Field(
-        "nousresearch/hermes-3-llama-3.1-70b",
-        description="First rung of the reply fallback chain (OpenRouter model slug).")
-    fallback_models: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["mistralai/mistral-nemo"],
-        description="Next rungs of the reply chain, tried in order when the previous one "
-        "fails (HTTP error, timeout, or an empty completion). Comma-separated in the env; "
-        "prefer models hosted by a different provider than the primary.")
-    summary_model: str = Field("mistralai/mistral-nemo",
-                               description="Model that writes window summaries.")
-
-    max_tokens: int = Field(400, ge=1, description="Completion token cap of a reply.")
+    routing_file: Path = Field(
+        DEFAULT_ROUTING_FILE,
+        description="The routing file (TOML, versioned): plan tier x content mode -> primary "
+        "model and fallbacks, per-tier output limits and context budgets, rescue and summary "
+        "models. Validated at start (the service refuses to start on an invalid file) and "
+        "re-read when it changes (an invalid edit is refused and logged).")
+    routing_check_interval_s: float = Field(
+        2.0, ge=0, description="How often (at most) the routing file's mtime is checked.")
     temperature: float = Field(0.9, ge=0, le=2, description="Sampling temperature of replies.")
-    summary_max_tokens: int = Field(300, ge=1, description="Completion token cap of a summary.")
-    summary_temperature: float = Field(0.3, ge=0, le=2,
-                                       description="Sampling temperature of summaries.")
-
-    @field_validator("fallback_models", mode="before")
-    @classmethod
-    def _split_models(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+    user_daily_budget_usd: float = Field(
+        0.5, ge=0, description="Model spend per user per UTC day after which new generations "
+        "are refused (`chat.reply_failed` reason over_budget).")
+    global_daily_budget_usd: float = Field(
+        50.0, ge=0, description="Model spend of the whole service per UTC day after which "
+        "every new generation is refused.")
+    cost_guard_redis_url: str | None = Field(
+        None, description="Redis holding the spend counters and model cooldowns; unset: "
+        "`NECTAR_REDIS_URL`. Unreachable counters refuse new generations (fail closed).")
+    redis_timeout_s: float = Field(
+        0.5, gt=0, description="Connect/read timeout of the spend counters and cooldowns.")
+    cooldown_cache_s: float = Field(
+        1.0, ge=0, description="How long a replica reuses a cooldown lookup: a cooldown set "
+        "by another replica is seen at most this much later (saves a Redis round trip per "
+        "turn).")
+    default_cooldown_s: float = Field(
+        30.0, gt=0, description="Cooldown of a model after a 429 without `Retry-After`.")
 
     @property
-    def reply_chain(self) -> tuple[str, ...]:
-        """Primary then fallbacks, without repeats (order kept)."""
-        return tuple(dict.fromkeys([self.primary_model, *self.fallback_models]))
-
-    @property
-    def summary_chain(self) -> tuple[str, ...]:
-        """Summaries use only the summary model: a failure is retried by redelivery."""
-        return (self.summary_model,)
+    def guard_redis_url(self) -> str:
+        return self.cost_guard_redis_url or self.infra.redis_url

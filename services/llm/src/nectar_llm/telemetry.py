@@ -8,6 +8,7 @@ routing article says to log per LLM call.
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -24,7 +25,9 @@ _LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 60)
 class LlmMetrics:
     """Prometheus series of model calls; one instance per registry (created once)."""
 
-    _by_registry: ClassVar[dict[int, LlmMetrics]] = {}
+    # Weak keys: an `id()` key could be reused by a later registry after the first is gone.
+    _by_registry: ClassVar[weakref.WeakKeyDictionary[CollectorRegistry, LlmMetrics]] = \
+        weakref.WeakKeyDictionary()
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.calls = Counter(
@@ -39,17 +42,42 @@ class LlmMetrics:
             ["model"], registry=registry, buckets=_LATENCY_BUCKETS)
         self.tokens = Counter(
             "nectar_llm_tokens_total", "Tokens billed, by model and kind (prompt, completion, "
-            "cached)", ["model", "kind"], registry=registry)
+            "cached = read from cache, cache_write = written to it)", ["model", "kind"],
+            registry=registry)
         self.cost = Counter(
             "nectar_llm_cost_usd_total", "Cost reported by the provider, USD",
             ["model"], registry=registry)
+        self.silent_refusals = Counter(
+            "nectar_llm_silent_refusals_total", "HTTP 200 with empty content (silent "
+            "refusal), by model and finish_reason", ["model", "finish_reason"],
+            registry=registry)
+        self.salvage = Counter(
+            "nectar_llm_salvage_total", "Refused or filtered answers put through salvage, by "
+            "model and result (salvaged, failed)", ["model", "result"], registry=registry)
+        self.rescue = Counter(
+            "nectar_llm_rescue_total", "Rescue attempts after an unsalvageable refusal, by "
+            "result (rescued, failed, skipped_free)", ["result"], registry=registry)
+        self.turns = Counter(
+            "nectar_llm_turns_total", "Reply turns by outcome (primary, fallback, salvaged, "
+            "rescued, soft_refusal, failed, rejected, over_budget) and plan",
+            ["outcome", "plan"], registry=registry)
+        self.cache_hits = Counter(
+            "nectar_llm_cache_hit_calls_total", "Successful calls that read prompt tokens "
+            "from the provider cache, by model (hit rate per model: this over "
+            "nectar_llm_calls_total{outcome=\"ok\"}; token share: nectar_llm_tokens_total "
+            "kind=cached over kind=prompt)", ["model"], registry=registry)
+        self.skipped = Counter(
+            "nectar_llm_skipped_total", "Rungs skipped without a call, by model and reason "
+            "(cooldown)", ["model", "reason"], registry=registry)
+        self.gated = Counter(
+            "nectar_llm_gated_total", "Turns over the plan's content ceiling, by plan and "
+            "escalation class", ["plan", "escalation"], registry=registry)
 
     @classmethod
     def for_registry(cls, registry: CollectorRegistry = REGISTRY) -> LlmMetrics:
-        key = id(registry)
-        if key not in cls._by_registry:
-            cls._by_registry[key] = cls(registry)
-        return cls._by_registry[key]
+        if registry not in cls._by_registry:
+            cls._by_registry[registry] = cls(registry)
+        return cls._by_registry[registry]
 
 
 @dataclass(frozen=True)
@@ -67,6 +95,10 @@ class CallTelemetry:
         (bounded label set); `answered_by` what the provider reported."""
         m = self.metrics
         m.calls.labels(model, outcome).inc()
+        if outcome == "empty":
+            m.silent_refusals.labels(model, finish_reason or "none").inc()
+        if usage is not None and usage.cached > 0 and outcome in ("ok", "salvaged"):
+            m.cache_hits.labels(model).inc()
         m.latency.labels(model, outcome).observe(total_ms / 1000)
         if ttft_ms is not None:
             m.ttft.labels(model).observe(ttft_ms / 1000)
@@ -74,6 +106,7 @@ class CallTelemetry:
             m.tokens.labels(model, "prompt").inc(usage.prompt)
             m.tokens.labels(model, "completion").inc(usage.completion)
             m.tokens.labels(model, "cached").inc(usage.cached)
+            m.tokens.labels(model, "cache_write").inc(usage.cache_write)
             m.cost.labels(model).inc(usage.cost)
         extra = {
             "purpose": purpose, "model": model, "answered_by": answered_by, "attempt": attempt,
@@ -83,9 +116,27 @@ class CallTelemetry:
             "prompt_tokens": usage.prompt if usage else None,
             "completion_tokens": usage.completion if usage else None,
             "cached_tokens": usage.cached if usage else None,
+            "cache_write_tokens": usage.cache_write if usage else None,
             "cost_usd": usage.cost if usage else None,
         }
         if outcome == "ok":
             log.info("llm call", extra=extra)
         else:
             log.warning("llm call failed", extra={**extra, "error": error})
+
+    def skipped(self, *, purpose: str, model: str, reason: str) -> None:
+        self.metrics.skipped.labels(model, reason).inc()
+        log.info("llm rung skipped", extra={"purpose": purpose, "model": model,
+                                            "reason": reason})
+
+    def salvage(self, *, model: str, ok: bool) -> None:
+        self.metrics.salvage.labels(model, "salvaged" if ok else "failed").inc()
+
+    def rescue(self, result: str) -> None:
+        self.metrics.rescue.labels(result).inc()
+
+    def turn(self, outcome: str, plan: str) -> None:
+        self.metrics.turns.labels(outcome, plan).inc()
+
+    def gated(self, plan: str, escalation: str) -> None:
+        self.metrics.gated.labels(plan, escalation).inc()

@@ -102,18 +102,21 @@ def _int(value: Any) -> int:
 
 
 def parse_usage(raw: Any) -> TokenUsage:
-    """OpenRouter `usage`: tokens, `prompt_tokens_details.cached_tokens`, `cost` (USD)."""
+    """OpenRouter `usage`: tokens, `prompt_tokens_details.cached_tokens` (cache reads) and
+    `.cache_write_tokens` (or Anthropic's `cache_creation_input_tokens`), `cost` (USD)."""
     if not isinstance(raw, Mapping):
         return TokenUsage()
     details = raw.get("prompt_tokens_details")
     cached = details.get("cached_tokens") if isinstance(details, Mapping) else None
+    written = details.get("cache_write_tokens") if isinstance(details, Mapping) else None
+    written = written or raw.get("cache_creation_input_tokens")
     try:
         cost = max(float(raw.get("cost") or 0.0), 0.0)
     except (TypeError, ValueError):
         cost = 0.0
     return TokenUsage(prompt=_int(raw.get("prompt_tokens")),
                       completion=_int(raw.get("completion_tokens")), cached=_int(cached),
-                      cost=cost)
+                      cost=cost, cache_write=_int(written))
 
 
 def _content_text(content: Any) -> str:
@@ -176,8 +179,8 @@ class OpenRouterChatModel:
         if self._client is None:
             raise RuntimeError("OpenRouter client not started")
 
-    def _message(self, message: ChatMessage) -> dict[str, Any]:
-        if message.cacheable and self.cache_marker:
+    def _message(self, message: ChatMessage, marker: bool = True) -> dict[str, Any]:
+        if message.cacheable and self.cache_marker and marker:
             # Anthropic-style marker on the last block of the stable prefix: required by
             # some routes (Gemini via OpenRouter caches 0% without it), ignored by others.
             return {"role": message.role, "content": [
@@ -188,13 +191,15 @@ class OpenRouterChatModel:
     def request_body(self, request: ChatRequest) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": request.model,
-            "messages": [self._message(m) for m in request.messages],
+            "messages": [self._message(m, request.cache_marker) for m in request.messages],
             "max_tokens": request.max_tokens,
             "temperature": request.temperature,
             "usage": {"include": True},
         }
         if request.stream:
             body["stream"] = True
+        if request.user:
+            body["user"] = request.user
         body.update(request.extra_body)
         return body
 

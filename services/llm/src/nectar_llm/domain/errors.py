@@ -65,13 +65,40 @@ class EmptyCompletion(ModelError):
 
 
 class AllModelsFailed(Exception):
-    """Every rung of a fallback chain failed; `attempts` says how, rung by rung."""
+    """Every rung of a fallback chain failed; `attempts` says how, rung by rung.
 
-    def __init__(self, attempts: Sequence[Attempt]) -> None:
+    `refused`: some rung refused (an empty 200, or a refusal salvage could not fix), so a
+    rescue or an in-character soft refusal fits better than an apology. `rejected`: a
+    non-transient 4xx ended the chain early (its status in `status`). `spent`: cost (USD)
+    reported by the failed calls.
+    """
+
+    def __init__(self, attempts: Sequence[Attempt], *, rejected: bool = False,
+                 status: int | None = None, spent: float = 0.0) -> None:
         self.attempts = tuple(attempts)
+        self.rejected = rejected
+        self.status = status
+        self.spent = spent
         super().__init__(self.detail)
+
+    @property
+    def refused(self) -> bool:
+        return any(a.outcome in ("empty", "refused") for a in self.attempts)
+
+    @property
+    def rate_limited(self) -> bool:
+        return bool(self.attempts) and all(a.outcome in ("rate_limited", "cooldown")
+                                           for a in self.attempts)
 
     @property
     def detail(self) -> str:
         """`#0 model: outcome: error; #1 ...`: operator-facing, no secrets."""
         return "; ".join(f"#{a.index} {a.model}: {a.outcome}: {a.error}" for a in self.attempts)
+
+
+class BudgetExceeded(Exception):
+    """A daily spend ceiling (the user's or the global one) is reached: no new generation."""
+
+
+class GuardUnavailable(BudgetExceeded):
+    """The spend counters cannot be read: refuse the generation (fail closed)."""

@@ -33,6 +33,8 @@ class ChatRequest:
     temperature: float
     stream: bool = False
     extra_body: Mapping[str, Any] = field(default_factory=dict)
+    cache_marker: bool = True
+    user: str | None = None  # stable, opaque end-user id: sticky provider routing and caches
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class TokenUsage:
     completion: int = 0
     cached: int = 0
     cost: float = 0.0
+    cache_write: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,3 +82,11 @@ class Answer:
     attempt: int
     requested_model: str
     attempts: tuple[Attempt, ...]
+    text: str = ""
+    salvaged: bool = False
+    spent: float = 0.0
+
+    @property
+    def reply_text(self) -> str:
+        """What to send: the salvaged text when salvage cut the answer, else the answer."""
+        return (self.text or self.completion.text).strip()

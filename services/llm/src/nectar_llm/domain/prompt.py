@@ -46,10 +46,17 @@ def system_prefix(character: Character) -> str:
     return f"{character.persona}\n\n{FORMAT_RULES.format(name=character.name)}"
 
 
+def estimate_tokens(text: str) -> int:
+    """A cheap, provider-neutral token estimate (about four characters a token)."""
+    return (len(text) + 3) // 4
+
+
 def conversation_notes(language: str, summary: str | None,
-                       memories: Sequence[MemoryHit]) -> str:
-    """The volatile system block of one turn: reply language, summary, memories."""
+                       memories: Sequence[MemoryHit], note: str | None = None) -> str:
+    """The volatile system block of one turn: reply language, turn note, summary, memories."""
     parts = ["Conversation notes (private, for you only).", f"Reply language: {language}."]
+    if note:
+        parts.append(note)
     if summary and summary.strip():
         parts.append(f"Summary of the conversation so far:\n{summary.strip()}")
     remembered = [m.text.strip() for m in memories if m.text.strip()]
@@ -61,20 +68,32 @@ def conversation_notes(language: str, summary: str | None,
 
 def build_reply_prompt(character: Character, *, text: str, language: str,
                        recent: Sequence[ChatLine], summary: str | None = None,
-                       memories: Sequence[MemoryHit] = ()) -> tuple[ChatMessage, ...]:
+                       memories: Sequence[MemoryHit] = (), note: str | None = None,
+                       context_tokens: int | None = None) -> tuple[ChatMessage, ...]:
     """Messages for the character's reply to `text`.
 
-    Order: stable prefix (marked cacheable), conversation notes, recent lines oldest first
-    as user/assistant messages, then the user's line of this turn.
+    Order: stable prefix (marked cacheable), conversation notes (with the turn's `note`,
+    e.g. a content limit), recent lines oldest first as user/assistant messages, then the
+    user's line of this turn. With `context_tokens`, the oldest recent lines are dropped
+    until the estimate fits (the prefix, notes and the user's line always stay).
     """
-    messages = [
+    head = [
         ChatMessage("system", system_prefix(character), cacheable=True),
-        ChatMessage("system", conversation_notes(language, summary, memories)),
+        ChatMessage("system", conversation_notes(language, summary, memories, note)),
     ]
-    messages.extend(ChatMessage(line.role, line.content) for line in recent
-                    if line.content.strip())
-    messages.append(ChatMessage("user", text))
-    return tuple(messages)
+    lines = [ChatMessage(line.role, line.content) for line in recent if line.content.strip()]
+    last = ChatMessage("user", text)
+    if context_tokens is not None:
+        used = sum(estimate_tokens(m.content) for m in (*head, last))
+        kept: list[ChatMessage] = []
+        for message in reversed(lines):
+            cost = estimate_tokens(message.content)
+            if used + cost > context_tokens:
+                break
+            kept.append(message)
+            used += cost
+        lines = kept[::-1]
+    return (*head, *lines, last)
 
 
 def build_summary_prompt(character: Character, *, language: str,
