@@ -20,7 +20,8 @@ Where it runs
   benchmark data never mixes with real data.
 
 Its last line is one JSON object:
-  {"bench": "edge_webhook", "offered_per_s", "accepted_per_s", "ack_p50_ms", "ack_p99_ms",
+  {"bench": "edge_webhook", "offered_per_s", "accepted_per_s", "handled_per_s" (updates
+   through the middleware chain per second, after the ack), "ack_p50_ms", "ack_p99_ms",
    "baseline_ack_p99_ms", "ack_p99_ratio", "target_ack_p99_ms", "meets_target",
    "outbound_messages", "outbound_per_s", "telegram_429", "user_visible_429"}
 """
@@ -38,14 +39,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import aiohttp
 import httpx
 import nats
-
 from nectar_contracts import ReplyReady
 from nectar_devstack.testing import nats_url, redis_url, start_stack
 from nectar_emulators._server import serve
 from nectar_emulators.telegram import TelegramEmulatorSettings, create_app
 from nectar_runtime.testing import free_port
+from redis.asyncio import Redis
 
 TARGET_P99_MS = 20.0
 
@@ -58,7 +60,7 @@ def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def update(user: int, update_id: int, text: str) -> dict:
@@ -120,14 +122,18 @@ async def run(args: argparse.Namespace, nats_address: str, redis_address: str,
                "NECTAR_REDIS_URL": redis_address, "NECTAR_SERVICE_HTTP_PORT": str(port),
                "NECTAR_LOG_LEVEL": "WARNING"}
         edge_log = (workdir / "edge.log").open("w")
-        proc = subprocess.Popen([sys.executable, "-m", "nectar_edge"], env=env,
-                                stdout=edge_log, stderr=subprocess.STDOUT)
+        # started once, before the load is measured
+        proc = subprocess.Popen([sys.executable, "-m", "nectar_edge"],  # noqa: ASYNC220
+                                env=env, stdout=edge_log, stderr=subprocess.STDOUT)
         try:
             await wait_ready(client, edge_url, proc)
             # let the webhook registration land before measuring
             await asyncio.sleep(1.0)
-            return await measure(args, client, edge_url, emulator.url, token, secret,
-                                 nats_address)
+            # the load generator: aiohttp costs far less CPU per request than httpx
+            connector = aiohttp.TCPConnector(limit=400)
+            async with aiohttp.ClientSession(connector=connector) as load:
+                return await measure(args, client, load, edge_url, emulator.url, token,
+                                     secret, nats_address, redis_address)
         finally:
             proc.terminate()
             try:
@@ -135,28 +141,56 @@ async def run(args: argparse.Namespace, nats_address: str, redis_address: str,
             except subprocess.TimeoutExpired:
                 proc.kill()
             edge_log.close()
+            errors: dict[str, int] = {}
+            for line in (workdir / "edge.log").read_text().splitlines():
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if entry.get("level") in ("error", "warning"):
+                    exc = (entry.get("exc") or "").strip().splitlines()[-1:] or [""]
+                    key = f"{entry.get('logger')}: {entry.get('msg', '')[:80]} {exc[0][:120]}"
+                    errors[key] = errors.get(key, 0) + 1
+            for key, n in sorted(errors.items(), key=lambda kv: -kv[1])[:8]:
+                log(f"edge log: {n} x {key}")
 
 
-async def measure(args: argparse.Namespace, client: httpx.AsyncClient, edge_url: str,
-                  emu: str, token: str, secret: str, nats_address: str) -> dict:
+async def measure(args: argparse.Namespace, client: httpx.AsyncClient,
+                  load: aiohttp.ClientSession, edge_url: str,
+                  emu: str, token: str, secret: str, nats_address: str,
+                  redis_address: str) -> dict:
     count = int(args.rate * args.seconds)
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
     base_user = 7_000_000_000 + secrets.randbelow(10**8)
     base_update = secrets.randbelow(10**8)
 
     # warm-up (connections, scripts, JetStream), not measured
-    await offered(args.rate, min(100, count), lambda i: post(client, edge_url, headers,
+    await offered(args.rate, min(100, count), lambda i: post(load, edge_url, headers,
                                                              update(base_user - 1 - i,
                                                                     base_update - 1 - i,
                                                                     "warm up")))
     log(f"inbound: {count} updates at {args.rate}/s")
     started = time.perf_counter()
     latencies = await offered(args.rate, count, lambda i: post(
-        client, edge_url, headers, update(base_user + i, base_update + i, f"bench {i}")))
+        load, edge_url, headers, update(base_user + i, base_update + i, f"bench {i}")))
     elapsed = time.perf_counter() - started
     accepted = len(latencies)
+    # the updates are handled by the bus consumers after the ack: wait until every accepted
+    # one was (each text turn shows one chat action), so the phases do not overlap
+    redis = Redis.from_url(redis_address, decode_responses=True)
+    bot_id = int(token.split(":")[0])
+    deadline = time.monotonic() + args.outbound_timeout
+    done = 0
+    while time.monotonic() < deadline:
+        keys = [k async for k in redis.scan_iter(f"edge:update:{bot_id}:*", count=1000)]
+        done = sum(1 for v in await redis.mget(keys) if v == "done") if keys else 0
+        if done >= accepted + min(100, count):
+            break
+        await asyncio.sleep(0.25)
+    await redis.aclose()
+    handled_elapsed = time.perf_counter() - started
     log(f"baseline: GET /healthz at {args.rate}/s")
-    baseline = await offered(args.rate, count, lambda i: health(client, edge_url))
+    baseline = await offered(args.rate, count, lambda i: health(load, edge_url))
 
     log(f"outbound: {args.replies_per_user} replies to each of {args.chats} chats")
     await client.delete(f"{emu}/_emulator/bots/{token}/calls")
@@ -193,6 +227,7 @@ async def measure(args: argparse.Namespace, client: httpx.AsyncClient, edge_url:
         "offered_per_s": args.rate,
         "accepted_per_s": round(accepted / elapsed, 1),
         "accepted": accepted, "offered": count,
+        "handled_per_s": round(max(0, done - min(100, count)) / handled_elapsed, 1),
         "ack_p50_ms": round(pct(latencies, 0.50), 2),
         "ack_p99_ms": round(p99, 2),
         "baseline_ack_p99_ms": round(base_p99, 2),
@@ -207,13 +242,23 @@ async def measure(args: argparse.Namespace, client: httpx.AsyncClient, edge_url:
     }
 
 
-async def post(client: httpx.AsyncClient, url: str, headers: dict, body: dict) -> bool:
-    resp = await client.post(f"{url}/telegram/webhook", json=body, headers=headers)
-    return resp.status_code == 200
+async def post(load: aiohttp.ClientSession, url: str, headers: dict, body: dict) -> bool:
+    """One webhook delivery; a failed or refused one is not accepted (not counted)."""
+    try:
+        async with load.post(f"{url}/telegram/webhook", json=body, headers=headers) as resp:
+            await resp.read()
+            return resp.status == 200
+    except aiohttp.ClientError:
+        return False
 
 
-async def health(client: httpx.AsyncClient, url: str) -> bool:
-    return (await client.get(f"{url}/healthz")).status_code == 200
+async def health(load: aiohttp.ClientSession, url: str) -> bool:
+    try:
+        async with load.get(f"{url}/healthz") as resp:
+            await resp.read()
+            return resp.status == 200
+    except aiohttp.ClientError:
+        return False
 
 
 def main() -> None:

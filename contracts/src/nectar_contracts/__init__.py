@@ -30,6 +30,7 @@ from nectar_contracts.media import ImageFailed, ImageReady, ImageRequested
 from nectar_contracts.registry import ALL_EVENTS, EVENT_TYPES, MalformedEvent, parse_event
 from nectar_contracts.streams import ALL_STREAMS, DLQ, StreamSpec, dead_letter_subject
 from nectar_contracts.system import DeadLettered
+from nectar_contracts.telegram import UpdateReceived
 from nectar_contracts.voice import VoiceFailed, VoiceReady, VoiceRequested
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
     "ConversationReset", "DeadLettered", "Event", "ImageFailed", "ImageReady", "ImageRequested",
     "MalformedEvent", "MemoryHit", "PaymentReceived", "Plan", "PlanChanged", "ReplyDelivered",
     "ReplyFailed", "ReplyMode", "ReplyReady", "StreamSpec", "SummaryRequested", "SummaryWritten",
-    "TurnReceived", "Usage", "UserCreated", "UserDeleted", "VoiceFailed", "VoiceReady",
+    "TurnReceived", "UpdateReceived", "Usage", "UserCreated", "UserDeleted", "VoiceFailed", "VoiceReady",
     "VoiceRequested", "dead_letter_subject", "derived_uuid7", "keyed_uuid7", "parse_event", "uuid7",
     "uuid7_time",
 ]

@@ -87,6 +87,8 @@ class Usage(BaseModel):
     prompt_tokens: int = Field(ge=0, description="Prompt tokens billed.")
     completion_tokens: int = Field(ge=0, description="Completion tokens billed.")
     cached_tokens: int = Field(default=0, ge=0, description="Prompt tokens read from cache.")
+    cache_write_tokens: int = Field(default=0, ge=0, description="Prompt tokens written to "
+                                    "the provider's cache by this call.")
     cost_usd: float = Field(default=0.0, ge=0, description="Cost reported by the provider.")
 
 

@@ -20,6 +20,7 @@ from nectar_contracts.chat import (
 from nectar_contracts.envelope import Event
 from nectar_contracts.media import ImageFailed, ImageReady, ImageRequested
 from nectar_contracts.system import DeadLettered
+from nectar_contracts.telegram import UpdateReceived
 from nectar_contracts.voice import VoiceFailed, VoiceReady, VoiceRequested
 
 ALL_EVENTS: tuple[type[Event], ...] = (
@@ -28,6 +29,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ImageRequested, ImageReady, ImageFailed,
     VoiceRequested, VoiceReady, VoiceFailed,
     UserCreated, UserDeleted, PaymentReceived, PlanChanged,
+    UpdateReceived,
     DeadLettered,
 )
 

@@ -28,10 +28,14 @@ CHAT = StreamSpec("CHAT", ("nectar.chat.>",), "Chat turns, replies, summaries, r
 MEDIA = StreamSpec("MEDIA", ("nectar.media.>",), "Image generation requests and results")
 VOICE = StreamSpec("VOICE", ("nectar.voice.>",), "Voice synthesis requests and results")
 BILLING = StreamSpec("BILLING", ("nectar.billing.>",), "Users, payments and plan changes")
+TELEGRAM = StreamSpec("TELEGRAM", ("nectar.telegram.>",),
+                      "Raw Telegram updates the edge accepted (webhook or long polling), "
+                      "handled by its consumers; kept one day (user text: not a record)",
+                      max_age_s=24 * 3600)
 DLQ = StreamSpec("DLQ", ("nectar.dlq.>",), "Dead-lettered messages with their reason",
                  max_age_s=30 * 24 * 3600)
 
-ALL_STREAMS: tuple[StreamSpec, ...] = (CHAT, MEDIA, VOICE, BILLING, DLQ)
+ALL_STREAMS: tuple[StreamSpec, ...] = (CHAT, MEDIA, VOICE, BILLING, TELEGRAM, DLQ)
 
 
 def dead_letter_subject(consumer: str) -> str:

@@ -3,8 +3,10 @@ in-process, and the edge app served in-process on a free port."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -94,15 +96,44 @@ class Edge:
             return []
         return [json.loads(line) for line in self.spans_file.read_text().splitlines() if line]
 
+    async def handled(self, update_id: int, timeout: float = 15) -> bool:
+        """Wait until an edge consumer handled the update (its dedupe mark is `done`):
+        the webhook only queues updates on the bus."""
+        key = f"edge:update:{self.bot_id}:{update_id}"
+        redis = Redis.from_url(self.settings.infra.redis_url, decode_responses=True)
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if await redis.get(key) == "done":
+                    return True
+                await asyncio.sleep(0.05)
+            return False
+        finally:
+            await redis.aclose()
+
     async def user_says(self, http: httpx.AsyncClient, user: int, text: str,
-                        **profile: Any) -> dict[str, Any]:
-        """The user writes to the bot in the emulator; waits for the webhook delivery when
-        the edge runs in webhook mode."""
+                        wait_handled: bool = True, **profile: Any) -> dict[str, Any]:
+        """The user writes to the bot in the emulator; waits for the delivery to the edge
+        and (by default) for the edge to have handled the update."""
         resp = await http.post(
             f"{self.telegram}/_emulator/bots/{self.token}/users/{user}/messages",
             params={"wait": 10}, json={"text": text, "first_name": "Test", **profile})
         resp.raise_for_status()
-        return resp.json()
+        receipt = resp.json()
+        if wait_handled:
+            assert await self.handled(receipt["update_id"]), "the edge did not handle it"
+        return receipt
+
+    async def press(self, http: httpx.AsyncClient, user: int, data: str,
+                    **profile: Any) -> dict[str, Any]:
+        """The user presses an inline button; waits until the edge handled it."""
+        resp = await http.post(
+            f"{self.telegram}/_emulator/bots/{self.token}/users/{user}/callback",
+            params={"wait": 10}, json={"data": data, "first_name": "Test", **profile})
+        resp.raise_for_status()
+        receipt = resp.json()
+        assert await self.handled(receipt["update_id"]), "the edge did not handle it"
+        return receipt
 
     async def calls(self, http: httpx.AsyncClient, method: str,
                     chat_id: int | None = None) -> list[dict[str, Any]]:
@@ -136,6 +167,8 @@ def edge_service(infra, telegram: RunningServer, token: str,
     async def run(webhook: bool = True, **overrides: Any) -> AsyncIterator[Edge]:
         port = free_port()
         spans_file = tmp_path / f"spans-{port}.jsonl"
+        # one chat action per turn within a test's few seconds (tests count them)
+        overrides.setdefault("chat_action_every_s", 60.0)
         settings = EdgeSettings(
             infra=InfraSettings(nats_url=infra.nats_url, redis_url=infra.redis_url,
                                 backoff_base_s=0.1, backoff_max_s=1.0,

@@ -642,6 +642,24 @@ async def test_flood_limit_answers_429_when_enabled(
     assert response.json()["parameters"] == {"retry_after": 1}
 
 
+async def test_per_chat_flood_limit_answers_429_for_that_chat_only(
+    http: httpx.AsyncClient, token: str, user_id: int
+) -> None:
+    settings = TelegramEmulatorSettings(flood_per_chat_per_s=1, flood_per_chat_burst=1)
+    other = user_id + 1
+    async with serve(create_app(settings)) as server:
+        await user_says(http, server, token, user_id, "hi")
+        await user_says(http, server, token, other, "hi")
+        statuses = []
+        for chat in (user_id, user_id, user_id, other):
+            response = await http.post(
+                api(server, token, "sendMessage"), json={"chat_id": chat, "text": "m"}
+            )
+            statuses.append(response.status_code)
+
+    assert statuses == [200, 200, 429, 200]
+
+
 async def test_reset_forgets_bots_and_webhooks(
     telegram: RunningServer,
     http: httpx.AsyncClient,

@@ -9,7 +9,9 @@ from typing import Any
 
 from nectar_contracts import Event, Plan
 from nectar_edge.domain.delivery import DeliveryRecord, take_over
-from nectar_edge.domain.messages import IncomingMessage
+from nectar_edge.domain.errors import MessageRejected
+from nectar_edge.domain.limits import RateDecision, sliding_window
+from nectar_edge.domain.messages import IncomingMessage, Keyboard, StoredUser
 from nectar_edge.handlers import Deps, Policy
 
 BOT_ID = 777000
@@ -31,6 +33,9 @@ class FakeMessenger:
         self.actions: list[tuple[int, str]] = []
         self.failures: list[Exception] = []
         self.action_failures: list[Exception] = []
+        self.callbacks: list[str] = []
+        self.pre_checkouts: list[tuple[str, bool, str]] = []
+        self.charges: dict[str, bool] = {}  # charge id -> refunded
         self._next_id = 100
 
     def _record(self, kind: str, chat_id: int, **payload: Any) -> int:
@@ -40,8 +45,27 @@ class FakeMessenger:
         self.sent.append(Sent(kind, chat_id, payload, self._next_id))
         return self._next_id
 
-    async def send_text(self, chat_id: int, text: str) -> int:
-        return self._record("text", chat_id, text=text)
+    async def send_text(self, chat_id: int, text: str, keyboard: Keyboard = ()) -> int:
+        return self._record("text", chat_id, text=text, keyboard=keyboard)
+
+    async def answer_callback(self, callback_id: str, text: str = "") -> None:
+        self.callbacks.append(callback_id)
+
+    async def send_invoice(self, chat_id: int, title: str, description: str, payload: str,
+                           amount: int) -> int:
+        return self._record("invoice", chat_id, title=title, description=description,
+                            payload=payload, amount=amount)
+
+    async def answer_pre_checkout(self, query_id: str, ok: bool, error: str = "") -> None:
+        self.pre_checkouts.append((query_id, ok, error))
+
+    async def refund_stars(self, user_id: int, charge_id: str) -> bool:
+        if charge_id not in self.charges:
+            raise MessageRejected("Bad Request: CHARGE_NOT_FOUND")
+        if self.charges[charge_id]:
+            return False
+        self.charges[charge_id] = True
+        return True
 
     async def send_photo(self, chat_id: int, url: str, caption: str = "") -> int:
         return self._record("photo", chat_id, url=url, caption=caption)
@@ -53,6 +77,10 @@ class FakeMessenger:
         if self.action_failures:
             raise self.action_failures.pop(0)
         self.actions.append((chat_id, action))
+
+    def keyboards(self, chat_id: int | None = None) -> list[Keyboard]:
+        return [s.payload["keyboard"] for s in self.sent
+                if s.kind == "text" and (chat_id is None or s.chat_id == chat_id)]
 
     def texts(self, chat_id: int | None = None) -> list[str]:
         return [s.payload["text"] for s in self.sent
@@ -66,6 +94,16 @@ class FakeUserDirectory:
         self.plans: dict[int, tuple[str, int]] = {}
         self.voice: dict[int, bool] = {}
         self.inactive: dict[int, str] = {}
+        self.languages: dict[int, str] = {}
+
+    async def profile(self, user_id: int, default_character: str) -> StoredUser:
+        character = self.characters.get(user_id)
+        plan = self.plans.get(user_id)
+        return StoredUser(
+            character=character,
+            session=self.sessions.get((user_id, character or default_character)),
+            plan=plan[0] if plan else None, language=self.languages.get(user_id),
+            voice=self.voice.get(user_id, False), inactive=user_id in self.inactive)
 
     async def character(self, user_id: int) -> str | None:
         return self.characters.get(user_id)
@@ -102,6 +140,84 @@ class FakeUserDirectory:
     async def is_inactive(self, user_id: int) -> bool:
         return user_id in self.inactive
 
+    async def language(self, user_id: int) -> str | None:
+        return self.languages.get(user_id)
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        self.languages[user_id] = language
+
+    async def set_session(self, user_id: int, character: str, session: str) -> None:
+        self.sessions[(user_id, character)] = session
+
+    async def onboard(self, user_id: int, character: str) -> bool:
+        if user_id in self.characters:
+            return False
+        self.characters[user_id] = character
+        return True
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeRateLimiter:
+    """The sliding-window rule of `nectar_edge.domain.limits` on an injected clock."""
+
+    def __init__(self, clock: FakeClock | None = None) -> None:
+        self.clock = clock or FakeClock()
+        self.hits: dict[int, list[float]] = {}
+        self.notices: dict[int, float] = {}
+
+    async def hit(self, user_id: int, limit: int, window_s: float) -> RateDecision:
+        hits = self.hits.setdefault(user_id, [])
+        decision = sliding_window(hits, self.clock(), window_s, limit)
+        if decision.allowed:
+            hits.append(self.clock())
+        return decision
+
+    async def notice_once(self, user_id: int, ttl_s: float) -> bool:
+        until = self.notices.get(user_id)
+        if until is not None and until > self.clock():
+            return False
+        self.notices[user_id] = self.clock() + ttl_s
+        return True
+
+
+class FakeCostGuard:
+    def __init__(self) -> None:
+        self.used: dict[int, int] = {}
+        self.broken = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.used.values())
+
+    async def spend(self, user_id: int, user_limit: int, global_limit: int) -> bool:
+        if self.broken:
+            raise ConnectionError("redis down")
+        if self.used.get(user_id, 0) >= user_limit or self.total >= global_limit:
+            return False
+        self.used[user_id] = self.used.get(user_id, 0) + 1
+        return True
+
+
+class FakePaymentLog:
+    def __init__(self) -> None:
+        self.charges: set[str] = set()
+
+    async def record(self, charge_id: str) -> bool:
+        if charge_id in self.charges:
+            return False
+        self.charges.add(charge_id)
+        return True
+
+    async def forget(self, charge_id: str) -> None:
+        self.charges.discard(charge_id)
+
 
 class FakeDeliveryLog:
     """The delivery state machine in a dict (TTLs are recorded, not enforced)."""
@@ -109,6 +225,7 @@ class FakeDeliveryLog:
     def __init__(self) -> None:
         self.records: dict[str, DeliveryRecord] = {}
         self.ttls: dict[str, int] = {}
+        self.answered_turns: set[str] = set()
 
     async def claim(self, key: str, owner: str, ttl_s: int) -> DeliveryRecord:
         current = self.records.get(key)
@@ -126,6 +243,12 @@ class FakeDeliveryLog:
         record = self.records.get(key)
         if record is not None and record.claimed_by(owner):
             del self.records[key]
+
+    async def mark_answered(self, turn_id: str, ttl_s: int) -> None:
+        self.answered_turns.add(turn_id)
+
+    async def answered(self, turn_id: str) -> bool:
+        return turn_id in self.answered_turns
 
     def expire(self, key: str) -> None:
         """What Redis does when a claim's TTL runs out."""
@@ -168,11 +291,15 @@ class World:
     updates: FakeUpdateLog = field(default_factory=FakeUpdateLog)
     publisher: FakePublisher = field(default_factory=FakePublisher)
     policy: Policy = field(default_factory=Policy)
+    rates: FakeRateLimiter = field(default_factory=FakeRateLimiter)
+    costs: FakeCostGuard = field(default_factory=FakeCostGuard)
+    payments: FakePaymentLog = field(default_factory=FakePaymentLog)
 
     @property
     def deps(self) -> Deps:
         return Deps(policy=self.policy, users=self.users, deliveries=self.deliveries,
-                    messenger=self.messenger, publisher=self.publisher, updates=self.updates)
+                    messenger=self.messenger, publisher=self.publisher, updates=self.updates,
+                    rates=self.rates, costs=self.costs, payments=self.payments)
 
 
 def incoming(user_id: int, text: str | None = "hello", *, update_id: int = 1,

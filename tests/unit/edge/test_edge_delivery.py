@@ -176,7 +176,8 @@ async def test_a_transient_failure_propagates_and_frees_the_claim_for_the_retry(
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", "Sorry, I couldn't answer just now — please try again in a moment."),
     ("ru", "Прости, сейчас не получилось ответить — попробуй ещё раз чуть позже."),
-    ("ja", "Sorry, I couldn't answer just now — please try again in a moment."),
+    ("ja", "ごめんね、今はうまく返事できなかった — 少ししてからもう一度送ってね。"),
+    ("sw", "Sorry, I couldn't answer just now — please try again in a moment."),
 ])
 async def test_a_failed_reply_becomes_an_apology_in_the_users_language(language,
                                                                        expected) -> None:

@@ -55,7 +55,8 @@ def _intake(world: World, bot: Bot, spans: InMemorySpanExporter | None = None) -
     if spans is not None:
         provider.add_span_processor(SimpleSpanProcessor(spans))
     return UpdateIntake(build_dispatcher(world.deps), FakeSession(bot), world.updates,
-                        provider.get_tracer("test"), dedupe_ttl_s=86400, claim_ttl_s=60)
+                        provider.get_tracer("test"), dedupe_ttl_s=86400, claim_ttl_s=60,
+                        publisher=world.publisher)
 
 
 async def test_an_update_is_handled_once_and_remembered(bot) -> None:
@@ -69,7 +70,7 @@ async def test_an_update_is_handled_once_and_remembered(bot) -> None:
     assert len(world.publisher.events) == 1
     assert (777000, 1) in world.updates.done
     first, second = spans.get_finished_spans()
-    assert first.name == second.name == "telegram.update"
+    assert first.name == second.name == "telegram.update.handle"
     assert first.attributes["nectar.turn_id"] == str(world.publisher.events[0].event_id)
     assert second.attributes["telegram.duplicate"] is True
 
@@ -88,3 +89,28 @@ async def test_a_failed_update_is_released_so_its_redelivery_is_handled(bot) -> 
     assert await intake.handle(_update(2)) == "handled"
     [turn] = publisher.events
     assert isinstance(turn, TurnReceived) and turn.update_id == 2
+
+
+async def test_accepting_an_update_queues_it_on_the_bus_and_handling_it_starts_the_turn(
+        bot) -> None:
+    from nectar_contracts import UpdateReceived
+
+    world = World()
+    spans = InMemorySpanExporter()
+    intake = _intake(world, bot, spans)
+    raw = _update(3, user=8003).model_dump(mode="json", exclude_none=True, by_alias=True)
+
+    assert await intake.accept(raw) == "queued"
+    assert await intake.accept(raw) == "queued"
+
+    first, again = world.publisher.events
+    assert isinstance(first, UpdateReceived)
+    assert first.event_id == again.event_id, "a redelivery has the same id (JetStream dedupe)"
+    assert (first.user_id, first.update_id, first.bot_id) == (8003, 3, 777000)
+    assert [s.name for s in spans.get_finished_spans()] == ["telegram.update"] * 2
+
+    world.publisher.events.clear()
+    assert await intake.handle_received(first) == []
+    assert await intake.handle_received(again) == []
+    [turn] = world.publisher.events
+    assert isinstance(turn, TurnReceived) and turn.text == "hi"

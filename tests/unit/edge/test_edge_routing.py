@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -34,6 +35,7 @@ async def _feed(world: World, update: Update) -> None:
     bot = Bot(TOKEN)
     try:
         await build_dispatcher(world.deps).feed_update(bot, update)
+        await asyncio.sleep(0.01)  # the chat action goes out in the background
     finally:
         await bot.session.close()
 

@@ -54,3 +54,18 @@ def test_words_are_not_split_when_there_is_no_sentence_end() -> None:
     parts = split_message(text)
     assert len(parts) == 4
     assert all(set(p.split(" ")) == {"word"} for p in parts)
+
+
+def test_html_escaping_leaves_only_text() -> None:
+    from nectar_edge.domain.text import escape_html
+
+    assert escape_html("<b>Tom & Jerry</b>") == "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;"
+
+
+def test_markdown_v2_escaping_covers_every_special_character() -> None:
+    from nectar_edge.domain.text import escape_markdown_v2
+
+    special = "_*[]()~`>#+-=|{}.!\\"
+    escaped = escape_markdown_v2(f"a{special}b")
+    assert escaped == "a" + "".join("\\" + c for c in special) + "b"
+    assert escape_markdown_v2("plain text") == "plain text"

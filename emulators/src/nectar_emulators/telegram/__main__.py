@@ -39,6 +39,12 @@ def parse_args(argv: Sequence[str] | None = None) -> TelegramEmulatorSettings:
         help="per-bot send*/edit* calls allowed per second before 429; 0 disables",
     )
     parser.add_argument(
+        "--flood-per-chat",
+        type=float,
+        default=defaults.flood_per_chat_per_s,
+        help="send*/edit* calls to one chat allowed per second (plus a small burst); 0 disables",
+    )
+    parser.add_argument(
         "--max-long-poll",
         type=float,
         default=defaults.max_long_poll_s,
@@ -64,6 +70,7 @@ def parse_args(argv: Sequence[str] | None = None) -> TelegramEmulatorSettings:
             "log_level": args.log_level,
             "bot_first_name": args.bot_first_name,
             "flood_limit_per_s": args.flood_limit,
+            "flood_per_chat_per_s": args.flood_per_chat,
             "max_long_poll_s": args.max_long_poll,
             "webhook_timeout_s": args.webhook_timeout,
             "strict_chats": not args.lenient_chats,

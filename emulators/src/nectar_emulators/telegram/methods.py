@@ -106,7 +106,7 @@ async def call_method(
             if error is not None:
                 raise error
         if name.startswith(("send", "edit", "copy", "forward")):
-            emulator.check_flood(bot)
+            emulator.check_flood(bot, _chat_id_hint(raw_params))
         outcome = await handler(Call(emulator, bot, Params(raw_params)))
     except BotApiError as exc:
         status, description = exc.error_code, exc.description

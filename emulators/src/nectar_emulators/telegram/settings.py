@@ -24,6 +24,14 @@ class TelegramEmulatorSettings(BaseSettings):
         default=0.0,
         description="Per-bot limit of send*/edit* calls per second; 0 disables the 429 flood gate.",
     )
+    flood_per_chat_per_s: float = Field(
+        default=0.0,
+        description="Per-chat limit of send*/edit* calls per second (Telegram allows about 1,"
+        " with short bursts); 0 disables it. Burst: `flood_per_chat_burst` extra calls.",
+    )
+    flood_per_chat_burst: int = Field(
+        default=2, ge=0, description="Calls over `flood_per_chat_per_s` tolerated in 1 s."
+    )
     webhook_timeout_s: float = Field(
         default=10.0, description="How long one webhook POST may take before it counts as failed."
     )

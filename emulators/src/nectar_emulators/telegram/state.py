@@ -217,6 +217,7 @@ class BotState:
         self.changes = 0
         self.retired = False
         self.send_times: deque[float] = deque()
+        self.chat_send_times: dict[int, deque[float]] = {}
         self.updates_signal = Signal()
         self.chat_signal = Signal()
 
@@ -337,17 +338,27 @@ class TelegramEmulator:
                 return fault
         return None
 
-    def check_flood(self, bot: BotState) -> None:
-        """Telegram-style flood control: more than `flood_limit_per_s` sends in 1 s -> 429."""
-        limit = self.settings.flood_limit_per_s
-        if limit <= 0:
-            return
+    def check_flood(self, bot: BotState, chat_id: int | None = None) -> None:
+        """Telegram-style flood control: more than `flood_limit_per_s` sends of the bot, or
+        more than `flood_per_chat_per_s` (+ burst) to one chat, in 1 s -> 429."""
         now = time.monotonic()
-        while bot.send_times and now - bot.send_times[0] > 1.0:
-            bot.send_times.popleft()
-        if len(bot.send_times) >= limit:
-            raise BotApiError(429, "Too Many Requests: retry after 1", retry_after=1)
-        bot.send_times.append(now)
+        per_chat = self.settings.flood_per_chat_per_s
+        chat_times: deque[float] | None = None
+        if per_chat > 0 and chat_id is not None:
+            chat_times = bot.chat_send_times.setdefault(chat_id, deque())
+            while chat_times and now - chat_times[0] > 1.0:
+                chat_times.popleft()
+            if len(chat_times) >= per_chat + self.settings.flood_per_chat_burst:
+                raise BotApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        limit = self.settings.flood_limit_per_s
+        if limit > 0:
+            while bot.send_times and now - bot.send_times[0] > 1.0:
+                bot.send_times.popleft()
+            if len(bot.send_times) >= limit:
+                raise BotApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+            bot.send_times.append(now)
+        if chat_times is not None:
+            chat_times.append(now)
 
     def store_file(
         self, kind: str, upload: UploadedFile | None = None, url: str | None = None

@@ -3,8 +3,15 @@ reply/image/voice events -> Bot API calls."""
 
 from __future__ import annotations
 
-from nectar_contracts import ImageRequested, ReplyDelivered, TurnReceived
-from nectar_runtime import Runtime, ServiceSpec
+from nectar_contracts import (
+    ConversationReset,
+    ImageRequested,
+    PaymentReceived,
+    ReplyDelivered,
+    TurnReceived,
+    UpdateReceived,
+)
+from nectar_runtime import Runtime, ServiceSpec, Subscription
 from starlette.applications import Starlette
 
 from nectar_edge.adapters.telegram import TelegramGateway
@@ -26,13 +33,15 @@ def create_app(settings: EdgeSettings, deps: Deps | None = None,
     """Build the service. `gateway` is the Bot API session updates are fed with; by default
     the messenger of `deps` when that is a `TelegramGateway`, else a new one."""
     runtime = runtime or Runtime(SERVICE, settings.infra)
-    deps = deps or build_deps(settings, redis=runtime.redis, publisher=runtime.bus)
+    deps = deps or build_deps(settings, redis=runtime.redis, publisher=runtime.bus,
+                              registry=runtime.registry)
     if gateway is None:
         gateway = (deps.messenger if isinstance(deps.messenger, TelegramGateway)
-                   else TelegramGateway(settings))
+                   else TelegramGateway(settings, runtime.registry))
     dp = build_dispatcher(deps)
     intake = UpdateIntake(dp, gateway, deps.updates, runtime.tracer,
-                          settings.update_dedupe_ttl_s, settings.update_claim_ttl_s)
+                          settings.update_dedupe_ttl_s, settings.update_claim_ttl_s,
+                          publisher=deps.publisher)
     allowed_updates = dp.resolve_used_update_types()
 
     routes = []
@@ -47,8 +56,12 @@ def create_app(settings: EdgeSettings, deps: Deps | None = None,
                                        allowed_updates)]
 
     spec = ServiceSpec(
-        subscriptions=subscriptions(deps),
-        publishes=[TurnReceived, ImageRequested, ReplyDelivered],
+        subscriptions=[Subscription(
+            "edge-update_received", (UpdateReceived,), intake.handle_received,
+            "Handle a Telegram update: dedupe, middleware chain, commands and turns"),
+            *subscriptions(deps)],
+        publishes=[UpdateReceived, TurnReceived, ImageRequested, ReplyDelivered,
+                   ConversationReset, PaymentReceived],
         routes=routes,
         ready_checks={"telegram": gateway.check},
         on_startup=[gateway.start],

@@ -8,13 +8,16 @@ from typing import Protocol
 from nectar_contracts import Event, Plan
 
 from nectar_edge.domain.delivery import DeliveryRecord
+from nectar_edge.domain.limits import RateDecision
+from nectar_edge.domain.messages import Keyboard, StoredUser
 
 
 class Messenger(Protocol):
     """Sends to Telegram. Raises the exceptions of `nectar_edge.domain.errors`."""
 
-    async def send_text(self, chat_id: int, text: str) -> int:
-        """Send plain text (no parse mode); returns the message id."""
+    async def send_text(self, chat_id: int, text: str, keyboard: Keyboard = ()) -> int:
+        """Send plain text (no parse mode), with an inline keyboard when given; returns the
+        message id."""
         ...
 
     async def send_photo(self, chat_id: int, url: str, caption: str = "") -> int: ...
@@ -26,9 +29,32 @@ class Messenger(Protocol):
         """A chat action such as `typing` or `upload_photo` (best effort)."""
         ...
 
+    async def answer_callback(self, callback_id: str, text: str = "") -> None:
+        """Stop the button's spinner (best effort)."""
+        ...
+
+    async def send_invoice(self, chat_id: int, title: str, description: str, payload: str,
+                           amount: int) -> int:
+        """An invoice in Telegram Stars (XTR) for `amount`; returns the message id."""
+        ...
+
+    async def answer_pre_checkout(self, query_id: str, ok: bool, error: str = "") -> None:
+        """Approve or refuse a pre-checkout query (Telegram waits at most 10 s)."""
+        ...
+
+    async def refund_stars(self, user_id: int, charge_id: str) -> bool:
+        """refundStarPayment; True when refunded now, False when it was refunded before
+        (CHARGE_ALREADY_REFUNDED). Raises `MessageRejected` for an unknown charge."""
+        ...
+
 
 class UserDirectory(Protocol):
     """What the edge remembers about a user (Redis projection/cache)."""
+
+    async def profile(self, user_id: int, default_character: str) -> StoredUser:
+        """Everything stored about the user in one round trip; `session` is the one of the
+        stored character, or of `default_character` when none is stored."""
+        ...
 
     async def character(self, user_id: int) -> str | None: ...
 
@@ -47,6 +73,19 @@ class UserDirectory(Protocol):
         ...
 
     async def mark_inactive(self, user_id: int, reason: str) -> None: ...
+
+    async def language(self, user_id: int) -> str | None:
+        """The language the user chose with /language, if any."""
+        ...
+
+    async def set_language(self, user_id: int, language: str) -> None: ...
+
+    async def set_session(self, user_id: int, character: str, session: str) -> None: ...
+
+    async def onboard(self, user_id: int, character: str) -> bool:
+        """Give a user seen for the first time their starting character; True when the
+        user was new (nothing stored yet), False otherwise. Atomic across replicas."""
+        ...
 
     async def mark_active(self, user_id: int) -> None: ...
 
@@ -67,6 +106,12 @@ class DeliveryLog(Protocol):
         """Delete the record if it is still `owner`'s pending claim."""
         ...
 
+    async def mark_answered(self, turn_id: str, ttl_s: int) -> None:
+        """The user got an answer (or an apology) for this turn: stop its chat action."""
+        ...
+
+    async def answered(self, turn_id: str) -> bool: ...
+
 
 class UpdateLog(Protocol):
     """Which Telegram updates were already taken (dedupe by update_id)."""
@@ -82,6 +127,39 @@ class UpdateLog(Protocol):
 
     async def release(self, bot_id: int, update_id: int) -> None:
         """Undo `claim` after a failed handling, so a redelivery is handled."""
+        ...
+
+
+class RateLimiter(Protocol):
+    """A sliding-window log per user, shared by replicas."""
+
+    async def hit(self, user_id: int, limit: int, window_s: float) -> RateDecision:
+        """Count one message now when under `limit` in the last `window_s` seconds."""
+        ...
+
+    async def notice_once(self, user_id: int, ttl_s: float) -> bool:
+        """True once per `ttl_s` per user: whether to tell them they are rate limited."""
+        ...
+
+
+class CostGuard(Protocol):
+    """Daily budget of model-backed requests (per user by plan, and for everyone)."""
+
+    async def spend(self, user_id: int, user_limit: int, global_limit: int) -> bool:
+        """Count one request when both budgets allow it; False (nothing counted) when one
+        is spent. Fails closed: raises when the budget cannot be read."""
+        ...
+
+
+class PaymentLog(Protocol):
+    """Which Stars charges were already turned into a payment event."""
+
+    async def record(self, charge_id: str) -> bool:
+        """True the first time `charge_id` is recorded, False afterwards."""
+        ...
+
+    async def forget(self, charge_id: str) -> None:
+        """Undo `record` when publishing failed, so a redelivery publishes."""
         ...
 
 

@@ -59,6 +59,47 @@ class EdgeSettings(BaseSettings):
     delivery_in_flight_retry_s: float = Field(5.0, gt=0, description="Redelivery delay when "
                                               "another replica is sending the same reply.")
 
+    rate_window_s: float = Field(60.0, gt=0, description="Length of the sliding window of the "
+                                 "per-user rate limit, s.")
+    rate_limits: dict[str, int] = Field(
+        {"free": 12, "basic": 20, "premium": 30, "vip": 40, "elite": 60},
+        description="Messages a user may send per sliding window, by plan (JSON object). A "
+        "plan missing here gets the `free` limit.")
+    daily_turn_limits: dict[str, int] = Field(
+        {"free": 30, "basic": 200, "premium": 1000, "vip": 3000, "elite": 10000},
+        description="Cost guard: model-backed requests (chat turns, images) a user may start "
+        "per UTC day, by plan (JSON object; defaults = billing's `daily_messages` "
+        "entitlements). A plan missing here gets the `free` limit.")
+    global_daily_turns: int = Field(200_000, gt=0, description="Cost guard: model-backed "
+                                    "requests all users together may start per UTC day; "
+                                    "over it every user gets a friendly 'try later'.")
+    star_prices: dict[str, int] = Field(
+        {"basic": 250, "premium": 500, "vip": 1000, "elite": 2000},
+        description="Price of 30 days of each paid plan in Telegram Stars (XTR), as offered "
+        "by /buy (JSON object); a plan missing here is not for sale. Must equal billing's "
+        "`stars` prices (plans.toml), or billing records the payment without the plan.")
+    payment_secret: SecretStr | None = Field(
+        None, description="Key that signs invoice payloads (HMAC-SHA256). Unset: derived from "
+        "the bot token, so payloads stay valid across replicas and restarts of one bot.")
+    payment_support_text: str = Field(
+        "", description="Extra contact line shown by /paysupport (e.g. an e-mail), appended "
+        "to the localized text; empty for none.")
+    flood_per_chat_per_s: float = Field(1.0, gt=0, description="Outbound messages per second "
+                                        "to one chat (Telegram allows about 1).")
+    flood_global_per_s: float = Field(30.0, gt=0, description="Outbound messages per second "
+                                      "of this replica to all chats (Telegram allows about "
+                                      "30 per bot; divide by the replica count).")
+    chat_action_every_s: float = Field(4.5, gt=0, description="While a reply is being made, "
+                                       "the chat action (typing, record_voice, upload_photo) "
+                                       "is repeated this often (Telegram shows one for 5 s).")
+    chat_action_max_s: float = Field(40.0, ge=0, description="Longest a chat action is "
+                                     "repeated for one turn when no answer comes.")
+    chat_action_max_turns: int = Field(200, ge=0, description="Turns of this replica whose "
+                                       "chat action repeats at once; beyond, it is shown "
+                                       "once.")
+    flood_max_wait_s: float = Field(10.0, gt=0, description="Longest a send waits for a free "
+                                    "slot before it is handed back to the bus for later.")
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> EdgeSettings:
         if self.webhook_url and not (self.webhook_secret and

@@ -8,9 +8,13 @@ them.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
+import weakref
 from collections.abc import Iterator
+from typing import ClassVar
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -23,7 +27,8 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
-from aiogram.types import Update
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Update
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 
 from nectar_edge.domain.errors import (
     MessageRejected,
@@ -32,6 +37,9 @@ from nectar_edge.domain.errors import (
     TelegramUnavailable,
     TokenRejected,
 )
+from nectar_edge.domain.flood import FloodSchedule, SlotTooFar
+from nectar_edge.domain.messages import Keyboard
+from nectar_edge.domain.payments import STARS_CURRENCY
 from nectar_edge.settings import EdgeSettings
 
 log = logging.getLogger("nectar.telegram_edge.telegram")
@@ -63,13 +71,57 @@ def translated_errors() -> Iterator[None]:
         raise TelegramUnavailable(f"{type(exc).__name__}: {exc.message}") from exc
 
 
-class TelegramGateway:
-    """Bot API session of this process: sending, webhook registration, long polling."""
+#: how long a (cosmetic) chat action may wait for a send slot before it is skipped
+_ACTION_MAX_WAIT_S = 0.5
 
-    def __init__(self, settings: EdgeSettings) -> None:
+
+class SendMetrics:
+    """Outbound Bot API metrics; one instance per registry."""
+
+    _by_registry: ClassVar[weakref.WeakKeyDictionary[CollectorRegistry, SendMetrics]] = \
+        weakref.WeakKeyDictionary()
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.sends = Counter("nectar_edge_telegram_sends", "Bot API send calls by method and "
+                             "outcome (ok, rate_limited, unreachable, rejected, unavailable).",
+                             ["method", "outcome"], registry=registry)
+        self.flood_wait = Histogram("nectar_edge_flood_wait_seconds", "Time a send waited "
+                                    "for a free slot under the per-chat and global limits.",
+                                    registry=registry,
+                                    buckets=(0, .01, .05, .1, .25, .5, 1, 2, 5, 10))
+        self.actions_skipped = Counter("nectar_edge_chat_actions_skipped", "Chat actions "
+                                       "(typing, ...) skipped because the flood limits "
+                                       "had no free slot soon.", registry=registry)
+        self.deferred = Counter("nectar_edge_flood_deferred", "Sends handed back to the bus "
+                                "because the next free slot was too far away.",
+                                registry=registry)
+
+    @classmethod
+    def for_registry(cls, registry: CollectorRegistry) -> SendMetrics:
+        if registry not in cls._by_registry:
+            cls._by_registry[registry] = cls(registry)
+        return cls._by_registry[registry]
+
+
+def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=b.text, callback_data=b.data) for b in row]
+        for row in keyboard])
+
+
+class TelegramGateway:
+    """Bot API session of this process: sending (under flood control), webhook registration,
+    long polling, payments."""
+
+    def __init__(self, settings: EdgeSettings,
+                 registry: CollectorRegistry = REGISTRY) -> None:
         self.settings = settings
         self.bot_id = settings.bot_id
         self._bot: Bot | None = None
+        self.flood = FloodSchedule(settings.flood_per_chat_per_s, settings.flood_global_per_s)
+        self.metrics = SendMetrics.for_registry(registry)
 
     @property
     def bot(self) -> Bot:
@@ -117,24 +169,100 @@ class TelegramGateway:
 
     # --- Messenger port ---------------------------------------------------------------
 
-    async def send_text(self, chat_id: int, text: str) -> int:
-        with translated_errors():
-            message = await self.bot.send_message(chat_id, text, parse_mode=None)
+    @contextlib.asynccontextmanager
+    async def _sending(self, method: str, chat_id: int):  # type: ignore[no-untyped-def]
+        """Wait for a flood-control slot, then translate errors and count the outcome. A slot
+        too far away is a `RateLimited` (the bus redelivers later); a 429 pauses the chat
+        and the bot for `retry_after`."""
+        try:
+            delay = self.flood.reserve(chat_id, time.monotonic(),
+                                       self.settings.flood_max_wait_s)
+        except SlotTooFar as exc:
+            self.metrics.deferred.inc()
+            raise RateLimited(exc.delay_s, f"outbound flood control: {exc}") from None
+        self.metrics.flood_wait.observe(delay)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        outcome = "ok"
+        try:
+            with translated_errors():
+                yield
+        except RateLimited as exc:
+            outcome = "rate_limited"
+            now = time.monotonic()
+            self.flood.back_off(chat_id, now, exc.retry_after_s)
+            self.flood.back_off(None, now, exc.retry_after_s)
+            raise
+        except RecipientUnavailable:
+            outcome = "unreachable"
+            raise
+        except MessageRejected:
+            outcome = "rejected"
+            raise
+        except Exception:
+            outcome = "unavailable"
+            raise
+        finally:
+            self.metrics.sends.labels(method, outcome).inc()
+
+    async def send_text(self, chat_id: int, text: str, keyboard: Keyboard = ()) -> int:
+        async with self._sending("sendMessage", chat_id):
+            message = await self.bot.send_message(chat_id, text, parse_mode=None,
+                                                  reply_markup=_markup(keyboard))
         return message.message_id
 
     async def send_photo(self, chat_id: int, url: str, caption: str = "") -> int:
-        with translated_errors():
+        async with self._sending("sendPhoto", chat_id):
             message = await self.bot.send_photo(chat_id, url, caption=caption or None,
                                                 parse_mode=None)
         return message.message_id
 
     async def send_voice(self, chat_id: int, url: str, duration_s: float | None = None) -> int:
         duration = max(1, round(duration_s)) if duration_s else None
-        with translated_errors():
+        async with self._sending("sendVoice", chat_id):
             message = await self.bot.send_voice(chat_id, url, duration=duration)
         return message.message_id
 
+    async def answer_callback(self, callback_id: str, text: str = "") -> None:
+        with translated_errors():
+            await self.bot.answer_callback_query(callback_id, text=text or None,
+                                                 request_timeout=5)
+
+    async def send_invoice(self, chat_id: int, title: str, description: str, payload: str,
+                           amount: int) -> int:
+        async with self._sending("sendInvoice", chat_id):
+            message = await self.bot.send_invoice(
+                chat_id, title=title[:32], description=description[:255], payload=payload,
+                currency=STARS_CURRENCY, prices=[LabeledPrice(label=title[:32],
+                                                              amount=amount)])
+        return message.message_id
+
+    async def answer_pre_checkout(self, query_id: str, ok: bool, error: str = "") -> None:
+        with translated_errors():
+            await self.bot.answer_pre_checkout_query(query_id, ok=ok,
+                                                     error_message=error or None,
+                                                     request_timeout=5)
+
+    async def refund_stars(self, user_id: int, charge_id: str) -> bool:
+        try:
+            with translated_errors():
+                await self.bot.refund_star_payment(user_id, charge_id)
+        except MessageRejected as exc:
+            if "CHARGE_ALREADY_REFUNDED" in str(exc):
+                return False
+            raise
+        return True
+
     async def send_action(self, chat_id: int, action: str) -> None:
+        """A chat action counts against the same limits as messages; it is cosmetic, so
+        when no slot is free soon it is skipped rather than delaying real messages."""
+        try:
+            delay = self.flood.reserve(chat_id, time.monotonic(), _ACTION_MAX_WAIT_S)
+        except SlotTooFar:
+            self.metrics.actions_skipped.inc()
+            return
+        if delay > 0:
+            await asyncio.sleep(delay)
         with translated_errors():
             await self.bot.send_chat_action(chat_id, action, request_timeout=5)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,19 @@ class IncomingMessage:
     text: str | None
     language_code: str | None
     sent_at: datetime
+    #: what the middleware chain resolved (`nectar_edge.chain.UserContext`); None outside it
+    context: Any = None
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline keyboard button that sends `data` back as a callback query."""
+
+    text: str
+    data: str
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,7 @@ class TextPart:
     """One text message to send (already within Telegram's length limit)."""
 
     text: str
+    keyboard: Keyboard = ()
 
 
 @dataclass(frozen=True)
@@ -44,3 +59,15 @@ class VoicePart:
 
 
 OutgoingPart = TextPart | PhotoPart | VoicePart
+
+
+@dataclass(frozen=True)
+class StoredUser:
+    """What the edge keeps about a user, read in one go by the auth step."""
+
+    character: str | None = None
+    session: str | None = None  # of `character` (or of the default character)
+    plan: str | None = None
+    language: str | None = None
+    voice: bool = False
+    inactive: bool = False

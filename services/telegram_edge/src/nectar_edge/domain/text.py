@@ -62,3 +62,17 @@ def split_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
             parts.append(part)
         rest = rest[cut:].strip()
     return parts
+
+
+_MARKDOWN_V2_SPECIAL = re.compile(r"([_*\[\]()~`>#+\-=|{}.!\\])")
+
+
+def escape_html(text: str) -> str:
+    """`text` safe inside a Telegram HTML-parse-mode message (only &, < and > are special)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_markdown_v2(text: str) -> str:
+    """`text` safe inside a Telegram MarkdownV2 message: every special character escaped
+    with a backslash (https://core.telegram.org/bots/api#markdownv2-style)."""
+    return _MARKDOWN_V2_SPECIAL.sub(r"\\\1", text)

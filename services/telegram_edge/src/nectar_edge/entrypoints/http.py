@@ -22,8 +22,9 @@ def webhook_route(intake: UpdateIntake, secret: str) -> Route:
     """The webhook endpoint.
 
     403 without side effects unless the secret header matches (constant-time compare);
-    400 for a body that is not a JSON update; 200 once the update is handled or was a
-    duplicate; 500 when handling failed (the dedupe mark is cleared: Telegram retries).
+    400 for a body that is not a JSON update; 200 once the update is stored on the bus
+    (handled by a consumer right after); 500 when it could not be stored (Telegram
+    retries).
     """
     expected = secret.encode()
 
@@ -46,9 +47,9 @@ def webhook_route(intake: UpdateIntake, secret: str) -> Route:
             return JSONResponse({"ok": False, "error": f"invalid update: {exc.error_count()} "
                                  "errors"}, status_code=400)
         try:
-            outcome = await intake.handle(update)
+            outcome = await intake.accept(data)
         except Exception:
-            log.exception("update handling failed", extra={"update_id": update.update_id})
+            log.exception("update could not be queued", extra={"update_id": update.update_id})
             return JSONResponse({"ok": False, "error": "internal"}, status_code=500)
         return JSONResponse({"ok": True, "outcome": outcome})
 

@@ -17,11 +17,12 @@ MAX_UPDATE_ATTEMPTS = 3
 
 
 def long_polling_job(intake: UpdateIntake, gateway: TelegramGateway, timeout_s: int,
-                     allowed_updates: list[str], error_pause_s: float = 1.0) -> Callable[[], Awaitable[None]]:
+                     allowed_updates: list[str],
+                     error_pause_s: float = 1.0) -> Callable[[], Awaitable[None]]:
     """A background job: deleteWebhook, then getUpdates(offset, timeout) forever, each update
-    through the same intake as the webhook; the offset moves past an update once it is
-    handled (or failed `MAX_UPDATE_ATTEMPTS` times, so one poison update cannot stall the
-    bot)."""
+    through the same intake as the webhook (stored on the bus, handled by the consumers);
+    the offset moves past an update once it is stored (or failed `MAX_UPDATE_ATTEMPTS`
+    times, so one poison update cannot stall the bot)."""
 
     async def poll_telegram_updates() -> None:
         await gateway.delete_webhook()
@@ -40,7 +41,8 @@ def long_polling_job(intake: UpdateIntake, gateway: TelegramGateway, timeout_s: 
                 continue
             for update in updates:
                 try:
-                    await intake.handle(update)
+                    await intake.accept(update.model_dump(mode="json", exclude_none=True,
+                                                          by_alias=True))
                 except Exception:
                     tries = failures.get(update.update_id, 0) + 1
                     failures[update.update_id] = tries

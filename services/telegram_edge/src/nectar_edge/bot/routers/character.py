@@ -1,14 +1,15 @@
-"""/character [name]."""
+"""/character [name], the character buttons (`char:<id>`) and /reset."""
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message, Update
+from aiogram.types import CallbackQuery, Message, Update
 
 from nectar_edge import handlers
-from nectar_edge.bot.convert import incoming
+from nectar_edge.bot.convert import from_callback, incoming
 from nectar_edge.bot.publishing import publish
+from nectar_edge.chain import UserContext
 from nectar_edge.handlers import Deps
 
 
@@ -17,9 +18,27 @@ def build_router() -> Router:
 
     @router.message(Command("character"))
     async def on_character(message: Message, command: CommandObject, event_update: Update,
-                           bot: Bot, deps: Deps) -> None:
-        events = await handlers.choose_character(incoming(message, event_update, bot),
-                                                 command.args, deps)
+                           bot: Bot, deps: Deps,
+                           user_context: UserContext | None = None) -> None:
+        events = await handlers.choose_character(
+            incoming(message, event_update, bot, user_context), command.args, deps)
+        await publish(events, deps)
+
+    @router.callback_query(F.data.startswith("char:"))
+    async def on_character_button(query: CallbackQuery, event_update: Update, bot: Bot,
+                                  deps: Deps,
+                                  user_context: UserContext | None = None) -> None:
+        await handlers.acknowledge(query.id, deps)
+        events = await handlers.choose_character(
+            from_callback(query, event_update, bot, user_context),
+            (query.data or "").split(":", 1)[1], deps)
+        await publish(events, deps)
+
+    @router.message(Command("reset"))
+    async def on_reset(message: Message, event_update: Update, bot: Bot, deps: Deps,
+                       user_context: UserContext | None = None) -> None:
+        events = await handlers.reset_conversation(
+            incoming(message, event_update, bot, user_context), deps)
         await publish(events, deps)
 
     return router

@@ -9,6 +9,7 @@ from aiogram.types import Message, Update
 from nectar_edge import handlers
 from nectar_edge.bot.convert import incoming
 from nectar_edge.bot.publishing import publish
+from nectar_edge.chain import UserContext
 from nectar_edge.handlers import Deps
 
 
@@ -17,11 +18,13 @@ def build_router() -> Router:
 
     @router.message(Command("image"))
     async def on_image(message: Message, command: CommandObject, event_update: Update,
-                       bot: Bot, deps: Deps) -> None:
-        events = await handlers.request_image(incoming(message, event_update, bot),
-                                              command.args, deps)
+                       bot: Bot, deps: Deps,
+                       user_context: UserContext | None = None) -> None:
+        events = await handlers.request_image(
+            incoming(message, event_update, bot, user_context), command.args, deps)
         await publish(events, deps)
         if events:
-            await handlers.show_typing(message.chat.id, deps, action="upload_photo")
+            handlers.show_typing_soon(message.chat.id, deps, action="upload_photo",
+                                      turn_id=str(events[0].correlation_id))
 
     return router

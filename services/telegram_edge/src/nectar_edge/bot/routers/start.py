@@ -1,4 +1,4 @@
-"""/start and /help."""
+"""/start, /help and /paysupport."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from aiogram.types import Message, Update
 from nectar_edge import handlers
 from nectar_edge.bot.convert import incoming
 from nectar_edge.bot.publishing import publish
+from nectar_edge.chain import UserContext
 from nectar_edge.handlers import Deps
 
 
@@ -16,13 +17,24 @@ def build_router() -> Router:
     router = Router(name="start")
 
     @router.message(CommandStart())
-    async def on_start(message: Message, event_update: Update, bot: Bot, deps: Deps) -> None:
-        events = await handlers.greet_user(incoming(message, event_update, bot), deps)
+    async def on_start(message: Message, event_update: Update, bot: Bot, deps: Deps,
+                       user_context: UserContext | None = None) -> None:
+        events = await handlers.greet_user(
+            incoming(message, event_update, bot, user_context), deps)
         await publish(events, deps)
 
     @router.message(Command("help"))
-    async def on_help(message: Message, event_update: Update, bot: Bot, deps: Deps) -> None:
-        events = await handlers.show_help(incoming(message, event_update, bot), deps)
+    async def on_help(message: Message, event_update: Update, bot: Bot, deps: Deps,
+                      user_context: UserContext | None = None) -> None:
+        events = await handlers.show_help(
+            incoming(message, event_update, bot, user_context), deps)
+        await publish(events, deps)
+
+    @router.message(Command("paysupport"))
+    async def on_paysupport(message: Message, event_update: Update, bot: Bot, deps: Deps,
+                            user_context: UserContext | None = None) -> None:
+        events = await handlers.show_payment_support(
+            incoming(message, event_update, bot, user_context), deps)
         await publish(events, deps)
 
     return router

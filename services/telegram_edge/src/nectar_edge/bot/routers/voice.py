@@ -9,6 +9,7 @@ from aiogram.types import Message, Update
 from nectar_edge import handlers
 from nectar_edge.bot.convert import incoming
 from nectar_edge.bot.publishing import publish
+from nectar_edge.chain import UserContext
 from nectar_edge.handlers import Deps
 
 
@@ -17,9 +18,10 @@ def build_router() -> Router:
 
     @router.message(Command("voice"))
     async def on_voice(message: Message, command: CommandObject, event_update: Update,
-                       bot: Bot, deps: Deps) -> None:
-        events = await handlers.set_voice_mode(incoming(message, event_update, bot),
-                                               command.args, deps)
+                       bot: Bot, deps: Deps,
+                       user_context: UserContext | None = None) -> None:
+        events = await handlers.set_voice_mode(
+            incoming(message, event_update, bot, user_context), command.args, deps)
         await publish(events, deps)
 
     return router

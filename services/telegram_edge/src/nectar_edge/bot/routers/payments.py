@@ -1,0 +1,64 @@
+"""Telegram Stars: /buy, the plan buttons (`buy:<plan>`, `upsell`), pre-checkout queries
+and `successful_payment` messages."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message, PreCheckoutQuery, Update
+
+from nectar_edge import handlers
+from nectar_edge.bot.convert import from_callback, incoming
+from nectar_edge.bot.publishing import publish
+from nectar_edge.chain import UserContext
+from nectar_edge.handlers import Deps, PreCheckout, StarsPayment
+
+
+def build_router() -> Router:
+    router = Router(name="payments")
+
+    @router.message(Command("buy"))
+    async def on_buy(message: Message, event_update: Update, bot: Bot, deps: Deps,
+                     user_context: UserContext | None = None) -> None:
+        events = await handlers.offer_plans(
+            incoming(message, event_update, bot, user_context), deps)
+        await publish(events, deps)
+
+    @router.callback_query(F.data == "upsell")
+    async def on_upsell_button(query: CallbackQuery, event_update: Update, bot: Bot,
+                               deps: Deps, user_context: UserContext | None = None) -> None:
+        await handlers.acknowledge(query.id, deps)
+        events = await handlers.offer_plans(
+            from_callback(query, event_update, bot, user_context), deps)
+        await publish(events, deps)
+
+    @router.callback_query(F.data.startswith("buy:"))
+    async def on_buy_button(query: CallbackQuery, event_update: Update, bot: Bot,
+                            deps: Deps, user_context: UserContext | None = None) -> None:
+        await handlers.acknowledge(query.id, deps)
+        events = await handlers.send_invoice(
+            from_callback(query, event_update, bot, user_context),
+            (query.data or "").split(":", 1)[1], deps)
+        await publish(events, deps)
+
+    @router.pre_checkout_query()
+    async def on_pre_checkout(query: PreCheckoutQuery, deps: Deps) -> None:
+        events = await handlers.answer_pre_checkout(PreCheckout(
+            query_id=query.id, user_id=query.from_user.id, currency=query.currency,
+            total_amount=query.total_amount, payload=query.invoice_payload,
+            language_code=query.from_user.language_code), deps)
+        await publish(events, deps)
+
+    @router.message(F.successful_payment)
+    async def on_successful_payment(message: Message, event_update: Update, bot: Bot,
+                                    deps: Deps,
+                                    user_context: UserContext | None = None) -> None:
+        paid = message.successful_payment
+        assert paid is not None
+        events = await handlers.record_payment(StarsPayment(
+            message=incoming(message, event_update, bot, user_context),
+            currency=paid.currency, total_amount=paid.total_amount,
+            payload=paid.invoice_payload, charge_id=paid.telegram_payment_charge_id), deps)
+        await publish(events, deps)
+
+    return router

@@ -1,0 +1,155 @@
+"""The middleware chain every update goes through, in this order:
+
+    auth -> onboarding -> rate limit -> plan inject -> cost guard
+
+Each step is a plain function of (what the update says, `Deps`) so that it can be tested
+alone; `nectar_edge.bot.middlewares` only calls them in order from aiogram and stops the
+update when a step says so. A step that stops an update tells the user why, in their
+language.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from nectar_contracts import Plan
+
+from nectar_edge.domain.errors import RecipientUnavailable
+from nectar_edge.domain.i18n import translate
+from nectar_edge.domain.language import normalize_language
+from nectar_edge.domain.limits import RateDecision, limit_for
+from nectar_edge.handlers import DEFAULT_PLAN, DEFAULT_SESSION, PLANS, Deps
+
+log = logging.getLogger("nectar.telegram_edge.chain")
+
+#: what an update asks for, as far as limits go: `free_of_limits` (payments, pre-checkout:
+#: never refused), `command` (counted by the rate limit), `costly` (also spends the cost
+#: guard's budget: chat turns and images)
+UpdateKind = Literal["free_of_limits", "command", "costly"]
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an update, as Telegram says."""
+
+    user_id: int
+    is_bot: bool
+    language_code: str | None
+    chat_id: int | None = None
+
+
+@dataclass(frozen=True)
+class UserContext:
+    """What the chain resolved about the sender; handlers read it instead of Redis."""
+
+    user_id: int
+    chat_id: int
+    language: str
+    character: str
+    session: str
+    plan: Plan
+    voice: bool
+    known_plan: bool
+    inactive: bool = False
+    onboarded: bool = True
+    new: bool = False
+
+
+def classify(text: str | None, *, is_payment: bool = False,
+             is_callback: bool = False) -> UpdateKind:
+    """What limits apply to an update."""
+    if is_payment:
+        return "free_of_limits"
+    if is_callback or text is None:
+        return "command"
+    stripped = text.lstrip()
+    if stripped.startswith("/"):
+        command = stripped[1:].split(maxsplit=1)[0].split("@", 1)[0].lower()
+        return "costly" if command == "image" else "command"
+    return "costly"
+
+
+async def authenticate(sender: Sender, deps: Deps) -> UserContext | None:
+    """Step 1, auth: Telegram user ids are positive and bots are not users (None: the update
+    is dropped). Resolves the user from the edge's projection of billing (plan from
+    `billing.user_created`/`plan_changed`, choices from the user's commands). A user billing
+    does not know yet is a free user; billing creates them from their first turn."""
+    if sender.user_id <= 0 or sender.is_bot:
+        log.info("update ignored: no usable sender", extra={"sender_id": sender.user_id})
+        return None
+    policy = deps.policy
+    stored = await deps.users.profile(sender.user_id, policy.default_character)
+    character = stored.character or policy.default_character
+    return UserContext(
+        user_id=sender.user_id, chat_id=sender.chat_id or sender.user_id,
+        language=stored.language or normalize_language(sender.language_code,
+                                                       policy.default_language),
+        character=character, session=stored.session or DEFAULT_SESSION,
+        plan=stored.plan if stored.plan in PLANS else DEFAULT_PLAN,  # type: ignore[arg-type]
+        voice=stored.voice, known_plan=stored.plan is not None, inactive=stored.inactive,
+        onboarded=stored.character is not None)
+
+
+async def onboard(ctx: UserContext, deps: Deps) -> UserContext:
+    """Step 2, onboarding: a user seen for the first time gets the default character (they
+    can pick another from /start's keyboard) and keeps Telegram's language until they pick
+    one with /language. Never blocks: a first message is answered at once."""
+    if ctx.onboarded:
+        return ctx
+    new = await deps.users.onboard(ctx.user_id, ctx.character)
+    return replace(ctx, new=new, onboarded=True)
+
+
+async def limit_rate(ctx: UserContext, kind: UpdateKind, deps: Deps) -> RateDecision:
+    """Step 3, rate limit: a sliding window per user with the plan's limit. Refused: the
+    user is told once per blocked stretch how long to wait."""
+    if kind == "free_of_limits":
+        return RateDecision(True)
+    policy = deps.policy
+    decision = await deps.rates.hit(ctx.user_id, limit_for(ctx.plan, policy.rate_limits),
+                                    policy.rate_window_s)
+    if not decision.allowed:
+        if await deps.rates.notice_once(ctx.user_id, max(1.0, decision.retry_after_s)):
+            await _tell(ctx, translate("rate_limited", ctx.language,
+                                       seconds=str(max(1, round(decision.retry_after_s)))),
+                        deps)
+        log.info("rate limited", extra={"user_id": ctx.user_id, "plan": ctx.plan})
+    return decision
+
+
+def inject_plan(ctx: UserContext) -> Plan:
+    """Step 4, plan inject: the plan handlers and turns carry (unknown plans count as free,
+    already mapped by auth)."""
+    return ctx.plan
+
+
+async def guard_cost(ctx: UserContext, kind: UpdateKind, deps: Deps) -> bool:
+    """Step 5, cost guard: a model-backed request spends one unit of the user's daily
+    budget (by plan) and of everyone's; over either, or when the budget cannot be read
+    (fails closed), the user gets a friendly "try later" and nothing is started."""
+    if kind != "costly":
+        return True
+    policy = deps.policy
+    try:
+        allowed = await deps.costs.spend(ctx.user_id,
+                                         limit_for(ctx.plan, policy.daily_turn_limits),
+                                         policy.global_daily_turns)
+    except Exception:  # fail closed: no budget, no model call
+        log.exception("cost guard unavailable; refusing", extra={"user_id": ctx.user_id})
+        allowed = False
+    if not allowed:
+        await _tell(ctx, translate("try_later", ctx.language), deps)
+        log.info("cost guard refused", extra={"user_id": ctx.user_id, "plan": ctx.plan})
+    return allowed
+
+
+async def _tell(ctx: UserContext, text: str, deps: Deps) -> None:
+    try:
+        await deps.messenger.send_text(ctx.chat_id, text)
+    except RecipientUnavailable as exc:
+        await deps.users.mark_inactive(ctx.user_id, str(exc))
+    except Exception:  # the refusal is a courtesy; the update is still stopped
+        log.warning("could not tell the user about a refusal", exc_info=True,
+                    extra={"user_id": ctx.user_id})
