@@ -19,7 +19,7 @@ What it measures
 Last stdout line: one JSON object with `bench`, `conversations`, `rss_mib`,
 `retrieval_p50_ms`, `retrieval_p99_ms`, `rss_growth`, `baseline` (same keys) and details.
     .venv/bin/python bench/memory_scale.py [--conversations 10000] [--retrievals 50000]
-    [--shards 8] [--compare-shards 1,32] [--baseline-rss-cap-mib 4096]
+    [--shards 32] [--compare-shards 1,8] [--baseline-rss-cap-mib 4096]
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ async def retrieval_phase(query_fn, n_conv: int, retrievals: int, sample: int,
 
 
 async def sharded(n_conv: int, shards: int, args: argparse.Namespace,
-                  embedder: E5Embedder) -> dict[str, Any]:
+                  embedder: E5Embedder, retrievals: int) -> dict[str, Any]:
     server = ChromaServer()
     try:
         index = ChromaVectorIndex(server.url, "bench_memories", embedder_name=embedder.name,
@@ -210,7 +210,7 @@ async def sharded(n_conv: int, shards: int, args: argparse.Namespace,
         async def query(conv: Conversation, vec: np.ndarray) -> list:
             return await index.query(conv.user_id, conv.character, vec, K)
 
-        phase = await retrieval_phase(query, n_conv, args.retrievals, args.sample,
+        phase = await retrieval_phase(query, n_conv, retrievals, args.sample,
                                       args.with_embedding, embedder, rng, server)
         await index.close()
         return {"layout": f"sharded-{shards}", "conversations": n_conv,
@@ -284,10 +284,11 @@ async def per_conversation(n_conv: int, args: argparse.Namespace,
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     embedder = E5Embedder(threads=args.embedding_threads)
     await embedder.embed(["warm up"], query=True)  # the model is part of the service's RSS
-    chosen = await sharded(args.conversations, args.shards, args, embedder)
+    chosen = await sharded(args.conversations, args.shards, args, embedder, args.retrievals)
     compared = []
     for shards in [int(s) for s in args.compare_shards.split(",") if s.strip()]:
-        compared.append(await sharded(args.conversations, shards, args, embedder))
+        compared.append(await sharded(args.conversations, shards, args, embedder,
+                                      args.compare_retrievals))
     baseline = (await per_conversation(args.baseline_conversations or args.conversations,
                                        args, embedder)
                 if not args.skip_baseline else None)
@@ -312,8 +313,10 @@ def main() -> None:
                     help="sequential retrievals timed for p50/p99")
     ap.add_argument("--with-embedding", type=int, default=300,
                     help="retrievals timed with the e5 embedding of a question")
-    ap.add_argument("--shards", type=int, default=8, help="the service's layout")
-    ap.add_argument("--compare-shards", default="", help="other shard counts, e.g. 1,32")
+    ap.add_argument("--shards", type=int, default=32, help="the service's layout")
+    ap.add_argument("--compare-shards", default="", help="other shard counts to run too, "
+                    "e.g. 1,8 (the README's figures)")
+    ap.add_argument("--compare-retrievals", type=int, default=5000)
     ap.add_argument("--baseline-conversations", type=int, default=None,
                     help="default: --conversations")
     ap.add_argument("--baseline-retrievals", type=int, default=10_000)

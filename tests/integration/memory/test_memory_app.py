@@ -36,7 +36,8 @@ CHARACTER = "luna"
 
 def _settings(infra, **overrides) -> MemorySettings:
     values = {"chroma_url": infra.chroma_url,
-              "chroma_collection": f"test_app_{uuid.uuid4().hex[:10]}", **overrides}
+              "chroma_collection": f"test_app_{uuid.uuid4().hex[:10]}", "chroma_shards": 2,
+              **overrides}
     return MemorySettings(infra=InfraSettings(nats_url=infra.nats_url, redis_url=infra.redis_url,
                                               backoff_base_s=0.05, backoff_max_s=0.2),
                           **values)

@@ -134,3 +134,46 @@ async def test_collection_of_another_embedder_is_refused(infra) -> None:
     other = _chroma(infra, name, embedder_name="another-model")
     with pytest.raises(VectorIndexUnavailable, match="rebuild"):
         await _query(other, _user(), "something")
+
+
+async def test_user_summaries_round_trip_with_embeddings_and_delete_one(index) -> None:
+    user = _user()
+    at = datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
+    vec = (await EMBEDDER.embed(["they adopted a cat"]))[0]
+    first = SummaryRecord(Conversation(user, "luna", "2"), 1, "they adopted a cat", at)
+    await index.upsert_summary(first, vec)
+    await _add(index, user, "older window", 0, session="2")
+    await _add(index, user, "another character", 0, character="max")
+
+    found = await index.user_summaries(user, "luna")
+
+    assert [(s.record.conversation.session, s.record.window) for s in found] == [("2", 0),
+                                                                                ("2", 1)]
+    assert found[1].record == first  # time kept to the microsecond
+    assert max(abs(a - b) for a, b in zip(found[1].embedding, vec, strict=True)) < 1e-6
+    assert len(await index.user_summaries(user)) == 3
+    await index.delete_summary(first)
+    await index.delete_summary(first)  # already gone: no error
+    assert [s.record.text for s in await index.user_summaries(user, "luna")] == [
+        "older window"]
+
+
+async def test_sharded_layout_spreads_users_and_keeps_them_apart(infra) -> None:
+    idx = _chroma(infra, shards=4)
+    await idx.connect()
+    users = [_user() for _ in range(12)]
+    for user in users:
+        await _add(idx, user, f"memory of user {user}", 0)
+
+    assert len({idx.shard_of(u) for u in users}) > 1
+    client = await idx._get_client()
+    names = {c.name for c in await client.list_collections()}
+    assert set(idx.collection_names) <= names and len(idx.collection_names) == 4
+    for user in users:
+        assert [h.text for h in await _query(idx, user, "memory of user")] == [
+            f"memory of user {user}"]
+    assert await idx.delete_user(users[0]) == 1
+    assert await _query(idx, users[0], "memory") == []
+    assert await idx.delete_all() == len(users) - 1
+    assert not set(idx.collection_names) & {c.name for c in await client.list_collections()}
+    await idx.close()

@@ -37,12 +37,16 @@ def test_select_memories_sorts_and_skips_the_current_summary() -> None:
 def test_settings_defaults_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
     s = MemorySettings()
     assert (s.hot_buffer_size, s.hot_ttl_s, s.top_k, s.summary_every, s.chroma_url,
-            s.chroma_collection) == (40, 30 * 86400, 4, 10, "http://127.0.0.1:8010",
-                                     "nectar_memories_v1")
+            s.chroma_collection, s.chroma_shards, s.embedder) == (
+        40, 30 * 86400, 4, 10, "http://127.0.0.1:8010", "nectar_memories_v2", 32, "e5")
     monkeypatch.setenv("MEMORY_TOP_K", "7")
     monkeypatch.setenv("MEMORY_CHROMA_AUTH_TOKEN", "s3cret")
     s = MemorySettings()
-    assert s.top_k == 7 and "s3cret" not in repr(s)
+    monkeypatch.setenv("MEMORY_EMBEDDING_API_KEY", "k3y")
+    monkeypatch.setenv("MEMORY_EMBEDDER", "openai")
+    s = MemorySettings()
+    assert s.top_k == 7 and "s3cret" not in repr(s) and "k3y" not in repr(s)
+    assert s.embedder == "openai"
 
 
 def test_settings_refuse_a_window_larger_than_the_hot_buffer() -> None:

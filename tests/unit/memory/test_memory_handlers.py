@@ -312,3 +312,47 @@ async def test_hot_buffer_is_bounded(deps: Deps) -> None:
     [out] = await handlers.build_context(_turn(user, "u6"), small)
 
     assert [line.content for line in out.recent] == ["u3", "u4", "u5"]
+
+
+async def test_reset_landing_during_the_summary_write_is_undone(deps: Deps) -> None:
+    user = _user()
+    old = Conversation(user, CHARACTER, "1")
+    for i in range(3):
+        await handlers.build_context(_turn(user, f"u{i}"), deps)
+        await handlers.record_reply(_reply(user, f"a{i}"), deps)
+    reset = ConversationReset.new(producer="test", user_id=user, chat_id=user,
+                                  character=CHARACTER, session="1", new_session="2")
+
+    class ResetDuringWrite(FakeVectorIndex):
+        """The user hits reset while Chroma is writing the summary."""
+
+        async def upsert_summary(self, record, embedding) -> None:
+            await super().upsert_summary(record, embedding)
+            await handlers.reset_conversation(reset, deps)
+
+    racing = Deps(store=deps.store, index=ResetDuringWrite(), embedder=deps.embedder,
+                  metrics=deps.metrics, policy=deps.policy)
+    assert await handlers.store_summary(_summary(user, 0, "summary of session 1"),
+                                        racing) == []
+
+    assert racing.index.records == {}
+    assert await deps.store.cached_summary(old) is None and deps.store.locks == {}
+    assert deps.metrics.summaries.labels("dropped_reset")._value.get() == 1
+    assert deps.metrics.summaries.labels("stored")._value.get() == 0
+
+
+async def test_imported_summary_of_an_old_session_is_indexed_not_cached(deps: Deps) -> None:
+    user = _user()
+    await handlers.build_context(_turn(user, "hello", session="7"), deps)
+    event = SummaryWritten.new(producer="memory-import", user_id=user, chat_id=user,
+                               character=CHARACTER, session="old", window=0,
+                               text="from the previous system", model="import",
+                               imported=True)
+
+    await handlers.store_summary(event, deps)
+
+    [(record, _)] = deps.index.records.values()
+    assert record.conversation.session == "old"
+    assert deps.store.summaries == {}
+    [out] = await handlers.build_context(_turn(user, "previous system?", session="7"), deps)
+    assert [hit.text for hit in out.memories] == ["from the previous system"]

@@ -75,6 +75,11 @@ def create_app(settings: MemorySettings, deps: Deps | None = None,
         deps.metrics.dependency_up.labels("chroma").set(1)
         return None
 
+    async def close_embedder() -> None:
+        aclose = getattr(deps.embedder, "aclose", None)  # the HTTP embedder holds a client
+        if aclose is not None:
+            await aclose()
+
     # deliver_all=False: on first deployment a consumer starts at new messages. Replaying old
     # turns would answer them again (contexts drive replies); rebuilding the projections from
     # the log is the job of the rebuild command, not of a fresh consumer.
@@ -93,7 +98,7 @@ def create_app(settings: MemorySettings, deps: Deps | None = None,
         ],
         publishes=[ContextReady, SummaryRequested],
         on_startup=[deps.index.connect],
-        on_shutdown=[deps.index.close],
+        on_shutdown=[deps.index.close, close_embedder],
     )
     app = runtime.build(spec)
     _with_degraded_readiness(app, {"chroma": chroma_probe})

@@ -13,6 +13,7 @@ from nectar_memory.domain import (
     AppendResult,
     Conversation,
     EmbedderUnavailable,
+    IndexedSummary,
     StoredSummary,
     SummaryRecord,
     VectorIndexUnavailable,
@@ -97,6 +98,31 @@ class FakeMemoryStore:
             count += 1
         return count
 
+    async def clear_applied(self, event_ids: Sequence[str]) -> None:
+        for event_id in event_ids:
+            self.applied.pop(event_id, None)
+
+    async def forget_all(self) -> int:
+        count = sum(len(s) for s in (self.hot, self.turns, self.summaries, self.locks,
+                                     self.languages, self.sessions, self.applied))
+        for store in (self.hot, self.turns, self.summaries, self.locks, self.languages,
+                      self.sessions, self.applied):
+            store.clear()
+        return count
+
+    async def user_keys(self, user_id: int) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for name, store in (("hot", self.hot), ("turns", self.turns),
+                            ("summary", self.summaries), ("summarizing", self.locks),
+                            ("lang", self.languages)):
+            for conv, value in store.items():
+                if conv.user_id == user_id:
+                    out[f"mem:{name}:{conv.user_id}:{conv.character}:{conv.session}"] = value
+        for (uid, character), session in self.sessions.items():
+            if uid == user_id:
+                out[f"mem:session:{uid}:{character}"] = session
+        return out
+
 
 @dataclass
 class FakeVectorIndex:
@@ -135,6 +161,19 @@ class FakeVectorIndex:
                 and rec.conversation.character == character]
         return sorted(hits, key=lambda hit: hit.score, reverse=True)[:k]
 
+    async def delete_summary(self, record: SummaryRecord) -> None:
+        self._check()
+        self.records.pop(record.record_id, None)
+
+    async def user_summaries(self, user_id: int, character: str | None = None
+                             ) -> list[IndexedSummary]:
+        self._check()
+        found = [IndexedSummary(rec, tuple(vec)) for rec, vec in self.records.values()
+                 if rec.conversation.user_id == user_id
+                 and (character is None or rec.conversation.character == character)]
+        return sorted(found, key=lambda s: (s.record.conversation.character,
+                                            s.record.conversation.session, s.record.window))
+
     async def latest_summary(self, conv: Conversation) -> StoredSummary | None:
         self._check()
         mine = [rec for rec, _ in self.records.values() if rec.conversation == conv]
@@ -162,7 +201,7 @@ class FakeEmbedder:
         self.available = True
         self.calls: list[list[str]] = []
 
-    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    async def embed(self, texts: Sequence[str], *, query: bool = False) -> list[list[float]]:
         self.calls.append(list(texts))
         if not self.available:
             raise EmbedderUnavailable("fake embedder is down")

@@ -87,13 +87,25 @@ async def _memories(event: TurnReceived, deps: Deps) -> tuple[list[MemoryHit], b
     if deps.policy.top_k <= 0:
         return [], False
     try:
-        [embedding] = await deps.embedder.embed([event.text])
+        [embedding] = await deps.embedder.embed([event.text], query=True)
         hits = await deps.index.query(event.user_id, event.character, embedding,
                                       deps.policy.top_k)
     except SemanticMemoryUnavailable as exc:
         log.warning("semantic memory unavailable", extra={"error": str(exc)})
         return [], True
     return hits, False
+
+
+async def record_turn(event: TurnReceived, deps: Deps) -> ChatLine:
+    """The projection part of a turn: make its session current (with its language) and append
+    the user's line to the hot buffer (once per event id). Returns the line. Used by
+    `build_context` and by the rebuild from the log."""
+    line = ChatLine(role="user", content=event.text, at=event.occurred_at)
+    await asyncio.gather(
+        deps.store.open_session(_conversation(event), event.language),
+        deps.store.append_line(_conversation(event), line, str(event.event_id)),
+    )
+    return line
 
 
 async def build_context(event: TurnReceived, deps: Deps) -> list[Event]:
@@ -106,11 +118,7 @@ async def build_context(event: TurnReceived, deps: Deps) -> list[Event]:
     A failing hot layer (Redis) raises, and the turn is retried by the runtime.
     """
     conv = _conversation(event)
-    line = ChatLine(role="user", content=event.text, at=event.occurred_at)
-    await asyncio.gather(
-        deps.store.open_session(conv, event.language),
-        deps.store.append_line(conv, line, str(event.event_id)),
-    )
+    line = await record_turn(event, deps)
     recent, (summary, summary_degraded), (hits, hits_degraded) = await asyncio.gather(
         deps.store.recent(conv), _latest_summary(conv, deps), _memories(event, deps))
     degraded: list[str] = []
@@ -169,12 +177,15 @@ async def store_summary(event: SummaryWritten, deps: Deps) -> list[Event]:
     summary and release the single-flight lock. Emits nothing.
 
     Dropped when the conversation was reset since (its session is no longer current: the
-    late summary of a cancelled summarisation); an empty text is never stored. A Chroma
+    late summary of a cancelled summarisation), also when the reset lands while the summary
+    is being embedded or written (checked again after the writes, which are then undone); an
+    empty text is never stored. An imported summary (`imported`, from `nectar memory import`)
+    is indexed whatever the current session (and cached only for the current one). A Chroma
     failure raises, so the runtime retries and the summary is not lost.
     """
     conv = _conversation(event)
     current = await deps.store.current_session(event.user_id, event.character)
-    if current is not None and current != event.session:
+    if not event.imported and current is not None and current != event.session:
         deps.metrics.summaries.labels("dropped_reset").inc()
         log.info("summary of a reset conversation dropped",
                  extra={"session": event.session, "current_session": current,
@@ -188,11 +199,29 @@ async def store_summary(event: SummaryWritten, deps: Deps) -> list[Event]:
     record = SummaryRecord(conversation=conv, window=event.window, text=text,
                            at=event.occurred_at)
     [embedding] = await deps.embedder.embed([text])
+    if not event.imported and await _was_reset(conv, deps):  # reset while embedding
+        deps.metrics.summaries.labels("dropped_reset").inc()
+        return []
     await deps.index.upsert_summary(record, embedding)
-    await deps.store.cache_summary(conv, StoredSummary(window=event.window, text=text))
+    if current is None or current == event.session:  # an imported old session: index only
+        await deps.store.cache_summary(conv, StoredSummary(window=event.window, text=text))
+    # A reset that ran between the check above and these writes dropped the hot state before
+    # they landed: undo them, so that nothing of the cancelled summarisation survives.
+    if not event.imported and await _was_reset(conv, deps):
+        await deps.index.delete_summary(record)
+        await deps.store.drop_conversation(conv)
+        deps.metrics.summaries.labels("dropped_reset").inc()
+        log.info("summary of a conversation reset during the write undone",
+                 extra={"session": event.session, "window": event.window})
+        return []
     await deps.store.release_summary_lock(conv, event.window)
     deps.metrics.summaries.labels("stored").inc()
     return []
+
+
+async def _was_reset(conv: Conversation, deps: Deps) -> bool:
+    current = await deps.store.current_session(conv.user_id, conv.character)
+    return current is not None and current != conv.session
 
 
 async def reset_conversation(event: ConversationReset, deps: Deps) -> list[Event]:

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from nectar_contracts import ChatLine, MemoryHit
-from nectar_memory.domain import AppendResult, Conversation, StoredSummary, SummaryRecord
+from nectar_memory.domain import (
+    AppendResult,
+    Conversation,
+    IndexedSummary,
+    StoredSummary,
+    SummaryRecord,
+)
 
 
 class MemoryStore(Protocol):
@@ -63,6 +69,18 @@ class MemoryStore(Protocol):
         """Delete every key of the user; returns how many."""
         ...
 
+    async def clear_applied(self, event_ids: Sequence[str]) -> None:
+        """Forget that these events were applied (a rebuild applies them again)."""
+        ...
+
+    async def forget_all(self) -> int:
+        """Delete every key of the memory service (`rebuild --all`); returns how many."""
+        ...
+
+    async def user_keys(self, user_id: int) -> dict[str, object]:
+        """Every key of the user with its value (type-aware), for `show` and comparisons."""
+        ...
+
 
 class VectorIndex(Protocol):
     """Cold layer (Chroma): window summaries with their embeddings.
@@ -90,6 +108,16 @@ class VectorIndex(Protocol):
         """The `k` summaries of (user, character) closest to `embedding`, best first."""
         ...
 
+    async def delete_summary(self, record: SummaryRecord) -> None:
+        """Delete one window summary (no error when it is not there)."""
+        ...
+
+    async def user_summaries(self, user_id: int, character: str | None = None
+                             ) -> list[IndexedSummary]:
+        """Every stored summary of the user (of one character when given), with its
+        embedding, ordered by (character, session, window)."""
+        ...
+
     async def latest_summary(self, conv: Conversation) -> StoredSummary | None:
         """The summary of the conversation's highest window, if any."""
         ...
@@ -106,5 +134,7 @@ class Embedder(Protocol):
     name: str
     dimension: int
 
-    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    async def embed(self, texts: Sequence[str], *, query: bool = False) -> list[list[float]]:
+        """Embed `texts`: documents (stored summaries) by default, search queries with
+        `query=True` (asymmetric models such as E5 embed the two differently)."""
         ...

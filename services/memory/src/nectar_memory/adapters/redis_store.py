@@ -13,6 +13,7 @@ Keys (user id always the third segment, so `forget_user` can find them with SCAN
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 from redis.asyncio import Redis
@@ -193,3 +194,38 @@ class RedisMemoryStore:
         if batch:
             deleted += await self.redis.unlink(*batch)
         return deleted
+
+    async def clear_applied(self, event_ids: Sequence[str]) -> None:
+        keys = [applied_key(e) for e in event_ids]
+        for start in range(0, len(keys), 500):
+            await self.redis.unlink(*keys[start:start + 500])
+
+    async def forget_all(self) -> int:
+        deleted = 0
+        batch: list[bytes] = []
+        async for key in self.redis.scan_iter(match="mem:*", count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                deleted += await self.redis.unlink(*batch)
+                batch.clear()
+        if batch:
+            deleted += await self.redis.unlink(*batch)
+        return deleted
+
+    async def user_keys(self, user_id: int) -> dict[str, object]:
+        owner = str(user_id).encode()
+        out: dict[str, object] = {}
+        async for key in self.redis.scan_iter(match=f"mem:*:{user_id}:*", count=500):
+            raw = key if isinstance(key, bytes) else key.encode()
+            if raw.split(b":")[2:3] != [owner]:
+                continue
+            kind = _text(await self.redis.type(raw))
+            value: object
+            if kind == "list":
+                value = [_text(x) for x in await self.redis.lrange(raw, 0, -1)]
+            elif kind == "hash":
+                value = {_text(k): _text(v) for k, v in (await self.redis.hgetall(raw)).items()}
+            else:
+                value = _text(await self.redis.get(raw))
+            out[raw.decode()] = value
+        return dict(sorted(out.items()))

@@ -6,8 +6,15 @@ from nectar_memory.domain.errors import (
     SemanticMemoryUnavailable,
     VectorIndexUnavailable,
 )
-from nectar_memory.domain.model import AppendResult, Conversation, StoredSummary, SummaryRecord
+from nectar_memory.domain.model import (
+    AppendResult,
+    Conversation,
+    IndexedSummary,
+    StoredSummary,
+    SummaryRecord,
+)
 
-__all__ = ["AppendResult", "Conversation", "EmbedderUnavailable", "SemanticMemoryUnavailable",
-           "StoredSummary", "SummaryRecord", "VectorIndexUnavailable", "select_memories",
+__all__ = ["AppendResult", "Conversation", "EmbedderUnavailable", "IndexedSummary",
+           "SemanticMemoryUnavailable", "StoredSummary", "SummaryRecord",
+           "VectorIndexUnavailable", "select_memories",
            "summary_window", "without_line"]

@@ -48,3 +48,11 @@ class SummaryRecord:
         """Stable id: rewriting the same window replaces it instead of adding a copy."""
         c = self.conversation
         return f"{c.user_id}:{c.character}:{c.session}:{self.window}"
+
+
+@dataclass(frozen=True)
+class IndexedSummary:
+    """A window summary as stored in the vector index, with its embedding."""
+
+    record: SummaryRecord
+    embedding: tuple[float, ...]

@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - one fact per line reads better than wrapped strings
-"""Facts and questions of bench/embedding.py: 104 window-summary-like facts about users,
+"""Facts and questions of bench/embedding.py (a data module, not a benchmark): 104 window-summary-like facts about users,
 each with one question that only it answers. Facts and questions are in 12 languages; most
 pairs are cross-lingual (the question is in another language than the fact, as when a user
 told something in Russian and asks about it in English). Topics repeat on purpose (several
