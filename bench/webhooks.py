@@ -12,9 +12,15 @@ What it measures
   payments credited twice (ledger rows per provider payment > 1, or more `plan_changed`
   events than credited payments) and payments not credited at all.
 
+  In the same run, the floor: bare durable INSERT + COMMITs at the same rate on the same
+  Postgres (no HTTP, no service), so a noisy machine shows in both figures.
+  The load generator is a minimal HTTP/1.1 keep-alive client (httpx cost more CPU per
+  request than the service itself on a 2-core machine).
+
 Its last line is one JSON object:
   {"bench": "webhooks", "offered_per_s", "per_s", "p50_ms", "p99_ms", "max_ms", "sent",
-   "unique", "duplicates", "non_2xx", "credited", "double_credited", "missing"}
+   "unique", "duplicates", "non_2xx", "credited", "double_credited", "missing",
+   "billing_cpu_ms_per_delivery", "floor_p50_ms", "floor_p99_ms"}
 Targets (issue 6): p99_ms <= 50 at 100/s offered, double_credited == 0.
 """
 
@@ -117,6 +123,36 @@ async def prepare(dsn: str, unique: int) -> None:
         await conn.close()
 
 
+async def commit_floor(dsn: str, rate: float, count: int) -> dict[str, float]:
+    """The floor under the same load pattern: one durable INSERT + COMMIT per request from
+    a pool of 10 connections, no HTTP, no service (what the disk and scheduler allow)."""
+    pool = await asyncpg.create_pool(dsn, min_size=10, max_size=10)
+    try:
+        await pool.execute("CREATE TABLE IF NOT EXISTS bench_floor (n bigint PRIMARY KEY, "
+                           "body jsonb)")
+        latencies: list[float] = []
+
+        async def one(n: int) -> None:
+            started = time.perf_counter()
+            await pool.execute("INSERT INTO bench_floor VALUES ($1, $2::jsonb)", n,
+                               json.dumps({"n": n}))
+            latencies.append((time.perf_counter() - started) * 1000)
+
+        tasks = []
+        start = time.perf_counter()
+        for i in range(count):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i)))
+        await asyncio.gather(*tasks)
+        await pool.execute("DROP TABLE bench_floor")
+    finally:
+        await pool.close()
+    return {"floor_p50_ms": round(pct(latencies, 0.5), 2),
+            "floor_p99_ms": round(pct(latencies, 0.99), 2)}
+
+
 async def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     async with httpx.AsyncClient() as client:
         deadline = time.monotonic() + timeout
@@ -132,9 +168,51 @@ async def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60) -> N
     raise RuntimeError("billing did not become ready")
 
 
+class RawHttp:
+    """A minimal HTTP/1.1 keep-alive client (asyncio streams): the load generator shares the
+    machine with the service, so it must cost far less CPU per request than httpx."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> int:
+        if self.idle:
+            try:
+                return await self._post(self.idle.pop(), path, body, headers)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                pass  # the server closed the idle keep-alive connection: once more, fresh
+        conn = await asyncio.open_connection(self.host, self.port)
+        return await self._post(conn, path, body, headers)
+
+    async def _post(self, conn: tuple[asyncio.StreamReader, asyncio.StreamWriter], path: str,
+                    body: bytes, headers: dict[str, str]) -> int:
+        reader, writer = conn
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        writer.write(f"POST {path} HTTP/1.1\r\nhost: {self.host}\r\ncontent-length: "
+                     f"{len(body)}\r\n{head}\r\n".encode() + body)
+        try:
+            await writer.drain()
+            raw = await reader.readuntil(b"\r\n\r\n")
+            lines = raw.decode("latin-1").split("\r\n")
+            status = int(lines[0].split()[1])
+            length = next((int(line.split(":", 1)[1]) for line in lines[1:]
+                           if line.lower().startswith("content-length:")), 0)
+            await reader.readexactly(length)
+        except BaseException:
+            writer.close()
+            raise
+        self.idle.append(conn)
+        return status
+
+    async def close(self) -> None:
+        for _, writer in self.idle:
+            writer.close()
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux /proc)."""
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: ASYNC230, SIM115
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -160,19 +238,39 @@ async def run(args: argparse.Namespace, proc: subprocess.Popen, port: int, dsn: 
         await prepare(dsn, unique)
         latencies: list[float] = []
         statuses: list[int] = []
-        async with httpx.AsyncClient(base_url=url, timeout=10,
-                                     limits=httpx.Limits(max_connections=100)) as client:
+        errors: list[str] = []
+        client = RawHttp("127.0.0.1", port)
+        try:
             for n in range(20):  # warm-up on payments that are not part of the run
                 path, body, headers = crypto_delivery(10**9 + 2 * n)
-                await client.post(path, content=body, headers=headers)
+                await client.post(path, body, headers)
 
             async def send(n: int) -> None:
                 path, body, headers = delivery(n)
                 started = time.perf_counter()
-                response = await client.post(path, content=body, headers=headers)
+                try:
+                    status = await asyncio.wait_for(client.post(path, body, headers), 10)
+                except (OSError, TimeoutError, asyncio.IncompleteReadError,
+                        ValueError) as exc:  # counted, and shown once
+                    if not errors:
+                        log(f"  request failed: {exc!r}")
+                    errors.append(repr(exc))
+                    status = 599
                 latencies.append((time.perf_counter() - started) * 1000)
-                statuses.append(response.status_code)
+                statuses.append(status)
 
+            diag = await asyncpg.connect(dsn)
+
+            async def sample() -> None:  # what billing's connections wait for (stderr)
+                while True:
+                    await asyncio.sleep(5)
+                    rows = await diag.fetch(
+                        "SELECT state, wait_event_type, wait_event, count(*) FROM "
+                        "pg_stat_activity WHERE application_name = 'nectar-billing' "
+                        "GROUP BY 1, 2, 3")
+                    log("  pg: " + ", ".join(f"{r[0]}/{r[1]}/{r[2]}={r[3]}" for r in rows))
+
+            sampler = asyncio.create_task(sample())
             log(f"sending {len(order)} webhooks at {args.rate:g}/s "
                 f"({len(order) - unique} duplicates) ...")
             tasks = []
@@ -184,9 +282,17 @@ async def run(args: argparse.Namespace, proc: subprocess.Popen, port: int, dsn: 
                     await asyncio.sleep(delay)
                 tasks.append(asyncio.create_task(send(n)))
                 if i and i % 1000 == 0:
-                    log(f"  {i} sent")
+                    recent = latencies[-500:]
+                    log(f"  {i} sent; answered {len(latencies)}, recent p50 "
+                        f"{pct(recent, 0.5):.1f} ms p99 {pct(recent, 0.99):.1f} ms, billing cpu "
+                        f"{cpu_seconds(proc.pid) - cpu_before:.1f} s, bench cpu "
+                        f"{cpu_seconds(os.getpid()):.1f} s")
             await asyncio.gather(*tasks)
             elapsed = time.perf_counter() - start
+            sampler.cancel()
+            await diag.close()
+        finally:
+            await client.close()
         log("waiting for processing ...")
         conn = await asyncpg.connect(dsn)
         try:
@@ -204,6 +310,9 @@ async def run(args: argparse.Namespace, proc: subprocess.Popen, port: int, dsn: 
                 "SELECT status, count(*) FROM processed_webhooks GROUP BY 1"))
         finally:
             await conn.close()
+        log(f"floor: {args.floor_count} bare INSERT+COMMITs at {args.rate:g}/s ...")
+        floor = await commit_floor(dsn, args.rate, args.floor_count)
+        log(f"  {floor}")
         credited = len(per_payment) - 1 if per_payment else 0  # minus the warm-up payments
         double = sum(1 for r in per_payment if r["n"] > 1) + max(0, changes - len(per_payment))
         log(f"webhook statuses: {statuses_by}")
@@ -217,7 +326,7 @@ async def run(args: argparse.Namespace, proc: subprocess.Popen, port: int, dsn: 
                 "duplicates": len(order) - unique,
                 "non_2xx": sum(1 for s in statuses if s >= 300),
                 "credited": run_credited, "double_credited": double,
-                "missing": unique - run_credited,
+                "missing": unique - run_credited, **floor,
                 "billing_cpu_ms_per_delivery": round(cpu_used * 1000 / len(order), 2), "_all_credited": credited}
     finally:
         proc.terminate()
@@ -234,6 +343,8 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="offered deliveries/s")
     parser.add_argument("--dup", type=float, default=0.30, help="share of repeats")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--floor-count", type=int, default=3000,
+                        help="bare INSERT+COMMITs for the floor (same rate)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="nectar-bench-webhooks-") as tmp:
@@ -247,7 +358,11 @@ async def main() -> None:
             with open(f"{tmp}/billing.log", "w") as billing_log:  # noqa: ASYNC230
                 proc = start_billing(stack.env(), "postgresql+asyncpg://" + dsn.split("://")[1],
                                      port, billing_log)
-                result = await run(args, proc, port, dsn)
+                try:
+                    result = await run(args, proc, port, dsn)
+                except BaseException:
+                    log(open(f"{tmp}/billing.log").read()[-3000:])  # noqa: ASYNC230, SIM115
+                    raise
         finally:
             stack.down()
     result.pop("_all_credited", None)

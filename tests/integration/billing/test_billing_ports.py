@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from nectar_billing.adapters.fakes import FakeBillingStore, FakeOutboxStore, FakeUnitOfWork
 from nectar_billing.adapters.postgres import SqlOutboxStore, SqlUnitOfWork
-from nectar_billing.domain import NewUser, UserRejected
+from nectar_billing.domain import OAUTH_IDS, TELEGRAM_IDS, NewUser, UserRejected
 from nectar_billing.ports import OutboxStore, UnitOfWork
 from nectar_contracts import Event, UserCreated
 from sqlalchemy import text
@@ -41,7 +41,12 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 
 
 def uid() -> int:
-    return random.randint(1, 2**53)
+    """A random Telegram-range id."""
+    return random.randint(*TELEGRAM_IDS)
+
+
+def oauth_uid() -> int:
+    return random.randint(*OAUTH_IDS)
 
 
 def created(user_id: int) -> UserCreated:
@@ -50,13 +55,13 @@ def created(user_id: int) -> UserCreated:
 
 
 async def test_add_if_absent_creates_once_and_never_overwrites(backend: Backend) -> None:
-    user_id = uid()
+    user_id = oauth_uid()
     async with backend.uow() as uow:
         assert await uow.users.add_if_absent(NewUser(user_id, "oauth", "vip", "es"))
         await uow.commit()
 
     async with backend.uow() as uow:
-        assert not await uow.users.add_if_absent(NewUser(user_id, "telegram", "free", "en"))
+        assert not await uow.users.add_if_absent(NewUser(user_id, "oauth", "free", "en"))
         await uow.commit()
 
     async with backend.uow() as uow:
@@ -137,7 +142,7 @@ async def test_rejected_user_raises_domain_error(migrated: AsyncEngine) -> None:
         object.__setattr__(bad, "id", -5)
         for name, value in (("auth_source", "telegram"), ("plan", "free"), ("language", None)):
             object.__setattr__(bad, name, value)
-        with pytest.raises(UserRejected, match="users_id_positive"):
+        with pytest.raises(UserRejected, match="users_id_(positive|in_source_range)"):
             await uow.users.add_if_absent(bad)
 
 

@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 pytestmark = pytest.mark.integration
 
-TABLES = {"users", "outbox", "processed_events"}
+TABLES_0001 = {"users", "outbox", "processed_events"}
+TABLES = TABLES_0001 | {"subscriptions", "payment_accounts", "payments", "invoices",
+                        "processed_webhooks", "audit_log"}
 
 
 async def tables(engine: AsyncEngine) -> set[str]:
@@ -38,10 +40,14 @@ async def test_upgrade_downgrade_upgrade(engine: AsyncEngine) -> None:
 
     await migrator.upgrade(engine)
     assert await tables(engine) == TABLES
-    assert await migrator.current(engine) == ("0001",)
+    assert await migrator.current(engine) == ("0002",)
     idx = await indexes(engine)
     assert "(auth_source)" in idx["users_auth_source_idx"]
     assert "WHERE (published_at IS NULL)" in idx["outbox_unpublished_idx"]
+
+    await migrator.downgrade(engine, "0001")
+    assert await tables(engine) == TABLES_0001
+    assert await migrator.current(engine) == ("0001",)
 
     await migrator.downgrade(engine, "base")
     assert await tables(engine) == set()
@@ -49,13 +55,13 @@ async def test_upgrade_downgrade_upgrade(engine: AsyncEngine) -> None:
 
     await migrator.upgrade(engine)
     assert await tables(engine) == TABLES
-    assert await migrator.current(engine) == ("0001",)
+    assert await migrator.current(engine) == ("0002",)
 
 
 async def test_replicas_migrating_at_once_do_not_race(engine: AsyncEngine) -> None:
     await asyncio.gather(*(migrator.upgrade(engine) for _ in range(3)))
 
-    assert await migrator.current(engine) == ("0001",)
+    assert await migrator.current(engine) == ("0002",)
     assert await tables(engine) == TABLES
 
 
@@ -66,8 +72,8 @@ async def insert_user(engine: AsyncEngine, values: str) -> None:
 
 @pytest.mark.parametrize(("values", "violation"), [
     ("(101, NULL, 'free')", "not-null"),
-    ("(0, 'telegram', 'free')", "users_id_positive"),
-    ("(-91111101, 'test', 'free')", "users_id_positive"),
+    ("(0, 'telegram', 'free')", "users_id_(positive|in_source_range)"),
+    ("(-91111101, 'test', 'free')", "users_id_(positive|in_source_range)"),
     ("(102, 'google', 'free')", "users_auth_source_valid"),
     ("(103, 'telegram', 'gold')", "users_plan_valid"),
 ])
@@ -82,7 +88,7 @@ async def test_invalid_user_rows_are_refused(migrated: AsyncEngine, values: str,
 
 async def test_user_defaults(migrated: AsyncEngine) -> None:
     async with migrated.begin() as conn:
-        await conn.execute(text("INSERT INTO users (id, auth_source) VALUES (7, 'test')"))
+        await conn.execute(text("INSERT INTO users (id, auth_source) VALUES (7, 'telegram')"))
         row = (await conn.execute(text(
             "SELECT plan, language, created_at, updated_at FROM users WHERE id = 7"))).one()
 
@@ -108,12 +114,12 @@ async def test_operator_cli(engine: AsyncEngine, database_url: str) -> None:
 
     migrate = await cli("migrate")
     assert migrate.returncode == 0, migrate.stderr
-    assert "at revision: 0001" in migrate.stdout
+    assert "at revision: 0002" in migrate.stdout
     assert await tables(engine) == TABLES
 
     dry = await cli("downgrade", "base")
     assert dry.returncode == 2
-    assert "dry run" in dry.stdout and "0001" in dry.stdout
+    assert "dry run" in dry.stdout and "0001" in dry.stdout and "0002" in dry.stdout
     assert await tables(engine) == TABLES  # nothing dropped without --yes
 
     down = await cli("downgrade", "base", "--yes")

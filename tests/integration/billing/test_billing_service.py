@@ -112,7 +112,7 @@ async def user_row(engine: AsyncEngine, user_id: int):
 
 async def test_turns_create_the_user_once_and_publish_user_created_once(
         infra, database_url: str, engine: AsyncEngine) -> None:
-    user_id = random.randint(10**9, 2**52)
+    user_id = random.randint(10**9, 2**52 - 1)
     first, second = turn(user_id), turn(user_id)
 
     async with billing_service(infra, database_url) as billing:
@@ -159,7 +159,7 @@ async def test_replayed_turn_does_not_resurrect_a_deleted_user(
         infra, database_url: str, engine: AsyncEngine) -> None:
     """Idempotency lives in Postgres with the effect: even when the runtime's Redis keys are
     gone, a turn already handled has no second effect."""
-    user_id = random.randint(10**9, 2**52)
+    user_id = random.randint(10**9, 2**52 - 1)
     first = turn(user_id)
 
     async with billing_service(infra, database_url) as billing:

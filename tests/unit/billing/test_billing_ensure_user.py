@@ -83,11 +83,12 @@ async def test_duplicate_event_id_has_no_effect(store: FakeBillingStore, deps: D
 async def test_existing_user_keeps_plan_and_auth_source(store: FakeBillingStore,
                                                         deps: Deps) -> None:
     uid = a_user_id()
-    store.users[uid] = NewUser(id=uid, auth_source="oauth", plan="vip", language="es")
+    store.users[uid] = NewUser(id=uid, auth_source="telegram", plan="vip", language="es")
 
     await ensure_user(turn(uid, "en"), deps)
 
-    assert store.users[uid] == NewUser(id=uid, auth_source="oauth", plan="vip", language="es")
+    assert store.users[uid] == NewUser(id=uid, auth_source="telegram", plan="vip",
+                                       language="es")
     assert store.outbox == []
 
 

@@ -16,7 +16,8 @@ from nectar_billing.adapters.postgres import (
     SqlUnitOfWork,
     create_engine,
 )
-from nectar_billing.handlers import Deps
+from nectar_billing.domain.plans import load_catalog
+from nectar_billing.handlers import Deps, WebhookSecrets
 from nectar_billing.ports import Database, OutboxStore, UnitOfWork
 from nectar_billing.settings import BillingSettings
 
@@ -52,5 +53,10 @@ def build_deps(settings: BillingSettings, *, database: Database | None = None,
         database = database or SqlDatabase(engine)
         outbox = outbox or SqlOutboxStore(engine)
         uow = uow or (lambda: SqlUnitOfWork(engine, on_outbox_commit=wakeup))
-    return Components(handlers=Deps(uow=uow), database=database, outbox=outbox,
-                      outbox_committed=wakeup)
+    secrets = WebhookSecrets(
+        cryptobot_app_token=settings.cryptobot_app_token.get_secret_value(),
+        paddle_secret=settings.paddle_webhook_secret.get_secret_value(),
+        paddle_max_skew_s=settings.paddle_max_skew_s)
+    return Components(handlers=Deps(uow=uow, catalog=load_catalog(settings.plans_file),
+                                    secrets=secrets),
+                      database=database, outbox=outbox, outbox_committed=wakeup)

@@ -9,14 +9,37 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from nectar_contracts import Event
 
 from nectar_billing.domain import NewUser
 
 Publish = Callable[[Event], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """An invoice we opened with a provider (Crypto Pay invoice id, Paddle custom data)."""
+
+    provider: str
+    invoice_ref: str
+    user_id: int
+    plan: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class PendingWebhook:
+    """A recorded, verified notification waiting to be processed."""
+
+    id: int
+    provider: str
+    body: dict[str, Any]
 
 
 class UserRepository(Protocol):
@@ -70,6 +93,12 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+# The ledger, plan-state, invoice, webhook-inbox and audit repositories that handlers use
+# beyond `UnitOfWork` (`uow.ledger`, `uow.plans`, `uow.invoices`, `uow.webhooks`,
+# `uow.audit`, plus `users.add/allocate/count/delete*` and `defer_durability()`) exist only
+# on `SqlUnitOfWork` (adapters/postgres.py) for now: there are no in-memory fakes of them, so
+# the handlers that use them are tested against Postgres (tests/integration/billing).
 
 
 class OutboxStore(Protocol):

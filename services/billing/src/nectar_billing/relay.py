@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from nectar_billing.ports import OutboxStore, Publish
 
@@ -61,5 +62,41 @@ class OutboxRelay:
                 log.warning("outbox relay failed; will retry", exc_info=True,
                             extra={"retry_in_s": self.error_backoff_s})
                 delay = self.error_backoff_s
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
+
+
+class WebhookProcessor:
+    """Processes recorded provider notifications after their HTTP answer has gone out.
+
+    `wake()` after each recording; otherwise it sweeps every `poll_s`, which also picks up
+    notifications recorded before a crash. Replicas share the work (`FOR UPDATE SKIP
+    LOCKED` on the recorded rows).
+    """
+
+    def __init__(self, process: Callable[[int], Awaitable[int]], *, poll_s: float,
+                 batch_size: int) -> None:
+        self.process = process
+        self.poll_s = poll_s
+        self.batch_size = batch_size
+        self._wakeup = asyncio.Event()
+        self.processed = 0
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        while True:
+            self._wakeup.clear()
+            delay = self.poll_s
+            try:
+                while (done := await self.process(self.batch_size)):
+                    self.processed += done
+                    if done < self.batch_size:
+                        break
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("webhook processing failed; will retry", exc_info=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=delay)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nectar_runtime import InfraSettings
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,3 +38,23 @@ class BillingSettings(BaseSettings):
                                  "outbox rows wakes it at once).")
     outbox_batch_size: int = Field(100, ge=1, le=10_000, description="Outbox rows relayed "
                                    "to NATS per transaction.")
+    plans_file: Path | None = Field(
+        None, description="TOML file with plans, prices and entitlements; default: the "
+        "`plans.toml` shipped in the package.")
+    cryptobot_app_token: SecretStr = Field(
+        SecretStr(""), description="Crypto Pay app token; webhooks are verified with "
+        "HMAC-SHA256 keyed by SHA-256 of it. Empty: the CryptoBot webhook answers 401.")
+    paddle_webhook_secret: SecretStr = Field(
+        SecretStr(""), description="Paddle notification destination secret (`pdl_ntfset_...`) "
+        "for `Paddle-Signature`. Empty: the card webhook answers 401.")
+    paddle_max_skew_s: float = Field(
+        5.0, gt=0, description="Replay window of card webhooks: a `Paddle-Signature` whose "
+        "`ts` is further than this from now is refused (Paddle's SDKs use 5 s).")
+    webhook_poll_s: float = Field(
+        1.0, gt=0, description="Seconds between two sweeps for recorded, unprocessed "
+        "webhooks when nothing wakes the processor (a new recording wakes it at once).")
+    webhook_batch_size: int = Field(50, ge=1, le=1000, description="Recorded webhooks "
+                                    "processed per sweep.")
+    expiry_sweep_s: float = Field(60.0, gt=0, description="Seconds between two sweeps for "
+                                  "paid plans that have lapsed (each gets "
+                                  "`billing.plan_changed` to free).")

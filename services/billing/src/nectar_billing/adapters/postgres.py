@@ -18,15 +18,29 @@ from typing import Self
 from nectar_contracts import Event, parse_event
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from nectar_billing.adapters import migrator
-from nectar_billing.adapters.tables import outbox, processed_events, users
+from nectar_billing.adapters.tables import (
+    audit_log,
+    invoices,
+    oauth_id_seq,
+    outbox,
+    payment_accounts,
+    payments,
+    processed_events,
+    processed_webhooks,
+    subscriptions,
+    test_id_seq,
+    users,
+)
 from nectar_billing.domain import NewUser, StoreUnavailable, UserRejected
-from nectar_billing.ports import Publish
+from nectar_billing.domain.errors import UserAlreadyExists
+from nectar_billing.domain.ledger import LedgerEntry, PlanState
+from nectar_billing.ports import Invoice, PendingWebhook, Publish
 from nectar_billing.settings import BillingSettings
 
 log = logging.getLogger("nectar.billing.postgres")
@@ -37,6 +51,7 @@ RELAY_LOCK_KEY = 0x6E656374_6F757462  # "nectoutb"
 
 def create_engine(settings: BillingSettings) -> AsyncEngine:
     """The pooled async engine; nothing connects until first use."""
+    server_settings = {"application_name": "nectar-billing"}
     return create_async_engine(
         settings.database_url.get_secret_value(),
         pool_size=settings.pool_size,
@@ -44,7 +59,7 @@ def create_engine(settings: BillingSettings) -> AsyncEngine:
         pool_timeout=settings.pool_timeout_s,
         pool_pre_ping=True,
         connect_args={"timeout": settings.connect_timeout_s,
-                      "server_settings": {"application_name": "nectar-billing"}},
+                      "server_settings": server_settings},
     )
 
 
@@ -78,15 +93,272 @@ class SqlUserRepository:
                                    f"{exc.orig}") from exc
         return created is not None
 
-    async def get(self, user_id: int) -> NewUser | None:
+    async def get(self, user_id: int, *, lock: bool = False) -> NewUser | None:
+        stmt = (select(users.c.id, users.c.auth_source, users.c.plan, users.c.language)
+                .where(users.c.id == user_id))
+        if lock:
+            stmt = stmt.with_for_update()
         async with _storage_errors():
-            row = (await self.conn.execute(
-                select(users.c.id, users.c.auth_source, users.c.plan, users.c.language)
-                .where(users.c.id == user_id))).one_or_none()
+            row = (await self.conn.execute(stmt)).one_or_none()
         if row is None:
             return None
         return NewUser(id=row.id, auth_source=row.auth_source, plan=row.plan,
                        language=row.language)
+
+    async def add(self, user: NewUser) -> None:
+        """Plain INSERT: an existing id fails loudly with `UserAlreadyExists`."""
+        await self._insert(user.id, user.auth_source, user.language, explicit=user)
+
+    async def allocate(self, auth_source: str, language: str | None = None) -> int:
+        """Create an OAuth or test user with the next id of that source's own sequence.
+
+        Plain INSERT of `nextval(...)`: no retry, no `setval`; a collision (only possible
+        when someone hand-inserted a row in that range) raises `UserAlreadyExists`.
+        """
+        seq = {"oauth": oauth_id_seq, "test": test_id_seq}[auth_source]
+        return await self._insert(seq.next_value(), auth_source, language)
+
+    async def _insert(self, id_value, auth_source: str, language: str | None,
+                      explicit: NewUser | None = None) -> int:
+        stmt = (insert(users).values(id=id_value, auth_source=auth_source,
+                                     plan=explicit.plan if explicit else "free",
+                                     language=language)
+                .returning(users.c.id))
+        async with _storage_errors():
+            try:
+                async with self.conn.begin_nested():
+                    return (await self.conn.execute(stmt)).scalar_one()
+            except IntegrityError as exc:
+                if "users_pkey" in str(exc.orig):
+                    raise UserAlreadyExists(f"a user with that id already exists; nothing "
+                                            f"was changed ({exc.orig})") from exc
+                raise UserRejected(f"user rejected by the database: {exc.orig}") from exc
+
+    async def count(self, auth_source: str) -> int:
+        async with _storage_errors():
+            return (await self.conn.execute(
+                select(func.count()).select_from(users)
+                .where(users.c.auth_source == auth_source))).scalar_one()
+
+    async def delete_test_users(self) -> list[int]:
+        """DELETE ... WHERE auth_source = 'test' (the only filter; never an id range)."""
+        async with _storage_errors():
+            return list((await self.conn.execute(
+                delete(users).where(users.c.auth_source == "test")
+                .returning(users.c.id))).scalars())
+
+    async def delete(self, user_id: int) -> bool:
+        async with _storage_errors():
+            return (await self.conn.execute(
+                delete(users).where(users.c.id == user_id).returning(users.c.id))
+            ).scalar_one_or_none() is not None
+
+    async def ids(self) -> list[int]:
+        async with _storage_errors():
+            return list((await self.conn.execute(
+                select(users.c.id).order_by(users.c.id))).scalars())
+
+
+def _entry(row) -> LedgerEntry:
+    return LedgerEntry(kind=row.kind, provider=row.provider, external_id=row.external_id,
+                       plan=row.plan, period_days=row.period_days, amount=row.amount,
+                       currency=row.currency, occurred_at=row.occurred_at,
+                       refers_to=row.refers_to)
+
+
+class SqlLedger:
+    """The append-only payments ledger (INSERT and SELECT only) and its accounts."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def _account(self, user_id: int) -> uuid.UUID:
+        """The user's account id, created on first use (one round trip)."""
+        async with _storage_errors():
+            return (await self.conn.execute(text(
+                "WITH created AS (INSERT INTO payment_accounts (account_id, user_id) "
+                "VALUES (:new, :user_id) ON CONFLICT (user_id) DO NOTHING "
+                "RETURNING account_id) "
+                "SELECT account_id FROM created UNION ALL "
+                "SELECT account_id FROM payment_accounts WHERE user_id = :user_id LIMIT 1"),
+                {"new": uuid.uuid4(), "user_id": user_id})).scalar_one()
+
+    async def append(self, user_id: int, entry: LedgerEntry) -> bool:
+        """Append an entry; False (nothing written) when (provider, external id) exists."""
+        account = await self._account(user_id)
+        stmt = (insert(payments).values(
+            account_id=account, kind=entry.kind, provider=entry.provider,
+            external_id=entry.external_id, plan=entry.plan, period_days=entry.period_days,
+            amount=entry.amount, currency=entry.currency, occurred_at=entry.occurred_at,
+            refers_to=entry.refers_to)
+            .on_conflict_do_nothing(constraint="payments_provider_external_id")
+            .returning(payments.c.seq))
+        async with _storage_errors():
+            return (await self.conn.execute(stmt)).scalar_one_or_none() is not None
+
+    async def entries(self, user_id: int) -> list[LedgerEntry]:
+        async with _storage_errors():
+            rows = (await self.conn.execute(
+                select(payments).join(payment_accounts,
+                                      payment_accounts.c.account_id == payments.c.account_id)
+                .where(payment_accounts.c.user_id == user_id)
+                .order_by(payments.c.seq))).all()
+        return [_entry(r) for r in rows]
+
+    async def users_with_entries(self) -> list[int]:
+        async with _storage_errors():
+            return list((await self.conn.execute(
+                select(payment_accounts.c.user_id)
+                .where(payment_accounts.c.user_id.is_not(None))
+                .order_by(payment_accounts.c.user_id))).scalars())
+
+    async def anonymise(self, user_id: int) -> int:
+        """Detach the user's account from them; returns how many ledger rows it holds."""
+        async with _storage_errors():
+            account = (await self.conn.execute(
+                update(payment_accounts).where(payment_accounts.c.user_id == user_id)
+                .values(user_id=None, anonymised_at=func.now())
+                .returning(payment_accounts.c.account_id))).scalar_one_or_none()
+            if account is None:
+                return 0
+            return (await self.conn.execute(
+                select(func.count()).select_from(payments)
+                .where(payments.c.account_id == account))).scalar_one()
+
+
+class SqlPlanStates:
+    """Stored plan state: `subscriptions` plus the `users.plan` mirror."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def get(self, user_id: int) -> PlanState:
+        async with _storage_errors():
+            row = (await self.conn.execute(
+                select(users.c.plan, subscriptions.c.expires_at)
+                .select_from(users.outerjoin(subscriptions,
+                                             subscriptions.c.user_id == users.c.id))
+                .where(users.c.id == user_id))).one_or_none()
+        return PlanState.free() if row is None else PlanState(row.plan, row.expires_at)
+
+    async def non_free_users(self) -> list[int]:
+        async with _storage_errors():
+            return list((await self.conn.execute(
+                select(users.c.id).where(users.c.plan != "free"))).scalars())
+
+    async def lapsed(self, now, limit: int) -> list[int]:
+        """Users whose stored paid plan expired at or before `now`."""
+        async with _storage_errors():
+            return list((await self.conn.execute(
+                select(subscriptions.c.user_id)
+                .where(subscriptions.c.plan != "free", subscriptions.c.expires_at <= now)
+                .order_by(subscriptions.c.expires_at).limit(limit))).scalars())
+
+    async def lock(self, user_id: int) -> PlanState | None:
+        """Lock the user's row and return their stored plan state (None: no such user)."""
+        async with _storage_errors():
+            row = (await self.conn.execute(
+                select(users.c.plan, subscriptions.c.expires_at)
+                .select_from(users.outerjoin(subscriptions,
+                                             subscriptions.c.user_id == users.c.id))
+                .where(users.c.id == user_id)
+                .with_for_update(of=users.c.id))).one_or_none()
+        return None if row is None else PlanState(row.plan, row.expires_at)
+
+    async def put(self, user_id: int, state: PlanState) -> None:
+        """Store the state (the caller holds the user's row lock); one round trip."""
+        async with _storage_errors():
+            await self.conn.execute(text(
+                "WITH u AS (UPDATE users SET plan = :plan, updated_at = now() "
+                "WHERE id = :user_id), "
+                "s AS (UPDATE subscriptions SET plan = :plan, expires_at = :expires_at, "
+                "updated_at = now() WHERE user_id = :user_id RETURNING user_id) "
+                "INSERT INTO subscriptions (user_id, plan, expires_at) "
+                "SELECT :user_id, :plan, :expires_at WHERE NOT EXISTS (SELECT 1 FROM s)"),
+                {"user_id": user_id, "plan": state.plan, "expires_at": state.expires_at})
+
+
+class SqlInvoices:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def open(self, invoice: Invoice) -> None:
+        async with _storage_errors():
+            await self.conn.execute(insert(invoices).values(
+                provider=invoice.provider, invoice_ref=invoice.invoice_ref,
+                user_id=invoice.user_id, plan=invoice.plan, amount=invoice.amount,
+                currency=invoice.currency))
+
+    async def get(self, provider: str, invoice_ref: str) -> Invoice | None:
+        async with _storage_errors():
+            row = (await self.conn.execute(select(invoices).where(
+                invoices.c.provider == provider,
+                invoices.c.invoice_ref == invoice_ref))).one_or_none()
+        return None if row is None else Invoice(
+            provider=row.provider, invoice_ref=row.invoice_ref, user_id=row.user_id,
+            plan=row.plan, amount=row.amount, currency=row.currency)
+
+
+class SqlWebhookInbox:
+    """Verified provider notifications, recorded before they are processed."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def record(self, provider: str, external_id: str, event_type: str,
+                     body: dict) -> bool:
+        """True when new; False for a repeated delivery (nothing written)."""
+        stmt = (insert(processed_webhooks).values(
+            provider=provider, external_id=external_id, event_type=event_type, body=body)
+            .on_conflict_do_nothing(constraint="processed_webhooks_provider_ext")
+            .returning(processed_webhooks.c.id))
+        async with _storage_errors():
+            return (await self.conn.execute(stmt)).scalar_one_or_none() is not None
+
+    async def claim_pending(self, limit: int, only_id: int | None = None
+                            ) -> list[PendingWebhook]:
+        """Lock up to `limit` unprocessed notifications (oldest first; or just `only_id`),
+        skipping those another replica holds."""
+        stmt = (select(processed_webhooks.c.id, processed_webhooks.c.provider,
+                       processed_webhooks.c.body)
+                .where(processed_webhooks.c.status == "received")
+                .order_by(processed_webhooks.c.id).limit(limit)
+                .with_for_update(skip_locked=True))
+        if only_id is not None:
+            stmt = stmt.where(processed_webhooks.c.id == only_id)
+        async with _storage_errors():
+            rows = (await self.conn.execute(stmt)).all()
+        return [PendingWebhook(id=r.id, provider=r.provider, body=r.body) for r in rows]
+
+    async def finish(self, webhook_id: int, status: str, user_id: int | None,
+                     note: str | None) -> None:
+        async with _storage_errors():
+            await self.conn.execute(
+                update(processed_webhooks).where(processed_webhooks.c.id == webhook_id)
+                .values(status=status, user_id=user_id, note=note,
+                        processed_at=func.now()))
+
+    async def forget_user(self, user_id: int) -> int:
+        async with _storage_errors():
+            return len((await self.conn.execute(
+                delete(processed_webhooks).where(processed_webhooks.c.user_id == user_id)
+                .returning(processed_webhooks.c.id))).all())
+
+
+class SqlAudit:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def write(self, actor: str, action: str, user_id: int | None,
+                    details: dict) -> None:
+        async with _storage_errors():
+            await self.conn.execute(insert(audit_log).values(
+                actor=actor, action=action, user_id=user_id, details=details))
+
+    async def forget_user(self, user_id: int) -> None:
+        async with _storage_errors():
+            await self.conn.execute(update(audit_log).where(audit_log.c.user_id == user_id)
+                                    .values(user_id=None))
 
 
 class SqlOutbox:
@@ -107,6 +379,14 @@ class SqlOutbox:
                 event_type=event.type, payload=event.model_dump(mode="json"),
                 trace_context=carrier or None))
         self.written += 1
+
+    async def forget_published(self, user_id: int) -> int:
+        """Delete already published outbox rows about the user (GDPR erasure)."""
+        async with _storage_errors():
+            return len((await self.conn.execute(
+                delete(outbox).where(outbox.c.published_at.is_not(None),
+                                     outbox.c.payload["user_id"].astext == str(user_id))
+                .returning(outbox.c.event_id))).all())
 
 
 class SqlProcessedEvents:
@@ -132,6 +412,11 @@ class SqlUnitOfWork:
     users: SqlUserRepository
     outbox: SqlOutbox
     processed: SqlProcessedEvents
+    ledger: SqlLedger
+    plans: SqlPlanStates
+    invoices: SqlInvoices
+    webhooks: SqlWebhookInbox
+    audit: SqlAudit
 
     def __init__(self, engine: AsyncEngine, on_outbox_commit: Callable[[], None]) -> None:
         self.engine = engine
@@ -150,6 +435,11 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(conn)
         self.outbox = SqlOutbox(conn)
         self.processed = SqlProcessedEvents(conn)
+        self.ledger = SqlLedger(conn)
+        self.plans = SqlPlanStates(conn)
+        self.invoices = SqlInvoices(conn)
+        self.webhooks = SqlWebhookInbox(conn)
+        self.audit = SqlAudit(conn)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
@@ -160,6 +450,13 @@ class SqlUnitOfWork:
         # Closing a connection with an open transaction rolls it back.
         with contextlib.suppress(SQLAlchemyError, OSError):
             await conn.close()
+
+    async def defer_durability(self) -> None:
+        """Let this transaction's commit return before its WAL is flushed (only for work
+        that is safely redone after a crash)."""
+        assert self._conn is not None
+        async with _storage_errors():
+            await self._conn.execute(text("SET LOCAL synchronous_commit = off"))
 
     async def commit(self) -> None:
         assert self._conn is not None, "commit() outside `async with`"
@@ -216,17 +513,22 @@ class SqlOutboxStore:
 
 
 class SqlDatabase:
-    """Lifecycle of the billing database: migrations, readiness, pool disposal."""
+    """Lifecycle of the billing database: migrations, readiness, pool disposal.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    `migration_engine` (the login user, not the app role) runs migrations; it defaults to
+    `engine` for callers that manage roles themselves.
+    """
+
+    def __init__(self, engine: AsyncEngine, migration_engine: AsyncEngine | None = None) -> None:
         self.engine = engine
+        self.migration_engine = migration_engine or engine
 
     async def migrate(self, revision: str = "head") -> None:
         # Errors are left as they are: a failed migration stops the service's startup and
         # the operator needs the real SQL error.
-        before = await migrator.current(self.engine)
-        await migrator.upgrade(self.engine, revision)
-        after = await migrator.current(self.engine)
+        before = await migrator.current(self.migration_engine)
+        await migrator.upgrade(self.migration_engine, revision)
+        after = await migrator.current(self.migration_engine)
         log.info("database schema migrated", extra={"from_revision": list(before),
                                                     "to_revision": list(after)})
 
@@ -236,3 +538,5 @@ class SqlDatabase:
 
     async def close(self) -> None:
         await self.engine.dispose()
+        if self.migration_engine is not self.engine:
+            await self.migration_engine.dispose()

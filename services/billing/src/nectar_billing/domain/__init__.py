@@ -1,7 +1,24 @@
-"""Billing's domain: users and their plans. Pure logic, no I/O."""
+"""Billing's domain: users, plans, the payments ledger and webhook verification. No I/O."""
 
-from nectar_billing.domain.errors import BillingError, StoreUnavailable, UserRejected
-from nectar_billing.domain.users import AUTH_SOURCES, PLANS, NewUser, telegram_user
+from nectar_billing.domain.errors import (
+    BillingError,
+    InvalidSignature,
+    StoreUnavailable,
+    UnknownUser,
+    UserRejected,
+)
+from nectar_billing.domain.users import (
+    AUTH_SOURCES,
+    ID_RANGES,
+    OAUTH_IDS,
+    PLANS,
+    TELEGRAM_IDS,
+    TEST_IDS,
+    NewUser,
+    auth_source_of,
+    telegram_user,
+)
 
-__all__ = ["AUTH_SOURCES", "PLANS", "BillingError", "NewUser", "StoreUnavailable",
-           "UserRejected", "telegram_user"]
+__all__ = ["AUTH_SOURCES", "ID_RANGES", "OAUTH_IDS", "PLANS", "TELEGRAM_IDS", "TEST_IDS",
+           "BillingError", "InvalidSignature", "NewUser", "StoreUnavailable", "UnknownUser",
+           "UserRejected", "auth_source_of", "telegram_user"]

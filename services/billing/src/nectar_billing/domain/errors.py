@@ -16,3 +16,15 @@ class UserRejected(BillingError):
 
 class StoreUnavailable(BillingError):
     """The billing database could not be reached or failed transiently; retry later."""
+
+
+class InvalidSignature(BillingError):
+    """A webhook's signature is missing, wrong or outside the replay window (answer 401)."""
+
+
+class UnknownUser(BillingError):
+    """An operation names a user that does not exist."""
+
+
+class UserAlreadyExists(UserRejected):
+    """A plain INSERT found the id taken: nothing was overwritten (no upsert on users)."""
