@@ -1,0 +1,76 @@
+"""The payments ledger and the plan state derived from it.
+
+The ledger is append-only: a refund or an admin revoke is a new entry, never an edit. Plan
+state (plan, expiry) is a pure function of a user's entries and the current time, so it can
+be rebuilt at any moment (`nectar billing rebuild`) and compared with what is stored.
+
+Rules, in ledger order (`occurred_at`, then insertion order):
+- `payment` / `grant` of plan P for D days: if P is active, it is extended by D days from
+  its current expiry; otherwise P starts at the entry's time (a switch to another plan
+  replaces the current one). A grant without days never expires.
+- `refund` names the payment it refunds (`refers_to` = that payment's external id): the
+  refunded payment counts as if it never happened.
+- `revoke` ends whatever plan is active (back to free).
+- A plan whose expiry has passed is free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+
+EntryKind = Literal["payment", "refund", "grant", "revoke"]
+LEDGER_PROVIDERS = ("telegram_stars", "cryptobot", "card", "admin")
+FREE = "free"
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One ledger row as the domain sees it."""
+
+    kind: EntryKind
+    provider: str
+    external_id: str
+    plan: str | None
+    period_days: int | None
+    amount: Decimal
+    currency: str
+    occurred_at: datetime
+    refers_to: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanState:
+    plan: str
+    expires_at: datetime | None
+
+    @classmethod
+    def free(cls) -> PlanState:
+        return cls(FREE, None)
+
+
+def derive_plan_state(entries: list[LedgerEntry], now: datetime) -> PlanState:
+    """The plan state at `now` from a user's ledger entries (given in ledger order)."""
+    refunded = {(e.provider, e.refers_to) for e in entries if e.kind == "refund"}
+    plan, expires = FREE, None
+    for entry in sorted(entries, key=lambda e: e.occurred_at):  # stable: keeps seq order
+        if entry.kind == "refund" or (entry.provider, entry.external_id) in refunded:
+            continue
+        at = entry.occurred_at
+        active = plan != FREE and (expires is None or expires > at)
+        if entry.kind == "revoke":
+            plan, expires = FREE, None
+            continue
+        if entry.plan is None or entry.plan == FREE:
+            continue
+        days = timedelta(days=entry.period_days) if entry.period_days else None
+        if active and plan == entry.plan:
+            if expires is not None:
+                expires = expires + days if days is not None else None
+        else:
+            plan, expires = entry.plan, (at + days if days is not None else None)
+    if expires is not None and expires <= now:
+        return PlanState.free()
+    return PlanState(plan, expires)

@@ -1,0 +1,148 @@
+"""Provider webhooks: signature verification and the payment each notification carries.
+
+Crypto Pay (CryptoBot), https://help.crypt.bot/crypto-pay-api#webhooks: header
+`crypto-pay-api-signature` = hex HMAC-SHA256 of the raw body, keyed with SHA-256 of the app
+token. The body is an update `{update_id, update_type: "invoice_paid", request_date,
+payload: Invoice}`; the invoice's `invoice_id` identifies the payment.
+
+Paddle Billing (the card checkout), https://developer.paddle.com/webhooks/signature-verification:
+header `Paddle-Signature: ts=<unix seconds>;h1=<hex>` where h1 = HMAC-SHA256 of
+`"<ts>:<raw body>"` keyed with the notification destination's secret. A signature whose
+`ts` is further than the replay window from now is refused, so a captured delivery cannot be
+replayed later. `transaction.completed` carries the payment (`data.id` = transaction id,
+`data.custom_data.nectar_invoice` = our invoice reference, `data.details.totals.total` in
+the currency's minor units).
+
+Verification compares digests with `hmac.compare_digest` (constant time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from nectar_billing.domain.errors import BillingError, InvalidSignature
+
+CRYPTOBOT = "cryptobot"
+CARD = "card"
+CRYPTOBOT_SIGNATURE_HEADER = "crypto-pay-api-signature"
+PADDLE_SIGNATURE_HEADER = "paddle-signature"
+#: currencies whose minor unit is not 1/100 (Paddle amounts are in minor units)
+ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD"})
+
+
+class MalformedNotification(BillingError):
+    """A correctly signed body we cannot read; answered 400, recorded nowhere."""
+
+
+@dataclass(frozen=True)
+class ProviderPayment:
+    """What a payment notification says, whatever the provider."""
+
+    provider: str
+    external_id: str  # the provider's id of this payment: the idempotency key
+    invoice_ref: str  # our invoice, as the provider echoes it back
+    amount: Decimal
+    currency: str
+    occurred_at: datetime
+    event_type: str
+
+
+def verify_cryptobot(raw_body: bytes, signature: str | None, app_token: str) -> None:
+    """Raise `InvalidSignature` unless `signature` is the Crypto Pay signature of the body."""
+    if not signature:
+        raise InvalidSignature(f"missing {CRYPTOBOT_SIGNATURE_HEADER} header")
+    secret = hashlib.sha256(app_token.encode()).digest()
+    expected = hmac.new(secret, raw_body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, signature.strip().lower()):
+        raise InvalidSignature("crypto pay signature does not match")
+
+
+def verify_paddle(raw_body: bytes, header: str | None, secret: str, *, now: float,
+                  max_skew_s: float) -> None:
+    """Raise `InvalidSignature` unless the Paddle-Signature header signs the body and its
+    timestamp lies within `max_skew_s` of `now` (unix seconds)."""
+    if not header:
+        raise InvalidSignature("missing Paddle-Signature header")
+    parts: dict[str, list[str]] = {}
+    for item in header.split(";"):
+        key, sep, value = item.strip().partition("=")
+        if sep:
+            parts.setdefault(key, []).append(value)
+    try:
+        ts = int(parts["ts"][0])
+    except (KeyError, ValueError):
+        raise InvalidSignature("Paddle-Signature has no valid ts") from None
+    if abs(now - ts) > max_skew_s:
+        raise InvalidSignature(f"Paddle-Signature ts is {int(now - ts)} s away from now "
+                               f"(window {max_skew_s:g} s): replayed or clock skew")
+    expected = hmac.new(secret.encode(), f"{ts}:".encode() + raw_body,
+                        hashlib.sha256).hexdigest()
+    # Paddle may send several h1 values while a secret is rotated: any match is enough.
+    if not any(hmac.compare_digest(expected, h1.lower()) for h1 in parts.get("h1", [])):
+        raise InvalidSignature("Paddle-Signature h1 does not match")
+
+
+def _json(raw_body: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw_body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedNotification(f"body is not JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise MalformedNotification("body is not a JSON object")
+    return body
+
+
+def _time(value: Any, where: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(str(value))  # 3.11 reads a trailing Z
+    except ValueError:
+        raise MalformedNotification(f"{where}: {value!r} is not a timestamp") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_cryptobot(raw_body: bytes) -> ProviderPayment | None:
+    """The payment of an `invoice_paid` update; None for other update types."""
+    body = _json(raw_body)
+    if body.get("update_type") != "invoice_paid":
+        return None
+    invoice = body.get("payload")
+    try:
+        assert isinstance(invoice, dict)
+        invoice_id = int(invoice["invoice_id"])
+        if invoice.get("status", "paid") != "paid":
+            raise MalformedNotification(f"invoice {invoice_id} is {invoice.get('status')!r}")
+        amount = Decimal(str(invoice.get("paid_amount") or invoice["amount"]))
+        asset = str(invoice.get("paid_asset") or invoice["asset"])
+        paid_at = invoice.get("paid_at") or body.get("request_date")
+    except (AssertionError, KeyError, ValueError, TypeError, InvalidOperation) as exc:
+        raise MalformedNotification(f"not a Crypto Pay invoice: {exc!r}") from None
+    return ProviderPayment(provider=CRYPTOBOT, external_id=str(invoice_id),
+                           invoice_ref=str(invoice_id), amount=amount, currency=asset,
+                           occurred_at=_time(paid_at, "paid_at"),
+                           event_type="invoice_paid")
+
+
+def parse_paddle(raw_body: bytes) -> ProviderPayment | None:
+    """The payment of a `transaction.completed` notification; None for other events."""
+    body = _json(raw_body)
+    if body.get("event_type") != "transaction.completed":
+        return None
+    try:
+        data = body["data"]
+        txn_id = str(data["id"])
+        invoice_ref = str((data.get("custom_data") or {})["nectar_invoice"])
+        currency = str(data["currency_code"]).upper()
+        minor = Decimal(str(data["details"]["totals"]["total"]))
+    except (KeyError, TypeError, InvalidOperation) as exc:
+        raise MalformedNotification(f"not a Paddle transaction: {exc!r}") from None
+    scale = Decimal(1) if currency in ZERO_DECIMAL_CURRENCIES else Decimal(100)
+    return ProviderPayment(provider=CARD, external_id=txn_id, invoice_ref=invoice_ref,
+                           amount=minor / scale, currency=currency,
+                           occurred_at=_time(body.get("occurred_at"), "occurred_at"),
+                           event_type="transaction.completed")
