@@ -93,10 +93,12 @@ class Subscription:
 class EventBus:
     """Publishes contract events (the only way services emit events)."""
 
-    def __init__(self, broker: NatsBroker, producer: str, metrics: BusMetrics) -> None:
+    def __init__(self, broker: NatsBroker, producer: str, metrics: BusMetrics,
+                 publish_timeout_s: float = 5.0) -> None:
         self.broker = broker
         self.producer = producer
         self.metrics = metrics
+        self.publish_timeout_s = publish_timeout_s
 
     async def publish(self, event: Event) -> None:
         """Publish one event and wait for JetStream to store it."""
@@ -110,6 +112,7 @@ class EventBus:
                 "nectar-type": event.type,
             },
             correlation_id=str(event.correlation_id),
+            timeout=self.publish_timeout_s,
         )
         self.metrics.published.labels(self.producer, event.type).inc()
 

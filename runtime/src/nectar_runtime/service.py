@@ -85,7 +85,7 @@ class Runtime:
             ],
             logger=logging.getLogger(f"nectar.{service}.broker"),
         )
-        self.bus = EventBus(self.broker, service, self.metrics)
+        self.bus = EventBus(self.broker, service, self.metrics, infra.publish_timeout_s)
         self.redis = redis or Redis.from_url(infra.redis_url, socket_timeout=5,
                                              socket_connect_timeout=5)
         self.processed = processed or RedisProcessedStore(self.redis, infra.idempotency_ttl_s)

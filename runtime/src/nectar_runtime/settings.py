@@ -42,6 +42,9 @@ class InfraSettings(BaseSettings):
     backoff_max_s: float = Field(30.0, gt=0, description="Cap of the redelivery delay.")
     ack_wait_s: float = Field(60.0, gt=0, description="JetStream ack wait: an unacked message "
                               "is redelivered after this (crashed consumer).")
+    publish_timeout_s: float = Field(5.0, gt=0, description="How long a publish waits for "
+                                     "JetStream's ack before it fails (FastStream's default "
+                                     "of 0.5 s fails under load).")
     max_in_flight: int = Field(16, ge=1, description="Messages handled concurrently per "
                                "consumer in one replica.")
     idempotency_ttl_s: int = Field(7 * 24 * 3600, description="How long processed event ids "

@@ -40,3 +40,18 @@ def test_a_429_pauses_the_chat_and_globally_for_retry_after() -> None:
     assert flood.reserve(8, now=10.0, max_wait_s=60) < 0.1
     flood.back_off(None, now=20.0, retry_after_s=2)
     assert flood.reserve(9, now=20.0, max_wait_s=60) == pytest.approx(2)
+
+
+def test_a_chat_action_does_not_hold_back_the_reply_that_follows() -> None:
+    schedule = FloodSchedule(per_chat_per_s=1.0, global_per_s=30.0)
+    assert schedule.reserve(7, now=100.0, max_wait_s=10, message=False) == 0.0
+    # the reply goes right after the typing indicator (one global gap), not a second later
+    assert schedule.reserve(7, now=100.0, max_wait_s=10) < 0.1
+    # a second message to the same chat still waits for its per-chat slot
+    assert schedule.reserve(7, now=100.0, max_wait_s=10) >= 1.0
+
+
+def test_a_chat_action_still_respects_a_429_pause() -> None:
+    schedule = FloodSchedule(per_chat_per_s=1.0, global_per_s=30.0)
+    schedule.back_off(None, now=100.0, retry_after_s=3)
+    assert schedule.reserve(8, now=100.0, max_wait_s=10, message=False) >= 3.0

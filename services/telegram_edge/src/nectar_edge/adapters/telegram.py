@@ -254,10 +254,12 @@ class TelegramGateway:
         return True
 
     async def send_action(self, chat_id: int, action: str) -> None:
-        """A chat action counts against the same limits as messages; it is cosmetic, so
-        when no slot is free soon it is skipped rather than delaying real messages."""
+        """A chat action counts against the global limit (not the per-chat message
+        spacing); it is cosmetic, so when no slot is free soon it is skipped rather than
+        delaying real messages."""
         try:
-            delay = self.flood.reserve(chat_id, time.monotonic(), _ACTION_MAX_WAIT_S)
+            delay = self.flood.reserve(chat_id, time.monotonic(), _ACTION_MAX_WAIT_S,
+                                       message=False)
         except SlotTooFar:
             self.metrics.actions_skipped.inc()
             return

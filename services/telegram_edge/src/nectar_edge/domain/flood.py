@@ -34,12 +34,18 @@ class FloodSchedule:
     _slots: list[float] = field(default_factory=list)
     _paused_until: float = 0.0
 
-    def reserve(self, chat_id: int, now: float, max_wait_s: float) -> float:
+    def reserve(self, chat_id: int, now: float, max_wait_s: float,
+                message: bool = True) -> float:
         """Reserve the earliest slot for a message to `chat_id`; return the delay from
-        `now`. Raises `SlotTooFar` (reserving nothing) when it is over `max_wait_s`."""
+        `now`. Raises `SlotTooFar` (reserving nothing) when it is over `max_wait_s`.
+
+        `message=False` (chat actions such as `typing`): the global limit and any 429 pause
+        apply, but the per-chat one-message-per-second spacing neither delays it nor is
+        taken by it, so the reply that follows a typing indicator is not held back."""
         gap = _MARGIN / self.global_per_s
         self._slots = [t for t in self._slots if t > now - gap]
-        at = max(now, self._chat_next.get(chat_id, 0.0), self._paused_until)
+        chat_next = self._chat_next.get(chat_id, 0.0) if message else 0.0
+        at = max(now, chat_next, self._paused_until)
         for slot in self._slots:  # sorted; `at` only moves forward
             if slot - gap < at < slot + gap or at == slot:
                 at = slot + gap
@@ -47,7 +53,8 @@ class FloodSchedule:
         if delay > max_wait_s:
             raise SlotTooFar(delay)
         bisect.insort(self._slots, at)
-        self._chat_next[chat_id] = at + _MARGIN / self.per_chat_per_s
+        if message:
+            self._chat_next[chat_id] = at + _MARGIN / self.per_chat_per_s
         if len(self._chat_next) > 10_000:
             self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
         return delay
