@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from nectar_runtime import InfraSettings
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 SETTINGS = [
     ("telegram_edge", "nectar_edge.settings", "EdgeSettings"),
@@ -32,6 +35,13 @@ def _default(field: FieldInfo) -> str:
     value: Any = field.default
     if hasattr(value, "get_secret_value"):
         return "(secret)"
+    if isinstance(value, Path):
+        # files shipped in the repository: show them relative to it, so the page does not
+        # depend on where the checkout lives
+        try:
+            return f"`{value.resolve().relative_to(REPO_ROOT)}` (bundled)"
+        except ValueError:
+            return f"`{value}`"
     return f"`{value}`"
 
 
