@@ -4,10 +4,13 @@ What it measures
   * Inbound: Telegram updates POSTed to the edge's webhook at an offered rate (default
     200 updates/s for 5 s, each from its own user, with the secret header): updates
     accepted (HTTP 200) per second and the acknowledgement latency (POST to response),
-    p50/p99. Every accepted update went through dedupe, the middleware chain (auth,
-    onboarding, rate limit, plan, cost guard) and a JetStream publish before the answer.
-    Side by side, in the same run and at the same rate: GET /healthz of the same edge
-    process (the HTTP floor of this machine), so the ratio shows the edge's own cost.
+    p50/p99. An accepted update has had its secret checked, been validated and been
+    stored on the bus (JetStream acked); the work (dedupe, middleware chain, commands)
+    follows in a consumer. By default (`--layout split`) the webhook is served by an
+    intake process (EDGE_ROLE=intake) and the work done by a worker process
+    (EDGE_ROLE=worker), as operators should run them; `--layout single` runs one process
+    that does both. Side by side, in the same run and at the same rate: GET /healthz of
+    the same process (the HTTP floor of this machine), so the ratio shows the edge's cost.
   * Outbound: replies published on the bus (`chat.reply_ready`, several per user) while
     the Bot API emulator enforces Telegram's limits: 30 messages/s for the bot and
     1 message/s per chat (with a burst of 2). Counted: sends answered 429 by the emulator,
@@ -16,11 +19,11 @@ What it measures
 
 Where it runs
   Its own throwaway NATS and Redis (nectar_devstack, temp dir, free ports), the Telegram
-  emulator in this process, and the edge as its own process (`python -m nectar_edge`), so
+  emulator in this process, and the edge as its own processes (`python -m nectar_edge`), so
   benchmark data never mixes with real data.
 
 Its last line is one JSON object:
-  {"bench": "edge_webhook", "offered_per_s", "accepted_per_s", "handled_per_s" (updates
+  {"bench": "edge_webhook", "layout", "offered_per_s", "accepted_per_s", "handled_per_s" (updates
    through the middleware chain per second, after the ack), "ack_p50_ms", "ack_p99_ms",
    "baseline_ack_p99_ms", "ack_p99_ratio", "target_ack_p99_ms", "meets_target",
    "outbound_messages", "outbound_per_s", "telegram_429", "user_visible_429"}
@@ -122,9 +125,18 @@ async def run(args: argparse.Namespace, nats_address: str, redis_address: str,
                "NECTAR_REDIS_URL": redis_address, "NECTAR_SERVICE_HTTP_PORT": str(port),
                "NECTAR_LOG_LEVEL": "WARNING"}
         edge_log = (workdir / "edge.log").open("w")
-        # started once, before the load is measured
-        proc = subprocess.Popen([sys.executable, "-m", "nectar_edge"],  # noqa: ASYNC220
-                                env=env, stdout=edge_log, stderr=subprocess.STDOUT)
+        # started once, before the load is measured. `--layout split`: an intake process
+        # (the one measured) and a worker process, as operators should run them
+        roles = ["intake", "worker"] if args.layout == "split" else ["all"]
+        procs = []
+        for role in roles:
+            role_env = {**env, "EDGE_ROLE": role}
+            if role == "worker":
+                role_env["NECTAR_SERVICE_HTTP_PORT"] = str(free_port())
+            procs.append(subprocess.Popen(  # noqa: ASYNC220
+                [sys.executable, "-m", "nectar_edge"], env=role_env, stdout=edge_log,
+                stderr=subprocess.STDOUT))
+        proc = procs[0]
         try:
             await wait_ready(client, edge_url, proc)
             # let the webhook registration land before measuring
@@ -135,11 +147,13 @@ async def run(args: argparse.Namespace, nats_address: str, redis_address: str,
                 return await measure(args, client, load, edge_url, emulator.url, token,
                                      secret, nats_address, redis_address)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            for each in procs:
+                each.terminate()
+            for each in procs:
+                try:
+                    each.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    each.kill()
             edge_log.close()
             errors: dict[str, int] = {}
             for line in (workdir / "edge.log").read_text().splitlines():
@@ -224,6 +238,7 @@ async def measure(args: argparse.Namespace, client: httpx.AsyncClient,
     p99, base_p99 = pct(latencies, 0.99), pct(baseline, 0.99)
     return {
         "bench": "edge_webhook",
+        "layout": args.layout,
         "offered_per_s": args.rate,
         "accepted_per_s": round(accepted / elapsed, 1),
         "accepted": accepted, "offered": count,
@@ -264,6 +279,9 @@ async def health(load: aiohttp.ClientSession, url: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=200.0, help="updates offered per s")
+    parser.add_argument("--layout", choices=["split", "single"], default="split",
+                        help="split: an intake process (measured) and a worker process "
+                        "(EDGE_ROLE=intake/worker); single: one process does both")
     parser.add_argument("--seconds", type=float, default=5.0, help="inbound duration, s")
     parser.add_argument("--chats", type=int, default=60, help="chats replied to")
     parser.add_argument("--replies-per-user", type=int, default=3,

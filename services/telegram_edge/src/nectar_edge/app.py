@@ -45,7 +45,10 @@ def create_app(settings: EdgeSettings, deps: Deps | None = None,
     allowed_updates = dp.resolve_used_update_types()
 
     routes = []
-    if settings.webhook_url:
+    background = []
+    if settings.role == "worker":
+        pass  # no intake: another process takes updates in
+    elif settings.webhook_url:
         assert settings.webhook_secret is not None  # enforced by EdgeSettings
         secret = settings.webhook_secret.get_secret_value()
         routes.append(webhook_route(intake, secret))
@@ -55,11 +58,12 @@ def create_app(settings: EdgeSettings, deps: Deps | None = None,
         background = [long_polling_job(intake, gateway, settings.poll_timeout_s,
                                        allowed_updates)]
 
+    consumers = [] if settings.role == "intake" else [Subscription(
+        "edge-update_received", (UpdateReceived,), intake.handle_received,
+        "Handle a Telegram update: dedupe, middleware chain, commands and turns"),
+        *subscriptions(deps)]
     spec = ServiceSpec(
-        subscriptions=[Subscription(
-            "edge-update_received", (UpdateReceived,), intake.handle_received,
-            "Handle a Telegram update: dedupe, middleware chain, commands and turns"),
-            *subscriptions(deps)],
+        subscriptions=consumers,
         publishes=[UpdateReceived, TurnReceived, ImageRequested, ReplyDelivered,
                    ConversationReset, PaymentReceived],
         routes=routes,

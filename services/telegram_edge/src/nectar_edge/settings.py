@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from nectar_runtime import InfraSettings
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -32,6 +32,11 @@ class EdgeSettings(BaseSettings):
     telegram_request_timeout_s: float = Field(
         30.0, gt=0, description="Timeout of one outbound Bot API request (long polls add their "
         "own wait on top).")
+    role: Literal["all", "intake", "worker"] = Field(
+        "all", description="What this process does: `all`; `intake` (the webhook or long "
+        "polling only: updates are stored on the bus and acknowledged at once); `worker` "
+        "(handles stored updates and delivers replies, no intake). Run intake and worker "
+        "replicas apart so acknowledging Telegram never waits behind handling.")
     webhook_url: str | None = Field(
         None, description="Public URL of POST /telegram/webhook. Set: webhook mode (setWebhook "
         "with the secret at startup). Unset: long polling in a background job (deleteWebhook "
