@@ -52,6 +52,9 @@ class ServiceSpec:
     routes: Sequence[BaseRoute] = ()
     #: name -> coroutine raising when the dependency is not usable
     ready_checks: dict[str, Check] = field(default_factory=dict)
+    #: name -> coroutine raising when an optional dependency is down; reported under
+    #: `degraded` in /readyz without failing readiness (the service still does its job)
+    degraded_checks: dict[str, Check] = field(default_factory=dict)
     on_startup: Sequence[Hook] = ()
     on_shutdown: Sequence[Hook] = ()
     #: long-running tasks (pollers, relays); cancelled on shutdown
@@ -136,10 +139,17 @@ class Runtime:
                     await asyncio.wait_for(check(), timeout=2)
                 except Exception as exc:  # every failure is a not-ready reason
                     failing[name] = f"{type(exc).__name__}: {exc}"[:300]
+            degraded: dict[str, str] = {}
+            for name, check in spec.degraded_checks.items():
+                try:
+                    await asyncio.wait_for(check(), timeout=2)
+                except Exception as exc:  # reported, never fatal
+                    degraded[name] = f"{type(exc).__name__}: {exc}"[:300]
             status = 200 if not failing else 503
             return JSONResponse({"service": self.service,
                                  "status": "ready" if not failing else "not ready",
-                                 "failing": failing}, status_code=status)
+                                 "failing": failing, "degraded": degraded},
+                                status_code=status)
 
         async def metrics(_: Request) -> Response:
             return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

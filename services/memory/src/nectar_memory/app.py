@@ -4,20 +4,14 @@ Readiness: Redis (and NATS) failing makes the service not ready, as for every se
 is degradable (a turn is answered from the hot buffer alone), so a Chroma failure must not
 take the replicas out of the load balancer: `/readyz` keeps its status and reports it in the
 body under `degraded`, with a warning log and `nectar_memory_dependency_up{dependency="chroma"}`
-at 0. The runtime's ServiceSpec has no notion of a degradable check, so the runtime's
-`/readyz` route is wrapped here (see `_with_degraded_readiness`).
+at 0 (a `degraded_checks` entry of the runtime's ServiceSpec).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from nectar_contracts import (
     ContextReady,
@@ -40,7 +34,6 @@ SERVICE = "memory"
 
 log = logging.getLogger("nectar.memory.app")
 
-Probe = Callable[[], Awaitable[str | None]]
 
 
 def create_app(settings: MemorySettings, deps: Deps | None = None,
@@ -63,17 +56,17 @@ def create_app(settings: MemorySettings, deps: Deps | None = None,
     async def on_user_deleted(event: UserDeleted) -> list[Event]:
         return await handlers.forget_user(event, deps)
 
-    async def chroma_probe() -> str | None:
-        """None when Chroma answers; the reason otherwise (never raises)."""
+    async def check_chroma() -> None:
+        """Raises (and records the outage) when Chroma does not answer: turns then degrade
+        to recent-only, so /readyz reports it under `degraded` and stays ready."""
         try:
             await deps.index.heartbeat()
         except SemanticMemoryUnavailable as exc:
             deps.metrics.dependency_up.labels("chroma").set(0)
             log.warning("chroma not reachable: semantic memory degraded",
                         extra={"error": str(exc)})
-            return str(exc)
+            raise
         deps.metrics.dependency_up.labels("chroma").set(1)
-        return None
 
     async def close_embedder() -> None:
         aclose = getattr(deps.embedder, "aclose", None)  # the HTTP embedder holds a client
@@ -99,28 +92,6 @@ def create_app(settings: MemorySettings, deps: Deps | None = None,
         publishes=[ContextReady, SummaryRequested],
         on_startup=[deps.index.connect],
         on_shutdown=[deps.index.close, close_embedder],
+        degraded_checks={"chroma": check_chroma},
     )
-    app = runtime.build(spec)
-    _with_degraded_readiness(app, {"chroma": chroma_probe})
-    return app, runtime
-
-
-def _with_degraded_readiness(app: Starlette, probes: dict[str, Probe]) -> None:
-    """Wrap the runtime's `/readyz`: same status and body, plus `degraded` (name -> reason)
-    from probes that never fail readiness."""
-    routes = app.router.routes
-    found = [i for i, r in enumerate(routes) if isinstance(r, Route) and r.path == "/readyz"]
-    if not found:  # the runtime always serves /readyz; fail loudly if that ever changes
-        raise RuntimeError("runtime app has no /readyz route to extend")
-    position = found[0]
-    inner = routes[position].endpoint
-
-    async def readyz(request: Request) -> Response:
-        response = await inner(request)
-        body = json.loads(bytes(response.body))
-        degraded = {name: reason for name, probe in probes.items()
-                    if (reason := await probe()) is not None}
-        body["degraded"] = degraded
-        return JSONResponse(body, status_code=response.status_code)
-
-    routes[position] = Route("/readyz", readyz)
+    return runtime.build(spec), runtime
