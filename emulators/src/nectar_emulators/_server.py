@@ -6,6 +6,7 @@ is what each `__main__` ends with.
 """
 
 from __future__ import annotations
+import argparse
 
 import asyncio
 import contextlib
@@ -159,6 +160,23 @@ def run_in_thread(
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def add_server_arguments(parser: argparse.ArgumentParser, defaults: Any) -> None:
+    """--host, --port and --log-level, defaulting to the emulator's settings."""
+    parser.add_argument("--host", default=defaults.host, help="interface to listen on")
+    parser.add_argument("--port", type=int, default=defaults.port, help="TCP port")
+    parser.add_argument(
+        "--log-level",
+        default=defaults.log_level,
+        choices=["debug", "info", "warning", "error"],
+        help="logging level (JSON lines on stderr)",
+    )
+
+
+def server_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings fields `add_server_arguments` filled in."""
+    return {"host": args.host, "port": args.port, "log_level": args.log_level}
 
 
 def run_cli(app: Starlette, host: str, port: int, log_level: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from .._server import run_cli
+from .._server import add_server_arguments, run_cli, server_settings
 from .app import create_app
 from .behaviours import parse_behaviour
 from .settings import OpenRouterEmulatorSettings
@@ -38,14 +38,7 @@ def parse_args(argv: Sequence[str] | None = None) -> OpenRouterEmulatorSettings:
         "last user message, or through POST /_emulator/script.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--host", default=defaults.host, help="interface to listen on")
-    parser.add_argument("--port", type=int, default=defaults.port, help="TCP port")
-    parser.add_argument(
-        "--log-level",
-        default=defaults.log_level,
-        choices=["debug", "info", "warning", "error"],
-        help="logging level (JSON lines on stderr)",
-    )
+    add_server_arguments(parser, defaults)
     parser.add_argument(
         "--model-behaviour",
         type=_model_behaviour,
@@ -87,9 +80,7 @@ def parse_args(argv: Sequence[str] | None = None) -> OpenRouterEmulatorSettings:
     args = parser.parse_args(argv)
     return defaults.model_copy(
         update={
-            "host": args.host,
-            "port": args.port,
-            "log_level": args.log_level,
+            **server_settings(args),
             "model_behaviours": {**defaults.model_behaviours, **dict(args.model_behaviour)},
             "models": args.model or defaults.models,
             "api_key": args.api_key,

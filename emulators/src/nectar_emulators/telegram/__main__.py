@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from .._server import run_cli
+from .._server import add_server_arguments, run_cli, server_settings
 from .app import create_app
 from .settings import TelegramEmulatorSettings
 
@@ -21,14 +21,7 @@ def parse_args(argv: Sequence[str] | None = None) -> TelegramEmulatorSettings:
         "TGEMU_FLOOD_LIMIT_PER_S, TGEMU_WEBHOOK_RETRY_DELAYS_S as JSON, ...).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--host", default=defaults.host, help="interface to listen on")
-    parser.add_argument("--port", type=int, default=defaults.port, help="TCP port")
-    parser.add_argument(
-        "--log-level",
-        default=defaults.log_level,
-        choices=["debug", "info", "warning", "error"],
-        help="logging level (JSON lines on stderr)",
-    )
+    add_server_arguments(parser, defaults)
     parser.add_argument(
         "--bot-first-name", default=defaults.bot_first_name, help="first_name returned by getMe"
     )
@@ -65,9 +58,7 @@ def parse_args(argv: Sequence[str] | None = None) -> TelegramEmulatorSettings:
     args = parser.parse_args(argv)
     return defaults.model_copy(
         update={
-            "host": args.host,
-            "port": args.port,
-            "log_level": args.log_level,
+            **server_settings(args),
             "bot_first_name": args.bot_first_name,
             "flood_limit_per_s": args.flood_limit,
             "flood_per_chat_per_s": args.flood_per_chat,
