@@ -6,8 +6,8 @@ is what each `__main__` ends with.
 """
 
 from __future__ import annotations
-import argparse
 
+import argparse
 import asyncio
 import contextlib
 import json
