@@ -185,7 +185,7 @@ async def sharded(n_conv: int, shards: int, args: argparse.Namespace,
     try:
         index = ChromaVectorIndex(server.url, "bench_memories", embedder_name=embedder.name,
                                   dimension=DIM, timeout_s=30, shards=shards)
-        await index.connect()
+        await index.start()
         rng = np.random.default_rng(42)
         at = datetime.now(UTC)
         t0 = time.perf_counter()

@@ -53,7 +53,7 @@ def log(msg: str) -> None:
 class NoLimit:
     """Cost guard that never refuses (this bench measures caching, not budgets)."""
 
-    async def check(self, user_id: int) -> None:
+    async def admit(self, user_id: int) -> None:
         return None
 
     async def record(self, user_id: int, cost_usd: float) -> None:
@@ -118,7 +118,7 @@ async def conversation(url: str, model: str, character: Character, tmp: Path, *,
             recent = [*recent, ChatLine(role="user", content=text, at=at),
                       ChatLine(role="assistant", content=reply.text, at=at)]
     finally:
-        await deps.chat_model.aclose()
+        await deps.chat_model.close()
     return (round(cached / prompt, 4) if prompt else 0.0), prompt
 
 

@@ -165,7 +165,7 @@ async def run(rate: float, count: int, tmp: Path) -> dict:
         await asyncio.gather(*tasks)
         await direct_client.aclose()
         for dep in (deps.chat_model, deps.cost_guard, deps.cooldowns):
-            await dep.aclose()
+            await dep.close()
     finally:
         for proc in (emulator, redis):
             proc.terminate()

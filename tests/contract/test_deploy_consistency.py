@@ -49,11 +49,20 @@ def test_compose_sets_the_same_variables_as_the_local_stack(tmp_path: Path,
                                   f"compose-only {composed - local}"
 
 
-def test_every_service_has_a_dockerfile_running_its_module() -> None:
+def test_every_service_is_built_from_the_one_dockerfile_with_its_own_module(
+        tmp_path: Path) -> None:
+    import tomllib
+
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert 'exec python -m \\"$NECTAR_MODULE\\"' in dockerfile and "USER 10001" in dockerfile
+    assert not list((ROOT / "services").glob("*/Dockerfile")), "one Dockerfile, not copies"
+    ports = StackConfig.from_env({"NECTAR_DATA_DIR": str(tmp_path)}).service_ports
     for service in SERVICES:
-        dockerfile = ROOT / "services" / service / "Dockerfile"
-        text = dockerfile.read_text()
+        build = _compose()["services"][service]["build"]
+        assert build["dockerfile"] == "deploy/Dockerfile"
         module = {"telegram_edge": "nectar_edge"}.get(service, f"nectar_{service}")
-        assert f'"-m", "{module}"' in text
-        assert _compose()["services"][service]["build"]["dockerfile"] == \
-            f"services/{service}/Dockerfile"
+        assert build["args"]["MODULE"] == module
+        assert build["args"]["PORT"] == str(ports[service])
+        project = tomllib.loads((ROOT / "services" / service / "pyproject.toml").read_text())
+        assert build["args"]["PACKAGE"] == project["project"]["name"]
+        assert (ROOT / "services" / service / "src" / module / "__main__.py").exists()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from nectar_contracts.chat import Plan
 from nectar_contracts.envelope import Event
-from nectar_contracts.streams import BILLING
 
 AuthSource = Literal["telegram", "oauth", "test"]
 
@@ -18,8 +17,6 @@ AuthSource = Literal["telegram", "oauth", "test"]
 class UserCreated(Event):
     """A user exists from now on (first contact, OAuth sign-up or a test factory)."""
 
-    subject_template: ClassVar[str] = "nectar.billing.{user_id}.user_created"
-    stream: ClassVar[str] = BILLING.name
     type: Literal["billing.user_created"] = Field("billing.user_created", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     auth_source: AuthSource = Field(description="How the user authenticates; `test` marks "
@@ -31,8 +28,6 @@ class UserCreated(Event):
 class UserDeleted(Event):
     """A user was deleted (GDPR); every service removes their data."""
 
-    subject_template: ClassVar[str] = "nectar.billing.{user_id}.user_deleted"
-    stream: ClassVar[str] = BILLING.name
     type: Literal["billing.user_deleted"] = Field("billing.user_deleted", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     reason: str = Field(description="Why, for the audit trail.")
@@ -41,8 +36,6 @@ class UserDeleted(Event):
 class PaymentReceived(Event):
     """Money arrived from a provider (Stars via the edge, CryptoBot, card)."""
 
-    subject_template: ClassVar[str] = "nectar.billing.{user_id}.payment_received"
-    stream: ClassVar[str] = BILLING.name
     type: Literal["billing.payment_received"] = Field("billing.payment_received", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     provider: Literal["telegram_stars", "cryptobot", "card"] = Field(description="Provider.")
@@ -55,8 +48,6 @@ class PaymentReceived(Event):
 class PlanChanged(Event):
     """The user's plan changed (purchase, expiry, refund, admin grant)."""
 
-    subject_template: ClassVar[str] = "nectar.billing.{user_id}.plan_changed"
-    stream: ClassVar[str] = BILLING.name
     type: Literal["billing.plan_changed"] = Field("billing.plan_changed", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     plan: Plan = Field(description="Plan from now on.")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from nectar_contracts.envelope import Event
-from nectar_contracts.streams import CHAT
 
 ReplyMode = Literal["text", "voice"]
 Plan = Literal["free", "basic", "premium", "vip", "elite"]
@@ -45,8 +44,6 @@ class ConversationRef(Event):
 class TurnReceived(ConversationRef):
     """The user said something; starts a turn. Its event id is the turn id."""
 
-    subject_template: ClassVar[str] = "nectar.chat.{user_id}.turn_received"
-    stream: ClassVar[str] = CHAT.name
     type: Literal["chat.turn_received"] = Field("chat.turn_received", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     text: str = Field(description="The user's message.", min_length=1, max_length=16384)
@@ -60,8 +57,6 @@ class TurnReceived(ConversationRef):
 class ContextReady(ConversationRef):
     """Memory assembled the context the llm needs for a turn."""
 
-    subject_template: ClassVar[str] = "nectar.chat.{user_id}.context_ready"
-    stream: ClassVar[str] = CHAT.name
     type: Literal["chat.context_ready"] = Field("chat.context_ready", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     text: str = Field(description="The user's message of this turn.")
@@ -95,8 +90,6 @@ class Usage(BaseModel):
 class ReplyReady(ConversationRef):
     """The llm produced the character's answer to a turn."""
 
-    subject_template: ClassVar[str] = "nectar.chat.{user_id}.reply_ready"
-    stream: ClassVar[str] = CHAT.name
     type: Literal["chat.reply_ready"] = Field("chat.reply_ready", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     text: str = Field(min_length=1, description="The answer to send.")
@@ -124,8 +117,6 @@ ReplyFailureReason = Literal[
 class ReplyFailed(ConversationRef):
     """No answer could be produced; the edge tells the user in their language."""
 
-    subject_template: ClassVar[str] = "nectar.chat.{user_id}.reply_failed"
-    stream: ClassVar[str] = CHAT.name
     type: Literal["chat.reply_failed"] = Field("chat.reply_failed", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     language: str = Field(description="Language to apologise in.")
@@ -136,8 +127,6 @@ class ReplyFailed(ConversationRef):
 class ReplyDelivered(ConversationRef):
     """The edge delivered a reply to Telegram."""
 
-    subject_template: ClassVar[str] = "nectar.chat.{user_id}.reply_delivered"
-    stream: ClassVar[str] = CHAT.name
     type: Literal["chat.reply_delivered"] = Field("chat.reply_delivered", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     text: str = Field(description="The text that was delivered.")
@@ -148,8 +137,6 @@ class ReplyDelivered(ConversationRef):
 class SummaryRequested(ConversationRef):
     """Memory asks for a summary of a fixed-size window of the conversation."""
 
-    subject_template: ClassVar[str] = "nectar.chat.{user_id}.summary_requested"
-    stream: ClassVar[str] = CHAT.name
     type: Literal["chat.summary_requested"] = Field("chat.summary_requested", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     window: int = Field(ge=0, description="Index of the window (0-based).")
@@ -160,8 +147,6 @@ class SummaryRequested(ConversationRef):
 class SummaryWritten(ConversationRef):
     """The llm summarised a window; memory stores it."""
 
-    subject_template: ClassVar[str] = "nectar.chat.{user_id}.summary_written"
-    stream: ClassVar[str] = CHAT.name
     type: Literal["chat.summary_written"] = Field("chat.summary_written", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     window: int = Field(ge=0, description="Index of the summarised window.")
@@ -175,8 +160,6 @@ class SummaryWritten(ConversationRef):
 class ConversationReset(ConversationRef):
     """The user reset a conversation; `session` is the one that ends."""
 
-    subject_template: ClassVar[str] = "nectar.chat.{user_id}.conversation_reset"
-    stream: ClassVar[str] = CHAT.name
     type: Literal["chat.conversation_reset"] = Field("chat.conversation_reset", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     new_session: str = Field(description="The session that starts now.")

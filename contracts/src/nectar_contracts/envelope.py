@@ -54,14 +54,46 @@ E = TypeVar("E", bound="Event")
 
 
 class Event(BaseModel):
-    """Envelope fields shared by every event. Subclasses set `type` and `schema_version`."""
+    """Envelope fields shared by every event. Subclasses set `type` and `schema_version`;
+    the subject and the stream follow from the type (`<context>.<name>`): subject
+    `nectar.<context>.<user_id>.<name>`, stream the context's (`nectar_contracts.streams`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    #: subject template; `{user_id}` is filled from the event. Set by each subclass.
+    #: subject template; `{user_id}` is filled from the event. Derived from `type` unless a
+    #: subclass sets its own.
     subject_template: ClassVar[str] = ""
-    #: name of the JetStream stream that stores this event. Set by each subclass.
+    #: name of the JetStream stream that stores this event. Derived from `type` likewise.
     stream: ClassVar[str] = ""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        type_ = cls.event_type()
+        if type_ is None:  # an abstract base (e.g. ConversationRef)
+            return
+        context, name = type_.split(".", 1)
+        if "subject_template" not in cls.__dict__:
+            cls.subject_template = f"nectar.{context}.{{user_id}}.{name}"
+        if "stream" not in cls.__dict__:
+            from nectar_contracts.streams import stream_of_context
+
+            cls.stream = stream_of_context(context).name
+
+    @classmethod
+    def event_type(cls) -> str | None:
+        """The fixed `type` of this event class (`<context>.<name>`), None for a base."""
+        field = cls.model_fields.get("type")
+        default = field.default if field is not None else None
+        return default if isinstance(default, str) and "." in default else None
+
+    @classmethod
+    def event_name(cls) -> str:
+        """The name part of the type: `turn_received` for `chat.turn_received`."""
+        type_ = cls.event_type()
+        if type_ is None:
+            raise TypeError(f"{cls.__name__} has no fixed event type")
+        return type_.split(".", 1)[1]
 
     event_id: uuid.UUID = Field(
         default_factory=uuid7,

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from nectar_contracts.chat import ConversationRef
-from nectar_contracts.streams import MEDIA
 
 
 class ImageRequested(ConversationRef):
     """An image of the character was asked for (command or detected intent)."""
 
-    subject_template: ClassVar[str] = "nectar.media.{user_id}.image_requested"
-    stream: ClassVar[str] = MEDIA.name
     type: Literal["media.image_requested"] = Field("media.image_requested", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     prompt: str = Field(min_length=1, description="What to draw.")
@@ -24,8 +21,6 @@ class ImageRequested(ConversationRef):
 class ImageReady(ConversationRef):
     """An image was rendered and stored."""
 
-    subject_template: ClassVar[str] = "nectar.media.{user_id}.image_ready"
-    stream: ClassVar[str] = MEDIA.name
     type: Literal["media.image_ready"] = Field("media.image_ready", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     url: str = Field(description="Where the image can be fetched (object storage URL).")
@@ -36,8 +31,6 @@ class ImageReady(ConversationRef):
 class ImageFailed(ConversationRef):
     """No image could be made; the edge tells the user."""
 
-    subject_template: ClassVar[str] = "nectar.media.{user_id}.image_failed"
-    stream: ClassVar[str] = MEDIA.name
     type: Literal["media.image_failed"] = Field("media.image_failed", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     language: str = Field(description="Language to apologise in.")

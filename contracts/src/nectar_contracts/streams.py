@@ -38,6 +38,20 @@ DLQ = StreamSpec("DLQ", ("nectar.dlq.>",), "Dead-lettered messages with their re
 ALL_STREAMS: tuple[StreamSpec, ...] = (CHAT, MEDIA, VOICE, BILLING, TELEGRAM, DLQ)
 
 
+#: the stream of each context (the first part of an event type)
+_BY_CONTEXT: dict[str, StreamSpec] = {"chat": CHAT, "media": MEDIA, "voice": VOICE,
+                                      "billing": BILLING, "telegram": TELEGRAM, "system": DLQ}
+
+
+def stream_of_context(context: str) -> StreamSpec:
+    """The stream that stores the events of `context` (`chat`, `media`, ...)."""
+    try:
+        return _BY_CONTEXT[context]
+    except KeyError:
+        raise ValueError(f"no stream for event context {context!r}; add it to "
+                         "nectar_contracts.streams") from None
+
+
 def dead_letter_subject(consumer: str) -> str:
     """Subject on which a consumer's poison messages are parked."""
     return f"nectar.dlq.{consumer}"

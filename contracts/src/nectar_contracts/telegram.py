@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from nectar_contracts.envelope import Event
-from nectar_contracts.streams import TELEGRAM
 
 
 class UpdateReceived(Event):
@@ -16,8 +15,6 @@ class UpdateReceived(Event):
     one user's updates are handled in order. The event id is derived from (bot, update id),
     so a redelivered update is dropped by JetStream's duplicate window."""
 
-    subject_template: ClassVar[str] = "nectar.telegram.{user_id}.update_received"
-    stream: ClassVar[str] = TELEGRAM.name
     type: Literal["telegram.update_received"] = Field("telegram.update_received",
                                                       description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from nectar_contracts.chat import ConversationRef
-from nectar_contracts.streams import VOICE
 
 
 class VoiceRequested(ConversationRef):
     """A reply should be spoken."""
 
-    subject_template: ClassVar[str] = "nectar.voice.{user_id}.voice_requested"
-    stream: ClassVar[str] = VOICE.name
     type: Literal["voice.voice_requested"] = Field("voice.voice_requested", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     text: str = Field(min_length=1, description="Text to speak.")
@@ -26,8 +23,6 @@ class VoiceRequested(ConversationRef):
 class VoiceReady(ConversationRef):
     """Audio (OGG/Opus) is ready to send as a voice message."""
 
-    subject_template: ClassVar[str] = "nectar.voice.{user_id}.voice_ready"
-    stream: ClassVar[str] = VOICE.name
     type: Literal["voice.voice_ready"] = Field("voice.voice_ready", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     url: str = Field(description="Where the OGG/Opus audio can be fetched.")
@@ -37,8 +32,6 @@ class VoiceReady(ConversationRef):
 class VoiceFailed(ConversationRef):
     """No audio could be made; the text reply stands and the user is told."""
 
-    subject_template: ClassVar[str] = "nectar.voice.{user_id}.voice_failed"
-    stream: ClassVar[str] = VOICE.name
     type: Literal["voice.voice_failed"] = Field("voice.voice_failed", description="Event type.")
     schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
     language: str = Field(description="Language to apologise in.")

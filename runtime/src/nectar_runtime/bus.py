@@ -2,30 +2,46 @@
 
 Guarantees given to every service:
 - every publish waits for the JetStream ack and sets `Nats-Msg-Id` = event id (dedupe);
-- consumers are durable pull consumers with explicit acks;
+- consumers are durable pull consumers with explicit acks, fed by flow control: a replica
+  holds no more messages than it is handling (`max_in_flight` per subscription); the rest
+  wait in the stream, where another replica can take them;
+- a handler of any length is never redelivered while its replica lives: the message gets an
+  in-progress ack (`+WPI`) every quarter of its ack wait; when the replica dies the heartbeats
+  stop and JetStream redelivers it one ack wait later;
 - a malformed payload goes to the dead-letter stream with its reason at once, and does not
   block the messages after it;
-- a handled event id is remembered per consumer, so a redelivery has no second effect;
-- a failing handler is retried with exponential backoff (NAK with delay) and dead-lettered
-  after `max_deliveries`;
-- events of one user are handled in order within a replica (one lock per ordering key).
+- idempotency across replicas: a handler runs only under a claim of `(consumer, event id)`
+  (`nectar_runtime.idempotency`), so a redelivery or a duplicate has no second effect and two
+  replicas never handle one event at once;
+- an outage of our own infrastructure is retried with capped backoff for as long as it lasts
+  and never dead-letters a message; other failures are retried with backoff and dead-lettered
+  after `max_deliveries` (see `nectar_runtime.errors`);
+- events of one ordering key (the user) are handled in order within a replica.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import json
 import logging
 import time
-from datetime import UTC, datetime
+import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from faststream import AckPolicy
-from faststream.nats import JStream, NatsBroker, NatsMessage, PullSub
-from nats.js.api import ConsumerConfig, DeliverPolicy
+from faststream.nats import NatsBroker
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+from opentelemetry import context as otel_context
 from opentelemetry import trace
+from opentelemetry.propagate import extract
 
 from nectar_contracts import (
     ALL_STREAMS,
@@ -36,10 +52,14 @@ from nectar_contracts import (
     parse_event,
 )
 from nectar_contracts.streams import StreamSpec
+from nectar_runtime.errors import Poison, Retry, outage_of
 from nectar_runtime.idempotency import ProcessedStore
 from nectar_runtime.logging import event_id_var, turn_id_var
 from nectar_runtime.metrics import BusMetrics
 from nectar_runtime.settings import InfraSettings
+
+__all__ = ["Consumer", "EventBus", "Handler", "Poison", "PullFeed", "Retry", "Subscription",
+           "ensure_consumer", "ensure_streams"]
 
 log = logging.getLogger("nectar.bus")
 
@@ -50,21 +70,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Poison(Exception):
-    """Raised by a handler for an event that can never be handled; it is dead-lettered."""
-
-
-class Retry(Exception):
-    """Raised by a handler to ask for redelivery later (e.g. waiting on another replica)."""
-
-    def __init__(self, reason: str, delay_s: float | None = None) -> None:
-        super().__init__(reason)
-        self.delay_s = delay_s
-
-
 @dataclass(frozen=True)
 class Subscription:
-    """One durable consumer: which events it takes and the handler that gets them.
+    """One durable consumer: which events it takes, the handler that gets them, and how.
 
     The handler receives the parsed event and returns the events to publish; they are
     published (and acked by JetStream) before the input is acked.
@@ -80,6 +88,11 @@ class Subscription:
     #: default: a reply path created on a long-lived stream must not answer old turns
     #: again. Projections that must see the whole history (users, plan cache) set True.
     deliver_all: bool = False
+    #: messages handled at once by one replica; None: `NECTAR_MAX_IN_FLIGHT`
+    max_in_flight: int | None = None
+    #: seconds without an ack or heartbeat before JetStream redelivers; None:
+    #: `NECTAR_ACK_WAIT_S`. Long handlers need no long ack wait: they are heartbeated.
+    ack_wait_s: float | None = None
 
     @property
     def filter_subject(self) -> str:
@@ -88,6 +101,12 @@ class Subscription:
     @property
     def stream(self) -> str:
         return self.events[0].stream
+
+    def in_flight(self, infra: InfraSettings) -> int:
+        return self.max_in_flight or infra.max_in_flight
+
+    def ack_wait(self, infra: InfraSettings) -> float:
+        return self.ack_wait_s or infra.ack_wait_s
 
 
 class EventBus:
@@ -141,160 +160,387 @@ class KeyedLocks:
                 self._locks[key] = (lock, users - 1)
 
 
+class _Counts:
+    """Deliveries of a message that were not its own failures (outages, another replica's
+    claim), per stream sequence, so that they do not count towards dead-lettering. Bounded:
+    the oldest entries go first."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._counts: OrderedDict[int, int] = OrderedDict()
+
+    def add(self, seq: int) -> None:
+        self._counts[seq] = self._counts.get(seq, 0) + 1
+        self._counts.move_to_end(seq)
+        while len(self._counts) > self.limit:
+            self._counts.popitem(last=False)
+
+    def pop(self, seq: int) -> int:
+        return self._counts.pop(seq, 0)
+
+    def get(self, seq: int) -> int:
+        return self._counts.get(seq, 0)
+
+
 class Consumer:
-    """Runs one Subscription: parse, dedupe, order, handle, publish, ack (or retry/park)."""
+    """Runs one Subscription: parse, claim, order, handle, publish, ack (or retry/park)."""
 
     def __init__(self, sub: Subscription, bus: EventBus, processed: ProcessedStore,
-                 infra: InfraSettings, service: str, metrics: BusMetrics) -> None:
+                 infra: InfraSettings, service: str, metrics: BusMetrics,
+                 tracer: trace.Tracer | None = None) -> None:
         self.sub = sub
         self.bus = bus
         self.processed = processed
         self.infra = infra
         self.service = service
         self.metrics = metrics
+        self.tracer = tracer or trace.get_tracer("nectar.bus")
         self.locks = KeyedLocks()
+        self.ack_wait_s = sub.ack_wait(infra)
+        #: a claim outlives neither the replica nor the ack wait: it is renewed with the
+        #: heartbeat and runs out before JetStream would redeliver a dead replica's message
+        self.lease_s = self.ack_wait_s * 0.8
+        self.heartbeat_s = self.ack_wait_s / 4
+        self.owner = f"{infra.instance_id}:{uuid.uuid4().hex[:12]}"
+        self.not_failures = _Counts()
+        #: id(msg) -> event id claimed for it (renewed by the message's heartbeat)
+        self._claimed: dict[int, str] = {}
 
     def backoff(self, deliveries: int) -> float:
         return min(self.infra.backoff_base_s * 2 ** max(deliveries - 1, 0),
                    self.infra.backoff_max_s)
 
-    async def __call__(self, msg: NatsMessage) -> None:
+    async def __call__(self, msg: Msg) -> str:
         started = time.perf_counter()
         outcome = "error"
+        heartbeat = asyncio.create_task(self._heartbeat(msg))
+        self.metrics.in_flight.labels(self.service, self.sub.name).inc()
         try:
             outcome = await self._consume(msg)
+            return outcome
         finally:
+            heartbeat.cancel()
+            self.metrics.in_flight.labels(self.service, self.sub.name).dec()
             self.metrics.consumed.labels(self.service, self.sub.name, outcome).inc()
             self.metrics.handle_seconds.labels(self.service, self.sub.name).observe(
                 time.perf_counter() - started)
 
-    async def _consume(self, msg: NatsMessage) -> str:
-        raw: bytes = msg.body
-        deliveries = msg.raw_message.metadata.num_delivered or 1
+    async def _heartbeat(self, msg: Msg) -> None:
+        """Tell JetStream (and the claim) that this message is still being worked on."""
+        while True:
+            await asyncio.sleep(self.heartbeat_s)
+            with contextlib.suppress(Exception):  # a lost heartbeat only risks a redelivery
+                await msg.in_progress()
+            claimed = self._claimed.get(id(msg))
+            if claimed is not None:
+                try:
+                    await self.processed.renew(self.sub.name, claimed, self.owner, self.lease_s)
+                except Exception as exc:  # the claim then runs out; the handler goes on
+                    log.warning("claim not renewed", extra={"consumer": self.sub.name,
+                                                            "error": repr(exc)})
+
+    async def _consume(self, msg: Msg) -> str:
+        meta = msg.metadata
+        seq = meta.sequence.stream
+        deliveries = meta.num_delivered or 1
         try:
-            event = parse_event(raw, self.sub.events)
+            event = parse_event(msg.data, self.sub.events)
         except MalformedEvent as exc:
-            await self.dead_letter(msg, exc.kind, exc.reason, deliveries)
-            return "dead_lettered"
+            return await self.dead_letter(msg, exc.kind, exc.reason, deliveries)
         turn_token = turn_id_var.set(str(event.correlation_id))
         event_token = event_id_var.set(str(event.event_id))
-        span = trace.get_current_span()
-        span.set_attribute("nectar.turn_id", str(event.correlation_id))
-        span.set_attribute("nectar.event_type", event.type)
-        span.set_attribute("nectar.user_id", event.user_id)
+        parent = extract(msg.headers or {})
+        span = self.tracer.start_span(f"{self.sub.name} process", context=parent,
+                                      kind=trace.SpanKind.CONSUMER, attributes={
+                                          "messaging.system": "nats",
+                                          "messaging.destination.name": msg.subject,
+                                          "messaging.consumer.group.name": self.sub.name,
+                                          "nectar.turn_id": str(event.correlation_id),
+                                          "nectar.event_type": event.type,
+                                          "nectar.user_id": event.user_id,
+                                      })
+        ctx_token = otel_context.attach(trace.set_span_in_context(span, parent))
         try:
-            # Checked under the ordering lock: two copies of one event delivered together
-            # (a duplicate publish) are then handled strictly one after the other.
-            handled = await self.locks(self.sub.ordering_key(event), lambda: self._handle(event))
-            await msg.ack()
-            return "ok" if handled else "duplicate"
+            # Claimed and handled under the ordering lock: two copies of one event delivered
+            # together (a duplicate publish) are handled strictly one after the other.
+            outcome = await self.locks(self.sub.ordering_key(event),
+                                       lambda: self._handle(msg, event))
+            if outcome in ("ok", "duplicate"):
+                await msg.ack()
+                self.not_failures.pop(seq)
+            return outcome
         except asyncio.CancelledError:
             # Shutdown ran out of grace: hand the message back at once instead of waiting for
             # the ack timeout.
-            await msg.nack()
+            with contextlib.suppress(Exception):
+                await msg.nak()
             raise
         except Poison as exc:
-            await self.dead_letter(msg, "poison", str(exc), deliveries)
-            return "dead_lettered"
+            return await self.dead_letter(msg, "poison", str(exc), deliveries)
         except Retry as exc:
             if deliveries >= self.infra.max_waits:
-                await self.dead_letter(msg, "max_deliveries",
-                                       f"still waiting after {deliveries} deliveries: {exc}",
-                                       deliveries)
-                return "dead_lettered"
+                return await self.dead_letter(
+                    msg, "max_deliveries", f"still waiting after {deliveries} deliveries: {exc}",
+                    deliveries)
             delay = exc.delay_s if exc.delay_s is not None else self.backoff(deliveries)
             log.info("retry requested", extra={"consumer": self.sub.name, "reason": str(exc),
                                                "delay_s": delay})
-            await msg.nack(delay=delay)
+            await msg.nak(delay=delay)
             return "retry"
         except Exception as exc:
-            if deliveries >= self.infra.max_deliveries:
+            dependency = outage_of(exc)
+            if dependency is not None:
+                # Our own infrastructure is down: the message is fine. Retry for as long as
+                # it takes; readiness reports the dependency, this counter and log say why.
+                self.not_failures.add(seq)
+                delay = self.backoff(self.not_failures.get(seq))
+                self.metrics.outage_retries.labels(self.service, self.sub.name,
+                                                   dependency).inc()
+                log.warning("dependency unavailable; message handed back", extra={
+                    "consumer": self.sub.name, "dependency": dependency,
+                    "error": f"{type(exc).__name__}: {exc}"[:300], "delay_s": delay})
+                with contextlib.suppress(Exception):
+                    await msg.nak(delay=delay)
+                return "outage"
+            failures = deliveries - self.not_failures.get(seq)
+            if failures >= self.infra.max_deliveries:
                 log.exception("giving up on event", extra={"consumer": self.sub.name,
                                                            "deliveries": deliveries})
-                await self.dead_letter(
+                return await self.dead_letter(
                     msg, "max_deliveries",
-                    f"failed {deliveries} times; last error {type(exc).__name__}: {exc}",
+                    f"failed {failures} times; last error {type(exc).__name__}: {exc}",
                     deliveries)
-                return "dead_lettered"
-            delay = self.backoff(deliveries)
+            delay = self.backoff(failures)
             log.warning("handler failed, will retry", exc_info=True,
                         extra={"consumer": self.sub.name, "deliveries": deliveries,
                                "delay_s": delay})
-            await msg.nack(delay=delay)
+            await msg.nak(delay=delay)
             return "retry"
         finally:
+            otel_context.detach(ctx_token)
+            span.end()
             turn_id_var.reset(turn_token)
             event_id_var.reset(event_token)
 
-    async def _handle(self, event: Event) -> bool:
-        if await self.processed.seen(self.sub.name, str(event.event_id)):
-            return False
-        outputs = await self.sub.handler(event)
-        await self.bus.publish_all(outputs)
-        await self.processed.mark(self.sub.name, str(event.event_id))
-        return True
+    async def _handle(self, msg: Msg, event: Event) -> str:
+        event_id = str(event.event_id)
+        claim = await self.processed.claim(self.sub.name, event_id, self.owner, self.lease_s)
+        if claim == "done":
+            return "duplicate"
+        if claim == "busy":
+            # Another live replica handles this very event: look again once its lease could
+            # have run out. Not a failure of the message.
+            self.not_failures.add(msg.metadata.sequence.stream)
+            await msg.nak(delay=self.lease_s)
+            return "busy"
+        self._claimed[id(msg)] = event_id
+        try:
+            outputs = await self.sub.handler(event)
+            await self.bus.publish_all(outputs)
+            await self.processed.complete(self.sub.name, event_id, self.owner)
+            return "ok"
+        except BaseException:
+            # Let the next delivery claim it at once (best effort: if the store is down the
+            # lease runs out by itself).
+            with contextlib.suppress(Exception):
+                await self.processed.release(self.sub.name, event_id, self.owner)
+            raise
+        finally:
+            self._claimed.pop(id(msg), None)
 
-    async def dead_letter(self, msg: NatsMessage, error_type: str, reason: str,
-                          deliveries: int) -> None:
-        """Park the message on the DLQ stream with its reason, then terminate it."""
-        raw: bytes = msg.body
+    async def dead_letter(self, msg: Msg, error_type: str, reason: str,
+                          deliveries: int) -> str:
+        """Park the message on the DLQ stream with its reason, then terminate it. If the DLQ
+        cannot be written (NATS trouble), the message is handed back instead: never lost."""
+        raw: bytes = msg.data
         try:
             payload, encoding = raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             payload, encoding = base64.b64encode(raw).decode(), "base64"
-        subject = msg.raw_message.subject
         headers = {k: v for k, v in (msg.headers or {}).items() if isinstance(v, str)}
-        seq = msg.raw_message.metadata.sequence.stream
+        meta = msg.metadata
         letter = DeadLettered.new(
             producer=self.service, user_id=0, consumer=self.sub.name,
-            original_subject=subject, original_headers=headers, original_payload=payload,
+            original_subject=msg.subject, original_headers=headers, original_payload=payload,
             payload_encoding=encoding, reason=reason, error_type=error_type,
             deliveries=deliveries,
         )
         # The DLQ message id is stable per (consumer, stream sequence): parking twice
         # after a crash is deduplicated by JetStream.
         letter = letter.model_copy(update={"event_id": keyed_uuid7(
-            f"dlq|{self.sub.name}|{seq}", msg.raw_message.metadata.timestamp or utcnow())})
-        await self.bus.publish(letter)
+            f"dlq|{self.sub.name}|{meta.sequence.stream}", meta.timestamp or utcnow())})
+        try:
+            await self.bus.publish(letter)
+        except Exception as exc:
+            log.warning("dead letter not written; message handed back", extra={
+                "consumer": self.sub.name, "error": f"{type(exc).__name__}: {exc}"[:300]})
+            with contextlib.suppress(Exception):
+                await msg.nak(delay=self.infra.backoff_max_s)
+            return "outage"
         self.metrics.dead_lettered.labels(self.service, self.sub.name, error_type).inc()
         log.error("dead-lettered message", extra={
-            "consumer": self.sub.name, "subject": subject, "error_type": error_type,
+            "consumer": self.sub.name, "subject": msg.subject, "error_type": error_type,
             "reason": reason, "deliveries": deliveries})
-        await msg.reject()
+        await msg.term()
+        self.not_failures.pop(meta.sequence.stream)
+        return "dead_lettered"
 
 
-def register(broker: NatsBroker, consumer: Consumer, infra: InfraSettings) -> None:
-    """Attach a Consumer to the broker as a FastStream JetStream pull subscriber."""
-    sub = consumer.sub
+_STATUS = "Status"
+_PENDING = "Nats-Pending-Messages"
 
-    async def subscriber(body: Any) -> None:
-        await consumer(broker.context.get_local("message"))
 
-    # FastStream reads the payload schema for AsyncAPI from this annotation; validation is
-    # ours (the broker runs with apply_types=False) so that bad payloads reach the DLQ.
-    payload_type: Any = sub.events[0]
-    for extra in sub.events[1:]:
-        payload_type = payload_type | extra
-    subscriber.__annotations__ = {"body": payload_type, "return": None}
-    subscriber.__name__ = subscriber.__qualname__ = f"on_{sub.name.replace('-', '_')}"
-    broker.subscriber(
-        sub.filter_subject,
-        stream=JStream(sub.stream, declare=False),
-        durable=sub.name,
-        pull_sub=PullSub(batch_size=infra.max_in_flight, timeout=1.0),
-        config=ConsumerConfig(
-            ack_wait=infra.ack_wait_s,
-            # No JetStream cap: it would drop a message silently. We count deliveries and
-            # park the message on the DLQ ourselves (max_deliveries / max_waits).
-            max_deliver=-1,
-            max_ack_pending=max(infra.max_in_flight * 4, 64),
-            deliver_policy=DeliverPolicy.ALL if sub.deliver_all else DeliverPolicy.NEW,
-        ),
-        ack_policy=AckPolicy.MANUAL,
-        max_workers=infra.max_in_flight,
-        title=f"{sub.filter_subject}:{subscriber.__name__}",
+class PullFeed:
+    """Feeds a Consumer from its durable pull consumer with flow control.
+
+    Pull requests stay outstanding for exactly the free handler slots (`capacity`), so
+    messages are dispatched the moment they arrive (no batch waits) and a busy replica holds
+    nothing it is not handling: the rest waits in the stream, visible as consumer lag, where
+    another replica can take it. Requests expire and are renewed; idle heartbeats from the
+    server tell a live request from one lost with a reconnect.
+    """
+
+    def __init__(self, nc: NatsClient, stream: str, durable: str, capacity: int,
+                 dispatch: Callable[[Msg], Awaitable[Any]], *, expires_s: float = 30.0,
+                 heartbeat_s: float = 5.0) -> None:
+        self.nc = nc
+        self.stream = stream
+        self.durable = durable
+        self.capacity = capacity
+        self.dispatch = dispatch
+        self.expires_s = expires_s
+        self.heartbeat_s = heartbeat_s
+        self.requested = 0
+        self.in_flight = 0
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.running = False
+        self._sub: Any = None
+        self._watchdog: asyncio.Task[None] | None = None
+        self._last_seen = time.monotonic()
+        self._next_subject = f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}"
+        #: re-pull when at least this many slots are free (fewer requests under load)
+        self._threshold = max(1, capacity // 4)
+
+    async def start(self) -> None:
+        self.inbox = self.nc.new_inbox()
+        self._sub = await self.nc.subscribe(self.inbox, cb=self._on_msg)
+        self.running = True
+        await self._pull(force=True)
+        self._watchdog = asyncio.create_task(self._watch(), name=f"pull-{self.durable}")
+
+    async def _pull(self, force: bool = False) -> None:
+        want = self.capacity - self.in_flight - self.requested
+        if not self.running or want <= 0 or (want < self._threshold and not force
+                                             and self.requested > 0):
+            return
+        self.requested += want
+        request = {"batch": want, "expires": int(self.expires_s * 1e9),
+                   "idle_heartbeat": int(self.heartbeat_s * 1e9)}
+        try:
+            await self.nc.publish(self._next_subject, json.dumps(request).encode(),
+                                  reply=self.inbox)
+        except Exception as exc:  # disconnected: the watchdog asks again
+            self.requested -= want
+            log.debug("pull request not sent", extra={"consumer": self.durable,
+                                                      "error": repr(exc)})
+
+    async def _on_msg(self, msg: Msg) -> None:
+        self._last_seen = time.monotonic()
+        status = msg.headers.get(_STATUS) if msg.headers else None
+        if status:
+            if status == "100":  # idle heartbeat: the request is alive
+                return
+            # 404/408/409: a request ended (expired, or the server dropped it); what it still
+            # owed us is in its pending count, else we assume every request is gone
+            pending = msg.headers.get(_PENDING) if msg.headers else None
+            if pending is not None and pending.isdigit():
+                self.requested = max(self.requested - int(pending), 0)
+            else:
+                self.requested = 0
+            await self._pull(force=True)
+            return
+        self.requested = max(self.requested - 1, 0)
+        if not self.running:
+            # draining for shutdown: another replica (or our successor) takes it now
+            with contextlib.suppress(Exception):
+                await msg.nak()
+            return
+        self.in_flight += 1
+        task = asyncio.create_task(self._run(msg))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _run(self, msg: Msg) -> None:
+        try:
+            await self.dispatch(msg)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("consumer crashed on a message", extra={"consumer": self.durable})
+        finally:
+            self.in_flight -= 1
+            await self._pull()
+
+    async def _watch(self) -> None:
+        """Re-ask when outstanding requests went silent (lost with a reconnect or restart)."""
+        while self.running:
+            await asyncio.sleep(self.heartbeat_s)
+            silent = time.monotonic() - self._last_seen
+            if self.requested > 0 and silent > 2 * self.heartbeat_s + 1:
+                log.info("pull requests went silent; asking again",
+                         extra={"consumer": self.durable, "silent_s": round(silent, 1)})
+                self.requested = 0
+                self._last_seen = time.monotonic()
+            await self._pull(force=self.requested == 0)
+
+    async def stop(self, grace_s: float) -> None:
+        """Stop taking messages, let in-flight ones finish within `grace_s`, then hand the
+        rest back (their handlers are cancelled and NAK)."""
+        self.running = False
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        # Interest in the inbox goes first: the server then drops our waiting pull requests
+        # and delivers to other replicas, including what we hand back below. (Acks and naks
+        # travel on each message's own reply subject, not on the inbox.)
+        if self._sub is not None:
+            with contextlib.suppress(Exception):
+                await self._sub.unsubscribe()
+                await self.nc.flush(timeout=2)
+        if self.tasks:
+            _, pending = await asyncio.wait(set(self.tasks), timeout=grace_s)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def ensure_consumer(nc: NatsClient, sub: Subscription, infra: InfraSettings) -> None:
+    """Create the durable consumer, or update what may change on an existing one (ack wait,
+    pending limit); where a new one starts is fixed when it is created."""
+    js = nc.jetstream()
+    in_flight = sub.in_flight(infra)
+    config = ConsumerConfig(
+        durable_name=sub.name,
+        filter_subject=sub.filter_subject,
+        ack_policy=AckPolicy.EXPLICIT,
+        ack_wait=sub.ack_wait(infra),
+        # No JetStream cap: it would drop a message silently. We count deliveries and
+        # park the message on the DLQ ourselves (max_deliveries / max_waits).
+        max_deliver=-1,
+        max_ack_pending=max(in_flight * 4, 64),
+        deliver_policy=DeliverPolicy.ALL if sub.deliver_all else DeliverPolicy.NEW,
         description=sub.description or None,
-    )(subscriber)
+    )
+    try:
+        info = await js.consumer_info(sub.stream, sub.name)
+    except NotFoundError:
+        await js.add_consumer(sub.stream, config)
+        return
+    current = info.config
+    if (current.ack_wait, current.max_ack_pending, current.filter_subject) != (
+            config.ack_wait, config.max_ack_pending, config.filter_subject):
+        await js.add_consumer(sub.stream, config.evolve(
+            deliver_policy=current.deliver_policy, opt_start_seq=current.opt_start_seq,
+            opt_start_time=current.opt_start_time))
 
 
 async def ensure_streams(nats_url: str, replicas: int = 1,
@@ -302,7 +548,6 @@ async def ensure_streams(nats_url: str, replicas: int = 1,
     """Create or update every stream (file storage); safe to run from every replica."""
     import nats
     from nats.js.api import StorageType, StreamConfig
-    from nats.js.errors import NotFoundError
 
     nc = await nats.connect(servers=nats_url.split(","), connect_timeout=5)
     try:

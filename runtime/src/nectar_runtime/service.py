@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
-from faststream.nats import NatsBroker
+from faststream.nats import JStream, NatsBroker, PullSub
 from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from faststream.nats.prometheus import NatsPrometheusMiddleware
 from faststream.specification import AsyncAPI
@@ -29,8 +29,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from nectar_contracts import Event
-from nectar_runtime.bus import Consumer, EventBus, Subscription, ensure_streams, register
+from nectar_runtime.bus import (
+    Consumer,
+    EventBus,
+    PullFeed,
+    Subscription,
+    ensure_consumer,
+    ensure_streams,
+)
 from nectar_runtime.idempotency import ProcessedStore, RedisProcessedStore
+from nectar_runtime.lifecycle import Managed
 from nectar_runtime.logging import configure_logging
 from nectar_runtime.metrics import BusMetrics
 from nectar_runtime.settings import InfraSettings
@@ -39,7 +47,6 @@ from nectar_runtime.telemetry import configure_tracing
 log = logging.getLogger("nectar.service")
 
 Check = Callable[[], Awaitable[Any]]
-Hook = Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -50,13 +57,12 @@ class ServiceSpec:
     #: events it publishes (documented in its AsyncAPI)
     publishes: Sequence[type[Event]] = ()
     routes: Sequence[BaseRoute] = ()
-    #: name -> coroutine raising when the dependency is not usable
-    ready_checks: dict[str, Check] = field(default_factory=dict)
-    #: name -> coroutine raising when an optional dependency is down; reported under
+    #: adapters with a lifecycle, by name: started in this order before the consumers, closed
+    #: in reverse order after them, and checked by /readyz (`nectar_runtime.lifecycle`)
+    managed: Mapping[str, Managed] = field(default_factory=dict)
+    #: names in `managed` whose failing check only degrades the service: reported under
     #: `degraded` in /readyz without failing readiness (the service still does its job)
-    degraded_checks: dict[str, Check] = field(default_factory=dict)
-    on_startup: Sequence[Hook] = ()
-    on_shutdown: Sequence[Hook] = ()
+    optional: Collection[str] = ()
     #: long-running tasks (pollers, relays); cancelled on shutdown
     background: Sequence[Callable[[], Awaitable[None]]] = ()
 
@@ -88,23 +94,45 @@ class Runtime:
             ],
             logger=logging.getLogger(f"nectar.{service}.broker"),
         )
+        #: never connected: holds the subscribers and publishers the AsyncAPI document
+        #: describes (consumption itself runs on `PullFeed`s, see `nectar_runtime.bus`)
+        self.spec_broker = NatsBroker(infra.nats_url.split(","), apply_types=False)
         self.bus = EventBus(self.broker, service, self.metrics, infra.publish_timeout_s)
         self.redis = redis or Redis.from_url(infra.redis_url, socket_timeout=5,
                                              socket_connect_timeout=5)
         self.processed = processed or RedisProcessedStore(self.redis, infra.idempotency_ttl_s)
         self.consumers: list[Consumer] = []
+        self.feeds: list[PullFeed] = []
         self.started = False
+        self._up: dict[str, bool] = {}
 
     def subscribe(self, sub: Subscription) -> Consumer:
         consumer = Consumer(sub, self.bus, self.processed, self.infra, self.service,
-                            self.metrics)
-        register(self.broker, consumer, self.infra)
+                            self.metrics, self.tracer)
+        self._document_subscriber(sub)
         self.consumers.append(consumer)
         return consumer
 
+    def _document_subscriber(self, sub: Subscription) -> None:
+        async def subscriber(body: Any) -> None:  # documentation only; never called
+            raise NotImplementedError
+
+        # FastStream reads the payload schema for AsyncAPI from this annotation.
+        payload_type: Any = sub.events[0]
+        for extra in sub.events[1:]:
+            payload_type = payload_type | extra
+        subscriber.__annotations__ = {"body": payload_type, "return": None}
+        subscriber.__name__ = subscriber.__qualname__ = f"on_{sub.name.replace('-', '_')}"
+        self.spec_broker.subscriber(
+            sub.filter_subject, stream=JStream(sub.stream, declare=False), durable=sub.name,
+            pull_sub=PullSub(batch_size=sub.in_flight(self.infra), timeout=1.0),
+            title=f"{sub.filter_subject}:{subscriber.__name__}",
+            description=sub.description or None,
+        )(subscriber)
+
     def document_publisher(self, event: type[Event]) -> None:
         """Declare an event this service publishes, for its AsyncAPI document."""
-        self.broker.publisher(
+        self.spec_broker.publisher(
             event.subscription_subject().replace("*", "{user_id}"), schema=event,
             title=f"{event.subscription_subject()}:{event.__name__}",
             description=(event.__doc__ or "").strip() or None,
@@ -112,10 +140,26 @@ class Runtime:
 
     def asyncapi(self) -> dict[str, Any]:
         """The AsyncAPI 3.0 document FastStream generates for this service."""
-        spec = AsyncAPI(self.broker, title=f"nectar-{self.service}", version="1.0.0",
+        spec = AsyncAPI(self.spec_broker, title=f"nectar-{self.service}", version="1.0.0",
                         description=f"Events consumed and published by the {self.service} "
                         "service.")
         return spec.to_specification().to_jsonable()
+
+    async def start_consumers(self) -> None:
+        """Create or update each durable consumer and start feeding it."""
+        nc = self.broker.connection
+        for consumer in self.consumers:
+            await ensure_consumer(nc, consumer.sub, self.infra)
+            feed = PullFeed(nc, consumer.sub.stream, consumer.sub.name,
+                            consumer.sub.in_flight(self.infra), consumer,
+                            heartbeat_s=min(5.0, consumer.heartbeat_s))
+            await feed.start()
+            self.feeds.append(feed)
+
+    async def stop_consumers(self) -> None:
+        """Stop every feed; in-flight handlers get the shutdown grace to finish."""
+        feeds, self.feeds = self.feeds, []
+        await asyncio.gather(*(feed.stop(self.infra.shutdown_grace_s) for feed in feeds))
 
     def build(self, spec: ServiceSpec) -> Starlette:
         """Register the spec and return the service's ASGI app."""
@@ -123,28 +167,20 @@ class Runtime:
             self.subscribe(sub)
         for event in spec.publishes:
             self.document_publisher(event)
-        checks: dict[str, Check] = {"nats": self._check_nats, "redis": self.redis.ping}
-        checks.update(spec.ready_checks)
+        required: dict[str, Check] = {"nats": self._check_nats, "redis": self.redis.ping}
+        degradable: dict[str, Check] = {}
+        for name, managed in spec.managed.items():
+            (degradable if name in spec.optional else required)[name] = managed.check
         tasks: list[asyncio.Task[None]] = []
 
         async def healthz(_: Request) -> Response:
             return JSONResponse({"status": "ok", "service": self.service})
 
         async def readyz(_: Request) -> Response:
-            failing: dict[str, str] = {}
+            failing = await self._run_checks(required)
             if not self.started:
-                failing["startup"] = "not started"
-            for name, check in checks.items():
-                try:
-                    await asyncio.wait_for(check(), timeout=2)
-                except Exception as exc:  # every failure is a not-ready reason
-                    failing[name] = f"{type(exc).__name__}: {exc}"[:300]
-            degraded: dict[str, str] = {}
-            for name, check in spec.degraded_checks.items():
-                try:
-                    await asyncio.wait_for(check(), timeout=2)
-                except Exception as exc:  # reported, never fatal
-                    degraded[name] = f"{type(exc).__name__}: {exc}"[:300]
+                failing = {"startup": "not started", **failing}
+            degraded = await self._run_checks(degradable)
             status = 200 if not failing else 503
             return JSONResponse({"service": self.service,
                                  "status": "ready" if not failing else "not ready",
@@ -160,15 +196,18 @@ class Runtime:
         @contextlib.asynccontextmanager
         async def lifespan(_: Starlette) -> AsyncIterator[None]:
             await ensure_streams(self.infra.nats_url, self.infra.stream_replicas)
-            for hook in spec.on_startup:
-                await hook()
-            await self.broker.start()
-            for job in spec.background:
-                tasks.append(asyncio.create_task(_supervise(job), name=job.__name__))
-            self.started = True
-            log.info("service started", extra={"consumers": [c.sub.name for c in
-                                                              self.consumers]})
+            opened: list[tuple[str, Managed]] = []
             try:
+                for name, managed in spec.managed.items():
+                    await managed.start()
+                    opened.append((name, managed))
+                await self.broker.start()
+                await self.start_consumers()
+                for job in spec.background:
+                    tasks.append(asyncio.create_task(_supervise(job), name=job.__name__))
+                self.started = True
+                log.info("service started", extra={"consumers": [c.sub.name for c in
+                                                                  self.consumers]})
                 yield
             finally:
                 self.started = False
@@ -176,10 +215,13 @@ class Runtime:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                await self.stop_consumers()
                 await self.broker.stop()
-                for hook in spec.on_shutdown:
-                    with contextlib.suppress(Exception):
-                        await hook()
+                for name, managed in reversed(opened):
+                    try:
+                        await managed.close()
+                    except Exception:  # closing the rest matters more
+                        log.warning("close failed", extra={"managed": name}, exc_info=True)
                 await self.redis.aclose()
                 self.tracer_provider.force_flush()
                 log.info("service stopped")
@@ -189,6 +231,30 @@ class Runtime:
             Route("/asyncapi.json", asyncapi), *spec.routes,
         ]
         return Starlette(routes=routes, lifespan=lifespan)
+
+    async def _run_checks(self, checks: Mapping[str, Check]) -> dict[str, str]:
+        """Run readiness checks concurrently; name -> reason for each that failed. Each
+        dependency's state is exported (`nectar_dependency_up`) and a change is logged."""
+        async def one(check: Check) -> str | None:
+            try:
+                await asyncio.wait_for(check(), timeout=2)
+            except Exception as exc:  # every failure is a reason, reported
+                return f"{type(exc).__name__}: {exc}"[:300]
+            return None
+
+        results = await asyncio.gather(*(one(check) for check in checks.values()))
+        failing = {}
+        for name, reason in zip(checks, results, strict=True):
+            up = reason is None
+            if self._up.get(name, True) != up:
+                (log.info if up else log.warning)(
+                    "dependency back" if up else "dependency not usable",
+                    extra={"dependency": name, "error": reason})
+            self._up[name] = up
+            self.metrics.dependency_up.labels(self.service, name).set(1 if up else 0)
+            if reason is not None:
+                failing[name] = reason
+        return failing
 
     async def _check_nats(self) -> None:
         if not await self.broker.ping(timeout=1.5):

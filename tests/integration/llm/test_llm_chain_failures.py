@@ -114,7 +114,7 @@ async def test_429_cools_the_model_down_for_every_replica(infra, emulator, model
     try:
         ttl = await client.pttl(RedisCooldowns.key(primary))
     finally:
-        await client.aclose()
+        await client.close()
     assert 30_000 < ttl <= 40_000
 
 
@@ -291,7 +291,7 @@ async def test_spend_past_the_user_ceiling_refuses_new_generations(
         keys = [k.decode() async for k in client.scan_iter("nectar:llm:cost:*")]
         ttls = [await client.ttl(k) for k in keys]
     finally:
-        await client.aclose()
+        await client.close()
     assert any(k.endswith(f":user:{user}") for k in keys)
     assert all(0 < t <= 2 * 24 * 3600 for t in ttls)
 
@@ -313,7 +313,7 @@ async def test_cooldowns_are_shared_and_a_replica_reuses_its_lookup_briefly(infr
         assert 25 < left <= 30
     finally:
         for side in (a, b):
-            await side.aclose()
+            await side.close()
 
 
 async def test_routing_file_edits_take_effect_without_a_restart(infra, emulator, models, js,

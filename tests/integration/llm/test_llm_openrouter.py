@@ -43,7 +43,7 @@ async def chat_model(emulator: Emulator) -> AsyncIterator[OpenRouterChatModel]:
                                 timeout_s=2.0, connect_timeout_s=1.0)
     await model.start()
     yield model
-    await model.aclose()
+    await model.close()
 
 
 async def test_answer_carries_text_usage_cost_and_the_request_is_well_formed(
@@ -152,7 +152,7 @@ async def test_wrong_key_is_permanent_and_never_echoed(emulator, models) -> None
         with pytest.raises(PermanentModelError) as caught:
             await model.complete(request(primary))
     finally:
-        await model.aclose()
+        await model.close()
 
     assert caught.value.status == 401
     assert "sk-or-wrong-secret" not in str(caught.value)
@@ -179,7 +179,7 @@ async def test_unreachable_provider_is_a_transient_connection_error(models) -> N
         with pytest.raises(TransientModelError) as caught:
             await model.complete(request(models[0]))
     finally:
-        await model.aclose()
+        await model.close()
 
     assert caught.value.outcome == "connection"
 
@@ -203,7 +203,7 @@ async def chain_deps(infra, emulator, models, tmp_path):
         await dep.start()
     yield deps
     for dep in (deps.chat_model, deps.cost_guard, deps.cooldowns):
-        await dep.aclose()
+        await dep.close()
 
 
 def context(text: str = "Do you see Orion?") -> ContextReady:

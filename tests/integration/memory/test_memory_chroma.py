@@ -31,7 +31,7 @@ async def index(request, infra):
         yield FakeVectorIndex()
         return
     idx = _chroma(infra)
-    await idx.connect()
+    await idx.start()
     yield idx
     await idx.close()
 
@@ -110,26 +110,26 @@ async def test_missing_collection_is_empty_not_an_error(infra) -> None:
     assert await _query(idx, user, "anything") == []
     assert await idx.latest_summary(Conversation(user, "luna", "1")) is None
     assert await idx.delete_user(user) == 0
-    await idx.heartbeat()  # the server itself is fine
+    await idx.check()  # the server itself is fine
 
 
 async def test_outage_raises_domain_error_quickly(infra) -> None:
     idx = ChromaVectorIndex(f"http://127.0.0.1:{free_port()}", "nectar_memories_v1",
                             embedder_name=EMBEDDER.name, dimension=EMBEDDER.dimension,
                             timeout_s=1.0)
-    await idx.connect()  # never raises: the layer is degradable
+    await idx.start()  # never raises: the layer is degradable
     started = time.monotonic()
     with pytest.raises(VectorIndexUnavailable):
         await _query(idx, _user(), "hello")
     with pytest.raises(VectorIndexUnavailable):
-        await idx.heartbeat()
+        await idx.check()
     assert time.monotonic() - started < 3
 
 
 async def test_collection_of_another_embedder_is_refused(infra) -> None:
     name = f"test_{uuid.uuid4().hex[:12]}"
     first = _chroma(infra, name)
-    await first.connect()
+    await first.start()
     await _add(first, _user(), "something", 0)
     other = _chroma(infra, name, embedder_name="another-model")
     with pytest.raises(VectorIndexUnavailable, match="rebuild"):
@@ -160,7 +160,7 @@ async def test_user_summaries_round_trip_with_embeddings_and_delete_one(index) -
 
 async def test_sharded_layout_spreads_users_and_keeps_them_apart(infra) -> None:
     idx = _chroma(infra, shards=4)
-    await idx.connect()
+    await idx.start()
     users = [_user() for _ in range(12)]
     for user in users:
         await _add(idx, user, f"memory of user {user}", 0)

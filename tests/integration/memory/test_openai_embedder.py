@@ -62,7 +62,7 @@ async def test_vectors_match_the_in_process_model(server: str) -> None:
     assert np.allclose(query, local.embed_sync(["Where does the user live?"], query=True)[0],
                        atol=1e-4)
     assert int(np.argmax(np.asarray(docs) @ np.asarray(query))) == 0
-    await remote.aclose()
+    await remote.close()
 
 
 async def test_batches_are_split_and_order_kept(server: str) -> None:
@@ -71,7 +71,7 @@ async def test_batches_are_split_and_order_kept(server: str) -> None:
     out = await remote.embed(texts)
     single = [(await remote.embed([t]))[0] for t in texts]
     assert np.allclose(out, single, atol=1e-4)
-    await remote.aclose()
+    await remote.close()
 
 
 async def test_provider_errors_become_embedder_unavailable(server: str) -> None:
@@ -85,4 +85,4 @@ async def test_provider_errors_become_embedder_unavailable(server: str) -> None:
     with pytest.raises(EmbedderUnavailable, match="unreachable"):
         await down.embed(["x"])
     for adapter in (wrong_dim, wrong_path, down):
-        await adapter.aclose()
+        await adapter.close()

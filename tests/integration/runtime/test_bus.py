@@ -182,11 +182,11 @@ class _FlakyMark(InMemoryProcessedStore):
         super().__init__()
         self.failed = False
 
-    async def mark(self, consumer: str, event_id: str) -> None:
+    async def complete(self, consumer: str, event_id: str, owner: str) -> None:
         if not self.failed:
             self.failed = True
-            raise ConnectionError("crashed before recording the effect")
-        await super().mark(consumer, event_id)
+            raise RuntimeError("crashed before recording the effect")
+        await super().complete(consumer, event_id, owner)
 
 
 async def test_a_redelivered_input_re_emits_the_same_output_once(infra, js) -> None:

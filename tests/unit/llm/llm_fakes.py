@@ -106,7 +106,7 @@ class FakeCostGuard:
     def total(self) -> float:
         return sum(self.spent.values())
 
-    async def check(self, user_id: int) -> None:
+    async def admit(self, user_id: int) -> None:
         self.checks += 1
         if self.unavailable:
             raise BudgetExceeded("spend counters unreachable (fake)")

@@ -38,6 +38,23 @@ SERVICE = "billing"
 log = logging.getLogger("nectar.billing.app")
 
 
+class _Database:
+    """The database as a `Managed` adapter: migrate on start, ping as the readiness check."""
+
+    def __init__(self, database, migrate) -> None:
+        self.database = database
+        self.migrate = migrate
+
+    async def start(self) -> None:
+        await self.migrate()
+
+    async def close(self) -> None:
+        await self.database.close()
+
+    async def check(self) -> None:
+        await self.database.ping()
+
+
 def create_app(settings: BillingSettings, deps: Components | None = None,
                runtime: Runtime | None = None) -> tuple[Starlette, Runtime]:
     """Build the billing app; nothing connects until its lifespan starts."""
@@ -106,9 +123,7 @@ def create_app(settings: BillingSettings, deps: Components | None = None,
         publishes=[UserCreated, PlanChanged, UserDeleted],
         routes=[Route("/webhooks/cryptobot", webhook_route(CRYPTOBOT), methods=["POST"]),
                 Route("/webhooks/card", webhook_route(CARD), methods=["POST"])],
-        ready_checks={"postgres": deps.database.ping},
-        on_startup=[migrate],
-        on_shutdown=[deps.database.close],
+        managed={"postgres": _Database(deps.database, migrate)},
         background=[relay_outbox, process_webhooks, expire_plans],
     )
     return runtime.build(spec), runtime

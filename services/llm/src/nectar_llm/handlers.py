@@ -36,6 +36,7 @@ from nectar_llm.ports import (
     RoutingTables,
 )
 from nectar_llm.telemetry import CallTelemetry
+from nectar_runtime import Index, On
 
 PRODUCER = "llm"
 #: `model` of a reply the service synthesized itself (no model answered)
@@ -156,7 +157,7 @@ async def generate_reply(event: ContextReady, deps: Deps) -> list[Event]:
         telemetry.gated(event.plan, escalation)
 
     try:
-        await deps.cost_guard.check(event.user_id)
+        await deps.cost_guard.admit(event.user_id)
     except BudgetExceeded as exc:
         telemetry.turn("over_budget", event.plan)
         log.warning("generation refused by the cost guard", extra={
@@ -267,4 +268,10 @@ async def summarize_window(event: SummaryRequested, deps: Deps) -> list[Event]:
                          model=answer.completion.model)]
 
 
-HANDLERS = {ContextReady: generate_reply, SummaryRequested: summarize_window}
+# The index the runtime wires (one durable consumer each, `llm-<event name>`).
+HANDLERS: Index = {
+    ContextReady: On(generate_reply,
+                     "Answer a turn as the character (fallback chain of models)"),
+    SummaryRequested: On(summarize_window,
+                         "Summarise a window of a conversation for semantic memory"),
+}

@@ -24,12 +24,12 @@ class ChatModel(Protocol):
 class CostGuard(Protocol):
     """Daily spend counters per user and overall (shared by every replica).
 
-    `check` raises `BudgetExceeded` past a ceiling and `GuardUnavailable` when the counters
+    `admit` raises `BudgetExceeded` past a ceiling and `GuardUnavailable` when the counters
     cannot be read: the caller then refuses the generation (fail closed). `record` adds the
     cost of a turn; counters expire on their own.
     """
 
-    async def check(self, user_id: int) -> None: ...
+    async def admit(self, user_id: int) -> None: ...
 
     async def record(self, user_id: int, cost_usd: float) -> None: ...
 
@@ -59,15 +59,3 @@ class EscalationClassifier(Protocol):
     def classify(self, text: str, language: str = "en") -> str: ...
 
 
-@runtime_checkable
-class Managed(Protocol):
-    """An adapter with a connection lifecycle, run by the service's lifespan."""
-
-    async def start(self) -> None:
-        """Open connections (startup hook; never at construction)."""
-
-    async def aclose(self) -> None:
-        """Release them (shutdown hook)."""
-
-    async def ready(self) -> None:
-        """Raise when the adapter is not usable (readiness check)."""

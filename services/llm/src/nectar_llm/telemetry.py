@@ -8,28 +8,24 @@ routing article says to log per LLM call.
 from __future__ import annotations
 
 import logging
-import weakref
 from dataclasses import dataclass
-from typing import ClassVar
 
 from opentelemetry.trace import Tracer
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from nectar_llm.domain.model import TokenUsage
+from nectar_runtime import MetricSet
 
 log = logging.getLogger("nectar.llm.calls")
 
 _LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 60)
 
 
-class LlmMetrics:
-    """Prometheus series of model calls; one instance per registry (created once)."""
-
-    # Weak keys: an `id()` key could be reused by a later registry after the first is gone.
-    _by_registry: ClassVar[weakref.WeakKeyDictionary[CollectorRegistry, LlmMetrics]] = \
-        weakref.WeakKeyDictionary()
+class LlmMetrics(MetricSet):
+    """Prometheus series of model calls; one instance per registry (`for_registry`)."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
+        super().__init__(registry)
         self.calls = Counter(
             "nectar_llm_calls_total", "Model calls by model and outcome (ok, empty, "
             "rate_limited, timeout, server_error, connection, bad_response, transient, "
@@ -72,12 +68,6 @@ class LlmMetrics:
         self.gated = Counter(
             "nectar_llm_gated_total", "Turns over the plan's content ceiling, by plan and "
             "escalation class", ["plan", "escalation"], registry=registry)
-
-    @classmethod
-    def for_registry(cls, registry: CollectorRegistry = REGISTRY) -> LlmMetrics:
-        if registry not in cls._by_registry:
-            cls._by_registry[registry] = cls(registry)
-        return cls._by_registry[registry]
 
 
 @dataclass(frozen=True)

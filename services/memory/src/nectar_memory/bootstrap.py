@@ -1,12 +1,12 @@
 """Composition root of the memory service: adapters from settings, each overridable.
 
 Nothing connects here: the Redis client connects on first command, the Chroma client is
-opened by the `on_startup` hook (`VectorIndex.connect`).
+opened by the runtime (`VectorIndex.start`, a `Managed` adapter).
 """
 
 from __future__ import annotations
 
-from prometheus_client import REGISTRY
+from prometheus_client import REGISTRY, CollectorRegistry
 from redis.asyncio import Redis
 
 from nectar_memory.adapters.chroma_index import ChromaVectorIndex
@@ -22,7 +22,8 @@ from nectar_memory.settings import MemorySettings
 
 def build_deps(settings: MemorySettings, *, redis: Redis | None = None,
                store: MemoryStore | None = None, index: VectorIndex | None = None,
-               embedder: Embedder | None = None, metrics: MemoryMetrics | None = None) -> Deps:
+               embedder: Embedder | None = None, metrics: MemoryMetrics | None = None,
+               registry: CollectorRegistry = REGISTRY) -> Deps:
     """Build the handlers' dependencies; `redis` is normally the runtime's client."""
     embedder = embedder or build_embedder(settings)
     if store is None:
@@ -37,7 +38,7 @@ def build_deps(settings: MemorySettings, *, redis: Redis | None = None,
         dimension=embedder.dimension, timeout_s=settings.chroma_timeout_s,
         auth_token=settings.chroma_auth_token, shards=settings.chroma_shards)
     return Deps(store=store, index=index, embedder=embedder,
-                metrics=metrics or MemoryMetrics.for_registry(REGISTRY),
+                metrics=metrics or MemoryMetrics.for_registry(registry),
                 policy=MemoryPolicy(top_k=settings.top_k, summary_every=settings.summary_every))
 
 

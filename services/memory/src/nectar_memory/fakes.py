@@ -137,13 +137,13 @@ class FakeVectorIndex:
         if not self.available:
             raise VectorIndexUnavailable("fake index is down")
 
-    async def connect(self) -> None:
+    async def start(self) -> None:
         self.connected = self.available
 
     async def close(self) -> None:
         self.connected = False
 
-    async def heartbeat(self) -> None:
+    async def check(self) -> None:
         self._check()
 
     async def upsert_summary(self, record: SummaryRecord, embedding: Sequence[float]) -> None:

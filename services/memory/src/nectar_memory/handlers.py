@@ -33,6 +33,7 @@ from nectar_memory.domain import (
 )
 from nectar_memory.metrics import MemoryMetrics
 from nectar_memory.ports import Embedder, MemoryStore, VectorIndex
+from nectar_runtime import Index, On
 
 PRODUCER = "memory"
 SEMANTIC = "semantic"
@@ -248,10 +249,15 @@ async def forget_user(event: UserDeleted, deps: Deps) -> list[Event]:
     return []
 
 
-HANDLERS = {
-    TurnReceived: build_context,
-    ReplyDelivered: record_reply,
-    SummaryWritten: store_summary,
-    ConversationReset: reset_conversation,
-    UserDeleted: forget_user,
+# The index the runtime wires (one durable consumer each, `memory-<event name>`). Every
+# consumer starts at new messages on first deployment: replaying old turns would answer them
+# again (contexts drive replies); rebuilding the projections from the log is the job of the
+# rebuild command, not of a fresh consumer.
+HANDLERS: Index = {
+    TurnReceived: On(build_context, "Append the user's line and assemble the turn's context"),
+    ReplyDelivered: On(record_reply,
+                       "Append the delivered reply; request a summary every N replies"),
+    SummaryWritten: On(store_summary, "Store a window summary in semantic memory"),
+    ConversationReset: On(reset_conversation, "Drop a reset conversation's hot state"),
+    UserDeleted: On(forget_user, "Delete every memory of a deleted user"),
 }

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from prometheus_client import CollectorRegistry, Counter
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge
+from nectar_runtime import MetricSet
 
 
-class MemoryMetrics:
-    """Counters and gauges of the memory layers."""
-
-    _by_registry: ClassVar[dict[CollectorRegistry, MemoryMetrics]] = {}
+class MemoryMetrics(MetricSet):
+    """Counters of the memory layers. (Whether Chroma answers is the runtime's
+    `nectar_dependency_up{service="memory", dependency="chroma"}`.)"""
 
     def __init__(self, registry: CollectorRegistry) -> None:
+        super().__init__(registry)
         self.degraded = Counter(
             "nectar_memory_degraded_total",
             "Turns whose context was built without a memory layer (e.g. semantic), by layer",
@@ -22,15 +22,3 @@ class MemoryMetrics:
             "Summary lifecycle: requested, stored, dropped_reset, dropped_empty, "
             "skipped_in_flight",
             ["outcome"], registry=registry)
-        self.dependency_up = Gauge(
-            "nectar_memory_dependency_up",
-            "1 when a degradable dependency answered its last probe, else 0",
-            ["dependency"], registry=registry)
-
-    @classmethod
-    def for_registry(cls, registry: CollectorRegistry = REGISTRY) -> MemoryMetrics:
-        """The metrics registered in `registry`, created once."""
-        # keyed by the registry itself (not its id, which a collected registry can pass on)
-        if registry not in cls._by_registry:
-            cls._by_registry[registry] = cls(registry)
-        return cls._by_registry[registry]

@@ -89,15 +89,15 @@ class VectorIndex(Protocol):
     empty answer, not an error.
     """
 
-    async def connect(self) -> None:
-        """Open the client (startup hook); never raises: the layer is degradable."""
+    async def start(self) -> None:
+        """Open the client (`Managed`); never raises: the layer is degradable."""
         ...
 
     async def close(self) -> None:
         ...
 
-    async def heartbeat(self) -> None:
-        """Raise `VectorIndexUnavailable` when the index is not usable."""
+    async def check(self) -> None:
+        """Raise `VectorIndexUnavailable` when the index is not usable (`Managed`)."""
         ...
 
     async def upsert_summary(self, record: SummaryRecord, embedding: Sequence[float]) -> None:

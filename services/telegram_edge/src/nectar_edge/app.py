@@ -67,9 +67,7 @@ def create_app(settings: EdgeSettings, deps: Deps | None = None,
         publishes=[UpdateReceived, TurnReceived, ImageRequested, ReplyDelivered,
                    ConversationReset, PaymentReceived],
         routes=routes,
-        ready_checks={"telegram": gateway.check},
-        on_startup=[gateway.start],
-        on_shutdown=[gateway.close],
+        managed={"telegram": gateway},
         background=background,
     )
     return runtime.build(spec), runtime

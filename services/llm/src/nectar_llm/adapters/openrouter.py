@@ -130,7 +130,7 @@ def _content_text(content: Any) -> str:
 
 
 class OpenRouterChatModel:
-    """OpenRouter chat completions. `start()` opens the HTTP client, `aclose()` closes it;
+    """OpenRouter chat completions. `start()` opens the HTTP client, `close()` closes it;
     both run in the service's lifespan, never at construction."""
 
     def __init__(self, *, base_url: str, api_key: SecretStr, http_referer: str = "",
@@ -168,13 +168,13 @@ class OpenRouterChatModel:
             timeout=httpx.Timeout(self.timeout_s, connect=self.connect_timeout_s),
         )
 
-    async def aclose(self) -> None:
+    async def close(self) -> None:
         """Close the HTTP client (lifespan shutdown hook)."""
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
 
-    async def ready(self) -> None:
+    async def check(self) -> None:
         """Readiness: the client is open. Never calls the provider (that costs quota)."""
         if self._client is None:
             raise RuntimeError("OpenRouter client not started")

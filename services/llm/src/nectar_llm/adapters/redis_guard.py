@@ -31,7 +31,7 @@ def _today() -> str:
 
 
 class RedisCostGuard:
-    """`CostGuard` on Redis counters; `start()` opens the client, `aclose()` closes it."""
+    """`CostGuard` on Redis counters; `start()` opens the client, `close()` closes it."""
 
     def __init__(self, redis_url: str, *, user_daily_usd: float, global_daily_usd: float,
                  timeout_s: float = 0.5, day: Callable[[], str] = _today,
@@ -54,19 +54,19 @@ class RedisCostGuard:
                 self.redis_url, socket_connect_timeout=self.timeout_s,
                 socket_timeout=self.timeout_s, retry_on_timeout=False)
 
-    async def aclose(self) -> None:
+    async def close(self) -> None:
         await self.flush()
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
 
-    async def ready(self) -> None:
+    async def check(self) -> None:
         """Readiness: the counters answer (a guard that cannot read refuses every turn)."""
         if self._client is None:
             raise RuntimeError("cost guard not started")
         await self._client.ping()
 
-    async def check(self, user_id: int) -> None:
+    async def admit(self, user_id: int) -> None:
         if self._client is None:
             raise GuardUnavailable("cost guard not started")
         user_key, global_key = self.keys(user_id)
@@ -86,7 +86,7 @@ class RedisCostGuard:
 
     async def record(self, user_id: int, cost_usd: float) -> None:
         """Add spend in the background (the reply need not wait for the counters); pending
-        writes are awaited by `aclose()` and `flush()`."""
+        writes are awaited by `close()` and `flush()`."""
         if cost_usd <= 0 or self._client is None:
             return
         task = asyncio.create_task(self._record(user_id, cost_usd))
@@ -141,12 +141,12 @@ class RedisCooldowns:
                 self.redis_url, socket_connect_timeout=self.timeout_s,
                 socket_timeout=self.timeout_s, retry_on_timeout=False)
 
-    async def aclose(self) -> None:
+    async def close(self) -> None:
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
 
-    async def ready(self) -> None:
+    async def check(self) -> None:
         if self._client is None:
             raise RuntimeError("cooldowns not started")
 

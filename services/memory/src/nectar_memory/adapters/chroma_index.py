@@ -143,7 +143,7 @@ class ChromaVectorIndex:
 
     # -- VectorIndex --------------------------------------------------------------------
 
-    async def connect(self) -> None:
+    async def start(self) -> None:
         try:
             for name in self.collection_names:  # one deadline per collection, not for all
                 await self._call("connect", lambda name=name: self._get_collection(
@@ -158,7 +158,7 @@ class ChromaVectorIndex:
         self._collections.clear()
         self._client = None
 
-    async def heartbeat(self) -> None:
+    async def check(self) -> None:
         async def beat() -> None:
             client = await self._get_client()
             await client.heartbeat()

@@ -83,5 +83,13 @@ class OpenAIEmbedder:
                 f"{self.dimension}")
         return vectors
 
-    async def aclose(self) -> None:
+    # -- Managed: the HTTP client is created with the adapter and closed with the service --
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
         await self._client.aclose()
+
+    async def check(self) -> None:
+        return None  # an outage shows per turn (the semantic layer degrades), not as unready
