@@ -53,3 +53,18 @@ class PlanChanged(Event):
     plan: Plan = Field(description="Plan from now on.")
     previous_plan: Plan = Field(description="Plan before.")
     expires_at: datetime | None = Field(default=None, description="When it lapses, if ever.")
+
+
+class PaymentRefunded(Event):
+    """A payment was given back to the user (a Telegram Stars refund, a provider refund):
+    billing records a refund entry in the ledger and derives the plan again."""
+
+    type: Literal["billing.payment_refunded"] = Field("billing.payment_refunded",
+                                                      description="Event type.")
+    schema_version: Literal[1] = Field(1, description="Schema version of this event type.")
+    provider: Literal["telegram_stars", "cryptobot", "card"] = Field(description="Provider.")
+    external_id: str = Field(description="Provider's charge id of the refunded payment (the "
+                             "one its `billing.payment_received` carried).")
+    amount: Decimal = Field(description="Amount given back, in `currency` units.")
+    currency: str = Field(description="ISO 4217 code, `XTR` for Stars, or a crypto ticker.")
+    language: str | None = Field(default=None, description="User's language, to tell them.")

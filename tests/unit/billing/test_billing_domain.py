@@ -64,7 +64,7 @@ def test_packaged_catalogue_has_every_plan_with_prices_and_entitlements() -> Non
     assert stars == sorted(stars)  # dearer plans cost more
     messages = [catalog[p].entitlements.daily_messages for p in catalog.plans]
     assert messages == sorted(messages)
-    assert catalog["free"].entitlements.content_ceiling == "sfw"
+    assert catalog["free"].entitlements.content_ceiling == "romantic"
     with pytest.raises(PlanCatalogError):
         catalog.price("vip", "EUR")
 
@@ -74,7 +74,7 @@ def test_catalogue_rejects_missing_plans_and_bad_values() -> None:
         parse_catalog({"plans": {"free": {}}})
     data = {"plans": {name: {"period_days": 30, "prices": {"stars": 1, "crypto": "1",
                                                            "card": "1"},
-                             "entitlements": {"daily_messages": 1, "images": 1, "voice": 1,
+                             "entitlements": {"daily_messages": 1, "images": 1, "voice_chars": 1,
                                               "context_tokens": 1,
                                               "content_ceiling": "sfw"}}
                       for name in ("free", "basic", "premium", "vip", "elite")}}

@@ -11,9 +11,10 @@ from typing import Any, Literal
 from nectar_billing.domain.errors import BillingError
 from nectar_billing.domain.users import PLANS
 
-PACKAGED_PLANS_FILE = Path(__file__).resolve().parent.parent / "plans.toml"
-CONTENT_CEILINGS = ("sfw", "suggestive", "explicit")
-ContentCeiling = Literal["sfw", "suggestive", "explicit"]
+from nectar_contracts.plans import PACKAGED_PLANS_FILE  # noqa: E402  (the one catalog)
+
+CONTENT_CEILINGS = ("sfw", "romantic", "suggestive", "explicit")
+ContentCeiling = Literal["sfw", "romantic", "suggestive", "explicit"]
 
 
 class PlanCatalogError(BillingError):
@@ -94,7 +95,7 @@ def parse_catalog(data: dict[str, Any]) -> PlanCatalog:
                 card=_decimal(prices["card"], f"plans.{name}.prices.card"),
                 entitlements=Entitlements(
                     daily_messages=int(ent["daily_messages"]), images=int(ent["images"]),
-                    voice=int(ent["voice"]), context_tokens=int(ent["context_tokens"]),
+                    voice=int(ent["voice_chars"]), context_tokens=int(ent["context_tokens"]),
                     content_ceiling=ceiling))
         except KeyError as exc:
             raise PlanCatalogError(f"plans.{name}: missing {exc.args[0]!r}") from None
