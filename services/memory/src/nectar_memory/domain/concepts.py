@@ -74,7 +74,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "neighbor": ("neighbo", "сосед", "сусід", "vecin", "voisin", "nachbar", "vicin", "vizinh", "buurvrouw", "buurman", "buren", "sąsiad", "komşu", "隣", "邻居", "이웃", "옆집", "पड़ोस", "पड़ोसी", "جار$", "جارة", "جاري", "جيران", "שכן", "שכנה"),
     "ex": ("ex-", "ex+", "бывш+", "колишн+", "eski+", "ex novi", "ex-novi", "ex-copine", "ex-freundin", "ex-freund", "ex-ragazz", "eski sevgili", "eski kız", "元カノ", "元カレ", "前女友", "前男友", "전 여자친구", "전 남자친구", "전 남친", "전 여친", "前妻", "前夫", "एक्स", "حبيبتي السابقة", "السابقة", "האקסית", "האקס"),
     "cat": ("cat$", "cats$", "cat's", "kitten", "кот$", "кота", "коту", "котом", "коты", "котов", "котик", "котён", "котен", "кошк", "кошеч", "кіт$", "котів", "кішк", "gato", "gata", "chat$", "chats$", "chatte", "chaton", "katze", "kater", "gatt", "kat$", "katten", "kot$", "kota", "kotem", "kotka", "kotkę", "kotki", "kedi", "猫", "ネコ", "ねこ", "고양이", "बिल्ली", "قط$", "قطة", "قطتي", "قطط", "חתול", "חתולה"),
-    "dog": ("dog$", "dogs$", "dog's", "puppy", "собак", "пёс", "пес$", "пса", "щен", "песик", "perro", "perra", "chien", "hund$", "hunde", "hundes", "cane$", "cani$", "cagnolin", "cachorr", "cão", "hond", "pies", "psa$", "psem", "piesek", "köpe", "犬", "イヌ", "狗", "강아지", "कुत्ता", "कुत्ते", "كلب", "כלב"),
+    "dog": ("dog$", "dogs$", "dog's", "puppy", "собак", "пёс", "пес$", "пса", "щен", "песик", "perro", "perra", "chien", "hund$", "hunde$", "hunden$", "hundes$", "cane$", "cani$", "cagnolin", "cachorr", "cão", "hond", "pies", "psa$", "psem", "piesek", "köpe", "犬", "イヌ", "狗", "강아지", "कुत्ता", "कुत्ते", "كلب", "כלב"),
     "bird": ("bird", "parrot", "budgie", "pigeon", "canary", "птиц", "попуга", "голубь", "голуби", "голубей", "голубя", "птах", "pájaro", "loro", "paloma", "oiseau", "perroquet", "vogel", "papagei", "taube", "uccell", "pappagall", "piccion", "pássaro", "papagaio", "pomba", "ptak", "papug", "gołęb", "kuş", "papağan", "güvercin", "鳥", "インコ", "オウム", "鸽", "鹦鹉", "앵무새", "비둘기", "पक्षी", "तोता", "कबूतर", "طائر", "ببغاء", "يمام", "ציפור", "תוכי", "יונה$", "יונים"),
     "horse": ("horse", "pony", "лошад", "конь", "коня", "коне", "кінь", "коні", "caballo", "cheval", "pferd", "cavall", "cavalo", "paard", "koń", "konia", "馬", "马", "घोड़", "حصان", "خيل", "סוס"),
     "rabbit": ("rabbit", "bunny", "кролик", "заяц", "кріл", "conejo", "lapin", "kaninchen", "hase", "coniglio", "coelho", "konijn", "królik", "królika", "tavşan", "ウサギ", "うさぎ", "兔", "토끼", "खरगोश", "أرنب", "ארנב"),
@@ -170,7 +170,7 @@ def concepts_in(text: str) -> frozenset[str]:
             if takes_next:  # the rest of this word, spaces, and the next word
                 while j < len(norm) and _is_word(norm[j]):
                     j += 1
-                while j < len(norm) and norm[j] == " ":
+                while j < len(norm) and norm[j] in " -":
                     j += 1
                 while j < len(norm) and _is_word(norm[j]):
                     j += 1
