@@ -11,7 +11,10 @@ What it measures
     * RSS of the Chroma server plus the memory-service side (this process: the Chroma client
       adapter and the loaded e5 embedder), after loading;
     * retrieval latency p50/p99 of the per-turn top-K query (k=4) excluding embedding
-      (sequential), and including the e5 embedding of a real question;
+      (sequential), and including the e5 embedding of a real question; with the default
+      `hybrid` ranking this is the service's per-turn work after the embedding: the
+      `candidates` query (48 nearest, with their metadata), tagging the question and
+      re-scoring (`--ranking dense`: the plain top-4 query of before);
     * RSS growth over R retrievals of random conversations (50,000 by default).
   The baseline stops growing at N or when its Chroma server passes --baseline-rss-cap-mib
   (the largest N it survives on this shared machine), and runs --baseline-retrievals.
@@ -19,7 +22,7 @@ What it measures
 Last stdout line: one JSON object with `bench`, `conversations`, `rss_mib`,
 `retrieval_p50_ms`, `retrieval_p99_ms`, `rss_growth`, `baseline` (same keys) and details.
     .venv/bin/python bench/memory_scale.py [--conversations 10000] [--retrievals 50000]
-    [--shards 32] [--compare-shards 1,8] [--baseline-rss-cap-mib 4096]
+    [--shards 32] [--ranking hybrid|dense] [--compare-shards 1,8] [--baseline-rss-cap-mib 4096]
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ from chromadb.config import Settings as ChromaSettings
 from nectar_devstack.testing import chroma_url, start_stack
 from nectar_memory.adapters.chroma_index import ChromaVectorIndex
 from nectar_memory.adapters.e5_embedder import E5Embedder
-from nectar_memory.domain import Conversation, SummaryRecord
+from nectar_memory.domain import Conversation, RankingPolicy, SummaryRecord
+from nectar_memory.domain.concepts import concepts_in
+from nectar_memory.domain.ranking import rank
 
 DIM = 384
 WINDOWS = 5
@@ -193,8 +198,10 @@ async def sharded(n_conv: int, shards: int, args: argparse.Namespace,
         for i in range(n_conv):
             conv = conversation_of(i)
             vecs = unit_vectors(rng, WINDOWS)
-            batch.extend((SummaryRecord(conv, w, summary_text(conv, w), at), vecs[w])
-                         for w in range(WINDOWS))
+            batch.extend((SummaryRecord(conv, w, text := summary_text(conv, w), at,
+                                        hub=float(rng.normal(0, 0.02)),
+                                        about=concepts_in(text)), vecs[w])
+                          for w in range(WINDOWS))
             if len(batch) >= 2000 or i == n_conv - 1:
                 await index.upsert_many(batch)
                 batch = []
@@ -207,13 +214,20 @@ async def sharded(n_conv: int, shards: int, args: argparse.Namespace,
         log(f"[shards={shards}] loaded in {load_s:.0f}s; chroma {chroma_rss:.0f} MiB + "
             f"service {service_rss:.0f} MiB; retrievals ...")
 
+        policy = RankingPolicy(ranking=args.ranking)
+        question = QUESTIONS[-1]
+
         async def query(conv: Conversation, vec: np.ndarray) -> list:
-            return await index.query(conv.user_id, conv.character, vec, K)
+            if policy.ranking == "dense":
+                return await index.query(conv.user_id, conv.character, vec, K)
+            found = await index.candidates(conv.user_id, conv.character, vec,
+                                           policy.candidates)
+            return rank(found, concepts_in(question), policy, K)
 
         phase = await retrieval_phase(query, n_conv, retrievals, args.sample,
                                       args.with_embedding, embedder, rng, server)
         await index.close()
-        return {"layout": f"sharded-{shards}", "conversations": n_conv,
+        return {"layout": f"sharded-{shards}", "ranking": args.ranking, "conversations": n_conv,
                 "summaries": n_conv * WINDOWS,
                 "rss_mib": round(chroma_rss + service_rss, 1),
                 "chroma_rss_mib": round(chroma_rss, 1),
@@ -314,6 +328,8 @@ def main() -> None:
     ap.add_argument("--with-embedding", type=int, default=300,
                     help="retrievals timed with the e5 embedding of a question")
     ap.add_argument("--shards", type=int, default=32, help="the service's layout")
+    ap.add_argument("--ranking", choices=("hybrid", "dense"), default="hybrid",
+                    help="the service's retrieval: hybrid (default) or the plain top-4")
     ap.add_argument("--compare-shards", default="", help="other shard counts to run too, "
                     "e.g. 1,8 (the README's figures)")
     ap.add_argument("--compare-retrievals", type=int, default=5000)

@@ -194,7 +194,7 @@ async def test_chroma_outage_degrades_turn_and_keeps_ready(infra, js) -> None:
     body = ready.json()
     assert body["status"] == "ready" and "chroma" in body["degraded"]
     assert 'nectar_memory_degraded_total{layer="semantic"}' in metrics
-    assert 'nectar_dependency_up{service="memory",dependency="chroma"} 0.0' in metrics
+    assert 'nectar_dependency_up{dependency="chroma",service="memory"} 0.0' in metrics
 
 
 async def test_readyz_reports_nothing_degraded_when_chroma_is_up(infra) -> None:

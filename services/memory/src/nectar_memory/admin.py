@@ -27,6 +27,7 @@ from nectar_memory.bootstrap import build_deps
 from nectar_memory.domain import Conversation
 from nectar_memory.handlers import Deps
 from nectar_memory.metrics import MemoryMetrics
+from nectar_memory.recall import recall
 from nectar_memory.settings import MemorySettings
 
 IMPORT_PRODUCER = "memory-import"
@@ -88,9 +89,9 @@ async def search(settings: MemorySettings, user_id: int, character: str, query: 
     """The top-K memories of (user, character) for `query`, best first, with scores."""
     if not query.strip():
         raise AdminError("the query is empty")
-    async with open_deps(settings) as deps:
-        [vector] = await deps.embedder.embed([query], query=True)
-        hits = await deps.index.query(user_id, character, vector, k)
+    async with open_deps(settings) as deps:  # the same ranking as the turn's context
+        hits = await recall(deps.embedder, deps.index, deps.policy.ranking, user_id,
+                            character, query, k)
     return [{"rank": i + 1, "score": round(hit.score, 4), "text": hit.text}
             for i, hit in enumerate(hits)]
 

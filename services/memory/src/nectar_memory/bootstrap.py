@@ -14,9 +14,11 @@ from nectar_memory.adapters.e5_embedder import E5Embedder
 from nectar_memory.adapters.hashing_embedder import HashingEmbedder
 from nectar_memory.adapters.openai_embedder import OpenAIEmbedder
 from nectar_memory.adapters.redis_store import RedisMemoryStore
+from nectar_memory.domain import RankingPolicy
 from nectar_memory.handlers import Deps, MemoryPolicy
 from nectar_memory.metrics import MemoryMetrics
 from nectar_memory.ports import Embedder, MemoryStore, VectorIndex
+from nectar_memory.recall import record_format
 from nectar_memory.settings import MemorySettings
 
 
@@ -33,13 +35,18 @@ def build_deps(settings: MemorySettings, *, redis: Redis | None = None,
             redis, buffer_size=settings.hot_buffer_size, ttl_s=settings.hot_ttl_s,
             dedupe_ttl_s=settings.dedupe_ttl_s, summary_ttl_s=settings.summary_cache_ttl_s,
             lock_ttl_s=settings.summary_lock_ttl_s)
+    ranking = RankingPolicy(ranking=settings.ranking, candidates=settings.rank_candidates)
     index = index or ChromaVectorIndex(
-        settings.chroma_url, settings.chroma_collection, embedder_name=embedder.name,
+        settings.chroma_url, settings.chroma_collection,
+        # the record format (ranking annotations) is part of the recorded name: a mismatch
+        # is refused like another embedder's space
+        embedder_name=f"{embedder.name}+{record_format(ranking)}",
         dimension=embedder.dimension, timeout_s=settings.chroma_timeout_s,
         auth_token=settings.chroma_auth_token, shards=settings.chroma_shards)
     return Deps(store=store, index=index, embedder=embedder,
                 metrics=metrics or MemoryMetrics.for_registry(registry),
-                policy=MemoryPolicy(top_k=settings.top_k, summary_every=settings.summary_every))
+                policy=MemoryPolicy(top_k=settings.top_k, summary_every=settings.summary_every,
+                                    ranking=ranking))
 
 
 def build_embedder(settings: MemorySettings) -> Embedder:

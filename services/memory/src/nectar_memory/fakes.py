@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from nectar_contracts import ChatLine, MemoryHit
 from nectar_memory.domain import (
     AppendResult,
+    Candidate,
     Conversation,
     EmbedderUnavailable,
     IndexedSummary,
@@ -160,6 +161,18 @@ class FakeVectorIndex:
                 if rec.conversation.user_id == user_id
                 and rec.conversation.character == character]
         return sorted(hits, key=lambda hit: hit.score, reverse=True)[:k]
+
+    async def candidates(self, user_id: int, character: str, embedding: Sequence[float],
+                         n: int) -> list[Candidate]:
+        self._check()
+        if n <= 0 or not any(embedding):
+            return []
+        found = [Candidate(text=rec.text, similarity=_cosine(vec, embedding), hub=rec.hub,
+                           about=rec.about)
+                 for rec, vec in self.records.values()
+                 if rec.conversation.user_id == user_id
+                 and rec.conversation.character == character]
+        return sorted(found, key=lambda c: c.similarity, reverse=True)[:n]
 
     async def delete_summary(self, record: SummaryRecord) -> None:
         self._check()

@@ -7,8 +7,9 @@ event id, outputs have ids derived from the input's, Chroma writes are upserts b
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nectar_contracts import (
     ChatLine,
@@ -24,6 +25,7 @@ from nectar_contracts import (
 )
 from nectar_memory.domain import (
     Conversation,
+    RankingPolicy,
     SemanticMemoryUnavailable,
     StoredSummary,
     SummaryRecord,
@@ -33,6 +35,7 @@ from nectar_memory.domain import (
 )
 from nectar_memory.metrics import MemoryMetrics
 from nectar_memory.ports import Embedder, MemoryStore, VectorIndex
+from nectar_memory.recall import ReferenceBank, recall
 from nectar_runtime import Index, On
 
 PRODUCER = "memory"
@@ -49,6 +52,7 @@ class MemoryPolicy:
 
     top_k: int = 4
     summary_every: int = 10
+    ranking: RankingPolicy = RankingPolicy()
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,12 @@ class Deps:
     embedder: Embedder
     metrics: MemoryMetrics
     policy: MemoryPolicy = MemoryPolicy()
+    #: reference questions embedded with `embedder` (annotations of stored summaries)
+    bank: ReferenceBank | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.bank is None:
+            object.__setattr__(self, "bank", ReferenceBank(self.embedder, self.policy.ranking))
 
 
 def _conversation(event: TurnReceived | ReplyDelivered | SummaryWritten | ConversationReset
@@ -88,9 +98,8 @@ async def _memories(event: TurnReceived, deps: Deps) -> tuple[list[MemoryHit], b
     if deps.policy.top_k <= 0:
         return [], False
     try:
-        [embedding] = await deps.embedder.embed([event.text], query=True)
-        hits = await deps.index.query(event.user_id, event.character, embedding,
-                                      deps.policy.top_k)
+        hits = await recall(deps.embedder, deps.index, deps.policy.ranking, event.user_id,
+                            event.character, event.text, deps.policy.top_k)
     except SemanticMemoryUnavailable as exc:
         log.warning("semantic memory unavailable", extra={"error": str(exc)})
         return [], True
@@ -200,6 +209,9 @@ async def store_summary(event: SummaryWritten, deps: Deps) -> list[Event]:
     record = SummaryRecord(conversation=conv, window=event.window, text=text,
                            at=event.occurred_at)
     [embedding] = await deps.embedder.embed([text])
+    assert deps.bank is not None  # set by Deps.__post_init__
+    hub, about = await deps.bank.annotate(text, embedding)
+    record = dataclasses.replace(record, hub=hub, about=about)
     if not event.imported and await _was_reset(conv, deps):  # reset while embedding
         deps.metrics.summaries.labels("dropped_reset").inc()
         return []

@@ -8,6 +8,7 @@ from typing import Protocol
 from nectar_contracts import ChatLine, MemoryHit
 from nectar_memory.domain import (
     AppendResult,
+    Candidate,
     Conversation,
     IndexedSummary,
     StoredSummary,
@@ -106,6 +107,12 @@ class VectorIndex(Protocol):
     async def query(self, user_id: int, character: str, embedding: Sequence[float],
                     k: int) -> list[MemoryHit]:
         """The `k` summaries of (user, character) closest to `embedding`, best first."""
+        ...
+
+    async def candidates(self, user_id: int, character: str, embedding: Sequence[float],
+                         n: int) -> list[Candidate]:
+        """The `n` summaries closest to `embedding` with their ranking annotations (hub,
+        about), by cosine, best first: the input of `domain.ranking.rank`."""
         ...
 
     async def delete_summary(self, record: SummaryRecord) -> None:

@@ -50,6 +50,12 @@ class MemorySettings(BaseSettings):
     chroma_timeout_s: float = Field(2.0, gt=0, description="Per-call timeout of Chroma; a turn "
                                     "degrades to recent-only past it.")
     top_k: int = Field(4, ge=0, description="Semantic memories retrieved per turn.")
+    ranking: Literal["hybrid", "dense"] = Field(
+        "hybrid", description="`hybrid`: cosine corrected for hub summaries and for who the "
+        "question is about (people, animals), over the nearest `rank_candidates` (see "
+        "bench/recall.py); `dense`: the embedder's cosine order alone.")
+    rank_candidates: int = Field(48, ge=1, le=500, description="Nearest summaries re-scored "
+                                 "by the `hybrid` ranking per query.")
 
     # Embeddings
     embedder: Literal["e5", "openai", "hashing"] = Field(

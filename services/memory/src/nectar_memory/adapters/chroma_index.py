@@ -4,7 +4,8 @@ Layout: a FIXED number of shard collections (`shards`, default 1: just `collecti
 S > 1: `{collection}_s00` .. `{collection}_s{S-1}`), a user's records all in shard
 `crc32(user) % S`, cosine space, one record per window summary, id
 `{user}:{character}:{session}:{window}` (a rewrite replaces it), metadata
-`{user, character, session, window, at, conv}` with `conv` = `{user}:{character}`: queries
+`{user, character, session, window, at, conv, hub, about}` with `conv` = `{user}:{character}`
+(`hub`, `about`: ranking annotations, see domain/ranking.py): queries
 filter with one equality on `conv` (see `conv_key`), deletions on `user`. Memory is bounded by
 the number of records, not by the number of conversations: one collection per conversation
 costs megabytes of RSS per collection in Chroma 1.x (see bench/memory_scale.py). Each
@@ -36,12 +37,14 @@ from pydantic import SecretStr
 
 from nectar_contracts import MemoryHit
 from nectar_memory.domain import (
+    Candidate,
     Conversation,
     IndexedSummary,
     StoredSummary,
     SummaryRecord,
     VectorIndexUnavailable,
 )
+from nectar_memory.domain.ranking import decode_about, encode_about
 
 log = logging.getLogger("nectar.memory.chroma")
 
@@ -118,9 +121,14 @@ class ChromaVectorIndex:
             raise _Missing(name) from exc
         built_with = (col.metadata or {}).get("embedder")
         if built_with is not None and built_with != self.embedder_name:
+            log.error("chroma collection built with another embedder or record format: "
+                      "semantic memory is off until `nectar memory rebuild --all --apply`",
+                      extra={"collection": name, "built_with": built_with,
+                             "expected": self.embedder_name})
             raise VectorIndexUnavailable(
                 f"collection {name!r} was built with embedder {built_with!r}, "
-                f"this service embeds with {self.embedder_name!r}: rebuild the collection")
+                f"this service embeds with {self.embedder_name!r}: rebuild it "
+                "(`nectar memory rebuild --all --apply --expect-users N`)")
         self._collections[name] = col
         return col
 
@@ -211,6 +219,36 @@ class ChromaVectorIndex:
         # cosine distance d = 1 - cos: similarity clamped to the contract's [0, 1]
         return [MemoryHit(text=doc, score=max(0.0, min(1.0, 1.0 - float(dist))))
                 for doc, dist in zip(docs, dists, strict=False) if doc]
+
+    async def candidates(self, user_id: int, character: str, embedding: Sequence[float],
+                         n: int) -> list[Candidate]:
+        if n <= 0 or not any(embedding):
+            return []
+
+        async def run() -> Any:
+            col = await self._get_collection(self.shard_of(user_id), create=False)
+            return await col.query(
+                query_embeddings=[[float(x) for x in embedding]], n_results=n,
+                where={"conv": conv_key(user_id, character)},
+                include=["documents", "distances", "metadatas"])
+
+        try:
+            result = await self._call("query", run)
+        except _Missing:
+            return []
+        docs = (result.get("documents") or [[]])[0]
+        dists = (result.get("distances") or [[]])[0]
+        metas = (result.get("metadatas") or [[]])[0] or [None] * len(docs)
+        out: list[Candidate] = []
+        for doc, dist, meta in zip(docs, dists, metas, strict=False):
+            if not doc:
+                continue
+            meta = meta or {}
+            hub = meta.get("hub")
+            out.append(Candidate(text=doc, similarity=1.0 - float(dist),
+                                 hub=float(hub) if isinstance(hub, int | float) else None,
+                                 about=decode_about(meta.get("about"))))
+        return out
 
     async def latest_summary(self, conv: Conversation) -> StoredSummary | None:
         async def run() -> Any:
@@ -311,9 +349,13 @@ def conv_key(user_id: int, character: str) -> str:
 
 def _metadata(record: SummaryRecord) -> dict[str, Any]:
     conv = record.conversation
-    return {"user": conv.user_id, "character": conv.character, "session": conv.session,
-            "window": record.window, "at": _epoch(record.at),
-            "conv": conv_key(conv.user_id, conv.character)}
+    meta: dict[str, Any] = {
+        "user": conv.user_id, "character": conv.character, "session": conv.session,
+        "window": record.window, "at": _epoch(record.at),
+        "conv": conv_key(conv.user_id, conv.character), "about": encode_about(record.about)}
+    if record.hub is not None:
+        meta["hub"] = float(record.hub)
+    return meta
 
 
 def _epoch(at: datetime) -> float:

@@ -6,6 +6,7 @@ from nectar_memory.domain.errors import (
     SemanticMemoryUnavailable,
     VectorIndexUnavailable,
 )
+from nectar_memory.domain.ranking import Candidate, RankingPolicy
 from nectar_memory.domain.model import (
     AppendResult,
     Conversation,
@@ -14,7 +15,7 @@ from nectar_memory.domain.model import (
     SummaryRecord,
 )
 
-__all__ = ["AppendResult", "Conversation", "EmbedderUnavailable", "IndexedSummary",
+__all__ = ["AppendResult", "Candidate", "Conversation", "RankingPolicy", "EmbedderUnavailable", "IndexedSummary",
            "SemanticMemoryUnavailable", "StoredSummary", "SummaryRecord",
            "VectorIndexUnavailable", "select_memories",
            "summary_window", "without_line"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 
 
@@ -42,6 +43,10 @@ class SummaryRecord:
     window: int
     text: str
     at: datetime
+    #: ranking annotations (`recall.ReferenceBank.annotate`), stored as metadata; not part
+    #: of the record's identity
+    hub: float | None = field(default=None, compare=False)
+    about: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
     def record_id(self) -> str:
