@@ -127,6 +127,24 @@ def _thumbnail(data: bytes, box: int) -> Image.Image | None:
         return None
 
 
+def _headline(draw: ImageDraw.ImageDraw, spec: ImageSpec, margin: int) -> None:
+    """The LoRA names (character and version) and the reference, large, across the middle."""
+    words = [Path(lora.name).stem for lora in spec.loras] or [Path(spec.checkpoint).stem]
+    words += [f"+ {Path(ref.image).stem}" for ref in spec.references]
+    size = max(10, min(spec.width // 14, spec.height // 10))
+    font = _font(size)
+    y = spec.height // 2 - (len(words) * int(size * 1.2)) // 2
+    for word in words:
+        while size > 10 and draw.textlength(word, font=font) > spec.width - 2 * margin:
+            size = int(size * 0.85)
+            font = _font(size)
+        width = draw.textlength(word, font=font)
+        x = max(margin, int((spec.width - width) / 2))
+        draw.text((x + 2, y + 2), word, font=font, fill=(0, 0, 0))
+        draw.text((x, y), word, font=font, fill=(255, 236, 160))
+        y += int(size * 1.2)
+
+
 def render_png(spec: ImageSpec, prompt: dict[str, Any] | None = None) -> bytes:
     """A PNG of `spec.width` x `spec.height` showing the spec; `prompt` goes in a tEXt chunk."""
     image = _background(spec)
@@ -144,6 +162,7 @@ def render_png(spec: ImageSpec, prompt: dict[str, Any] | None = None) -> bytes:
                 draw.rectangle((max(0, x) - 1, y - 1, max(0, x) + thumb.width, y + thumb.height),
                                outline=(255, 255, 255))
                 break
+    _headline(draw, spec, margin)
     columns = max(8, int((spec.width - 2 * margin) / (size * 0.55)))
     for line in spec.lines():
         for piece in textwrap.wrap(line, columns) or [""]:
