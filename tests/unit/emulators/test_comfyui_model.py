@@ -4,6 +4,7 @@ fault matching."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from nectar_emulators.comfyui.executor import execution_order, node_signatures
@@ -145,15 +146,16 @@ def test_unified_loader_resolves_sdxl_preset_files_like_the_extension() -> None:
         resolve_ipadapter_preset("PLUS (high strength)", True, Inventory(models={}))
 
 
+BASE = ImageSpec(
+    worker="w1", checkpoint="sd_xl_base_1.0.safetensors",
+    loras=(LoraUse("character_mira_v2.safetensors", 0.85, 0.85),),
+    references=(ReferenceUse("scarf.png", 0.4, 0.0, 0.8, "ease in-out", "ipa"),),
+    freeu=True, positive="Mira wearing the red scarf", negative="", seed=42, steps=28,
+    cfg=5.5, sampler="euler", scheduler="karras", denoise=1.0, width=640, height=384)
+
+
 def spec(**changes: object) -> ImageSpec:
-    base = dict(worker="w1", checkpoint="sd_xl_base_1.0.safetensors",
-                loras=(LoraUse("character_mira_v2.safetensors", 0.85, 0.85),),
-                references=(ReferenceUse("scarf.png", 0.4, 0.0, 0.8, "ease in-out", "ipa"),),
-                freeu=True, positive="Mira wearing the red scarf", negative="", seed=42,
-                steps=28, cfg=5.5, sampler="euler", scheduler="karras", denoise=1.0,
-                width=640, height=384)
-    base.update(changes)
-    return ImageSpec(**base)  # type: ignore[arg-type]
+    return replace(BASE, **changes)  # type: ignore[arg-type]
 
 
 def test_render_is_a_png_of_the_requested_size_and_deterministic() -> None:
