@@ -195,3 +195,15 @@ def test_validation_does_not_depend_on_node_order() -> None:
 
     assert validate(graph).ok
     assert validate(reversed_graph).ok
+
+
+def test_a_cycle_is_refused_not_crashed_on() -> None:
+    graph = text_to_image(lora=None, freeu=False)
+    graph["3"]["inputs"]["latent_image"] = ["8", 0]  # IMAGE into LATENT, and a loop
+    graph["8"]["inputs"]["samples"] = ["3", 0]
+    graph["3"]["inputs"]["latent_image"] = ["3", 0]
+
+    result = validate(graph)
+
+    assert not result.ok
+    assert result.error["type"] == "prompt_outputs_failed_validation"

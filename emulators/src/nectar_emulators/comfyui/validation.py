@@ -77,9 +77,9 @@ def validate_prompt(
     for output in outputs:
         try:
             valid, reasons = validator.validate(output)
-        except (KeyError, IndexError, TypeError) as exc:
+        except (KeyError, IndexError, TypeError, RecursionError) as exc:
             # The real server indexes the prompt with a link's node id and slot without
-            # checking them first; a dangling link surfaces as this exception.
+            # checking them first; a dangling link (or a cycle) surfaces as this exception.
             valid = False
             reasons = [_error("exception_during_validation", "Exception when validating node",
                               str(exc), exception_type=type(exc).__name__, traceback=[])]
