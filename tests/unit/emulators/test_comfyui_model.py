@@ -118,6 +118,17 @@ def test_signatures_change_downstream_of_a_change_only() -> None:
     assert one["4"] == other_lora["4"] and one["10"] != other_lora["10"]
 
 
+def test_signatures_survive_a_cycle_in_a_refused_branch() -> None:
+    graph = text_to_image()
+    graph["20"] = {"class_type": "FreeU_V2", "inputs": {"model": ["21", 0]}}
+    graph["21"] = {"class_type": "FreeU_V2", "inputs": {"model": ["20", 0]}}
+
+    signatures = node_signatures(graph)
+
+    assert signatures["3"] == node_signatures(text_to_image())["3"]
+    assert signatures["20"] != signatures["21"]
+
+
 def test_load_image_signature_follows_the_file_content() -> None:
     graph = text_to_image(ipadapter="unified")
 

@@ -200,8 +200,8 @@ def node_signatures(
     def sign(node_id: str, stack: tuple[str, ...] = ()) -> str:
         if node_id in memo:
             return memo[node_id]
-        if node_id in stack:
-            raise ValueError(f"cycle at node {node_id}")
+        if node_id in stack:  # only in a branch validation already refused; never runs
+            return f"cycle:{node_id}"
         node = prompt[node_id]
         inputs = node.get("inputs") or {}
         parts: list[Any] = [node["class_type"]]
