@@ -38,6 +38,7 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> httpx.Response:
     [
         ("nectar_emulators.telegram", []),
         ("nectar_emulators.openrouter", ["--model-behaviour", "vendor/model=content_filter"]),
+        ("nectar_emulators.comfyui", ["--worker-name", "gpu-a", "--time-scale", "0.001"]),
     ],
 )
 def test_module_runs_a_healthy_server_logging_json(module: str, extra: list[str]) -> None:
@@ -108,3 +109,25 @@ def test_run_in_thread_serves_both_apps_from_sync_code() -> None:
     ):
         assert httpx.get(f"{telegram.url}/healthz").json() == {"status": "ok"}
         assert httpx.get(f"{openrouter.url}/api/v1/models").status_code == 200
+
+
+def test_comfyui_cli_flags_reach_the_worker() -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nectar_emulators.comfyui", "--port", str(port),
+         "--worker-name", "gpu-b", "--lora", "character_zoe_v2.safetensors",
+         "--time-scale", "0.001", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, process)
+        state = httpx.get(f"{url}/_emulator/state").json()
+        loras = httpx.get(f"{url}/models/loras").json()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert state["worker_name"] == "gpu-b"
+    assert state["timings"]["time_scale"] == 0.001
+    assert loras == ["character_zoe_v2.safetensors"]
