@@ -16,7 +16,9 @@ Guarantees given to every service:
 - an outage of our own infrastructure is retried with capped backoff for as long as it lasts
   and never dead-letters a message; other failures are retried with backoff and dead-lettered
   after `max_deliveries` (see `nectar_runtime.errors`);
-- events of one ordering key (the user) are handled in order within a replica.
+- events of one user are handled in order, across replicas and through retries: a message
+  waits while an earlier message of the same user is still unhandled by this consumer
+  (`Consumer._behind`: the user's position in the claim store, one direct get on the stream).
 """
 
 from __future__ import annotations
@@ -66,6 +68,11 @@ log = logging.getLogger("nectar.bus")
 Handler = Callable[[Any], Awaitable[Sequence[Event]]]
 
 
+def _by_user(event: Event) -> Hashable:
+    """The default ordering key: the user."""
+    return event.user_id
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -83,7 +90,7 @@ class Subscription:
     handler: Handler
     description: str = ""
     subject: str | None = None
-    ordering_key: Callable[[Event], Hashable] = field(default=lambda event: event.user_id)
+    ordering_key: Callable[[Event], Hashable] = field(default=_by_user)
     #: Where a *new* durable consumer starts (fixed once it exists). New messages by
     #: default: a reply path created on a long-lived stream must not answer old turns
     #: again. Projections that must see the whole history (users, plan cache) set True.
@@ -93,6 +100,9 @@ class Subscription:
     #: seconds without an ack or heartbeat before JetStream redelivers; None:
     #: `NECTAR_ACK_WAIT_S`. Long handlers need no long ack wait: they are heartbeated.
     ack_wait_s: float | None = None
+    #: events of one user are handled in stream order, across replicas and retries (needs
+    #: the default ordering key and a filter with the user as its one wildcard)
+    ordered: bool = True
 
     @property
     def filter_subject(self) -> str:
@@ -107,6 +117,23 @@ class Subscription:
 
     def ack_wait(self, infra: InfraSettings) -> float:
         return self.ack_wait_s or infra.ack_wait_s
+
+    def user_subject(self, user_id: int) -> str | None:
+        """This subscription's filter for one user, when it orders by user; else None."""
+        if not self.ordered or self.ordering_key is not _by_user:
+            return None
+        if self.filter_subject.count("*") != 1 or ">" in self.filter_subject:
+            return None
+        return self.filter_subject.replace("*", str(user_id))
+
+    def user_of(self, subject: str) -> int | None:
+        """The user id a message's subject carries in this subscription's wildcard."""
+        pattern = self.filter_subject.split(".")
+        tokens = subject.split(".")
+        if "*" not in pattern or len(tokens) != len(pattern):
+            return None
+        token = tokens[pattern.index("*")]
+        return int(token) if token.isdigit() else None
 
 
 class EventBus:
@@ -205,6 +232,9 @@ class Consumer:
         self.not_failures = _Counts()
         #: id(msg) -> event id claimed for it (renewed by the message's heartbeat)
         self._claimed: dict[int, str] = {}
+        #: stream seq -> when it first had to wait for an earlier message of its user
+        self._waiting_since: OrderedDict[int, float] = OrderedDict()
+        self._ack_floor = (0, 0.0)  # (stream seq, monotonic time read)
 
     def backoff(self, deliveries: int) -> float:
         return min(self.infra.backoff_base_s * 2 ** max(deliveries - 1, 0),
@@ -324,20 +354,33 @@ class Consumer:
 
     async def _handle(self, msg: Msg, event: Event) -> str:
         event_id = str(event.event_id)
-        claim = await self.processed.claim(self.sub.name, event_id, self.owner, self.lease_s)
-        if claim == "done":
+        seq = msg.metadata.sequence.stream
+        user_subject = self.sub.user_subject(event.user_id)
+        order_key = str(event.user_id) if user_subject else None
+        claim = await self.processed.claim(self.sub.name, event_id, self.owner, self.lease_s,
+                                           order_key)
+        if claim.state == "done":
             return "duplicate"
-        if claim == "busy":
+        if claim.state == "busy":
             # Another live replica handles this very event: look again once its lease could
             # have run out. Not a failure of the message.
-            self.not_failures.add(msg.metadata.sequence.stream)
+            self.not_failures.add(seq)
             await msg.nak(delay=self.lease_s)
             return "busy"
         self._claimed[id(msg)] = event_id
         try:
+            if user_subject and await self._behind(seq, user_subject, claim.position):
+                # An earlier message of this user is still being handled (elsewhere, or
+                # waiting for its retry): come back after it. Not a failure of the message.
+                await self.processed.release(self.sub.name, event_id, self.owner)
+                self.not_failures.add(seq)
+                await msg.nak(delay=min(self.infra.backoff_base_s
+                                        * 2 ** min(self.not_failures.get(seq), 6), 2.0))
+                return "waiting"
+            self._waiting_since.pop(seq, None)
             outputs = await self.sub.handler(event)
             await self.bus.publish_all(outputs)
-            await self.processed.complete(self.sub.name, event_id, self.owner)
+            await self.processed.complete(self.sub.name, event_id, self.owner, order_key, seq)
             return "ok"
         except BaseException:
             # Let the next delivery claim it at once (best effort: if the store is down the
@@ -347,6 +390,56 @@ class Consumer:
             raise
         finally:
             self._claimed.pop(id(msg), None)
+
+    async def _behind(self, seq: int, user_subject: str, position: int) -> bool:
+        """Whether a message of the same user earlier than `seq` is still unhandled by this
+        consumer. `position` is the last one this consumer finished for the user; a message
+        between it and `seq` that sits below the consumer's ack floor was finished too (before
+        positions were recorded). Gives up waiting, with a warning, after a bound: ordering
+        must never stall a user for good."""
+        js = self._jetstream()
+        start = position + 1
+        for _ in range(16):
+            if start >= seq:
+                return False
+            try:
+                earlier = await js.get_msg(self.sub.stream, seq=start, subject=user_subject,
+                                           next=True, direct=True)
+            except NotFoundError:
+                return False
+            if earlier.seq is None or earlier.seq >= seq:
+                return False
+            if earlier.seq > await self._current_ack_floor():
+                break
+            start = earlier.seq + 1
+        else:
+            return False
+        first = self._waiting_since.setdefault(seq, time.monotonic())
+        while len(self._waiting_since) > 10_000:
+            self._waiting_since.popitem(last=False)
+        if time.monotonic() - first > max(2 * self.ack_wait_s, 30.0):
+            log.warning("ordering: gave up waiting for an earlier message of the user",
+                        extra={"consumer": self.sub.name, "seq": seq,
+                               "earlier_seq": earlier.seq})
+            self._waiting_since.pop(seq, None)
+            return False
+        return True
+
+    async def _current_ack_floor(self) -> int:
+        """The consumer's ack floor (every message at or below it is finished); read at most
+        once a second."""
+        floor, read_at = self._ack_floor
+        if time.monotonic() - read_at > 1.0:
+            info = await self._jetstream().consumer_info(self.sub.stream, self.sub.name)
+            floor = info.ack_floor.stream_seq if info.ack_floor else 0
+            self._ack_floor = (floor, time.monotonic())
+        return floor
+
+    def _jetstream(self) -> Any:
+        js = getattr(self, "_js", None)
+        if js is None:
+            js = self._js = self.bus.broker.connection.jetstream()
+        return js
 
     async def dead_letter(self, msg: Msg, error_type: str, reason: str,
                           deliveries: int) -> str:
@@ -383,6 +476,11 @@ class Consumer:
             "reason": reason, "deliveries": deliveries})
         await msg.term()
         self.not_failures.pop(meta.sequence.stream)
+        # the user's later messages need not wait for this one any more
+        user = self.sub.user_of(msg.subject)
+        if user is not None and self.sub.user_subject(user):
+            with contextlib.suppress(Exception):
+                await self.processed.advance(self.sub.name, str(user), meta.sequence.stream)
         return "dead_lettered"
 
 
@@ -557,6 +655,8 @@ async def ensure_streams(nats_url: str, replicas: int = 1,
                 name=spec.name, subjects=list(spec.subjects), description=spec.description,
                 storage=StorageType.FILE, num_replicas=replicas,
                 max_age=spec.max_age_s or None, duplicate_window=spec.duplicate_window_s,
+                # direct gets: consumers look up a user's earlier message (ordering)
+                allow_direct=True,
             )
             try:
                 await js.stream_info(spec.name)

@@ -39,6 +39,8 @@ class On:
     ack_wait_s: float | None = None
     #: events handled in order per key (default: per user)
     ordering_key: Callable[[Event], Hashable] | None = None
+    #: per-user order held across replicas and retries (see `Subscription.ordered`)
+    ordered: bool = True
 
 
 Index = Mapping[type[Event], On]
@@ -63,7 +65,7 @@ def subscriptions(prefix: str, index: Index, deps: Any,
             name=consumer_name(prefix, event), events=(event,),
             handler=_bind(on.handler, deps), description=on.description,
             deliver_all=on.deliver_all, max_in_flight=on.max_in_flight,
-            ack_wait_s=on.ack_wait_s,
+            ack_wait_s=on.ack_wait_s, ordered=on.ordered,
             **({"ordering_key": on.ordering_key} if on.ordering_key else {})))
     return subs
 

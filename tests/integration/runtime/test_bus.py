@@ -182,11 +182,12 @@ class _FlakyMark(InMemoryProcessedStore):
         super().__init__()
         self.failed = False
 
-    async def complete(self, consumer: str, event_id: str, owner: str) -> None:
+    async def complete(self, consumer: str, event_id: str, owner: str,
+                       order_key: str | None = None, seq: int = 0) -> None:
         if not self.failed:
             self.failed = True
             raise RuntimeError("crashed before recording the effect")
-        await super().complete(consumer, event_id, owner)
+        await super().complete(consumer, event_id, owner, order_key, seq)
 
 
 async def test_a_redelivered_input_re_emits_the_same_output_once(infra, js) -> None:

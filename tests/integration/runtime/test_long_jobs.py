@@ -18,7 +18,7 @@ import pytest
 import redis.exceptions
 
 from nectar_contracts import Event, VoiceFailed, VoiceRequested, uuid7
-from nectar_runtime import InfraSettings, Runtime, ServiceSpec, Subscription
+from nectar_runtime import InfraSettings, Poison, Runtime, ServiceSpec, Subscription
 from nectar_runtime.testing import serve_app
 
 pytestmark = pytest.mark.integration
@@ -175,10 +175,10 @@ async def test_an_outage_is_retried_past_max_deliveries_and_never_dead_lettered(
 
     name = f"outage-{uuid.uuid4().hex[:8]}"
     user = 920_200
-    dlq = await js.subscribe(f"nectar.dlq.{name}", ordered_consumer=True)
-    out = await js.subscribe(f"nectar.voice.{user}.voice_failed", ordered_consumer=True)
     app, runtime = _app(infra, name, during_outage)
-    async with serve_app(app):
+    async with serve_app(app):  # the streams exist from here on
+        dlq = await js.subscribe(f"nectar.dlq.{name}", ordered_consumer=True)
+        out = await js.subscribe(f"nectar.voice.{user}.voice_failed", ordered_consumer=True)
         await _publish(js, _request(user, "patience"))
         msg = await out.next_msg(timeout=15)
     assert len(attempts) == 7
@@ -199,10 +199,10 @@ async def test_two_replicas_handle_one_event_once(infra, nc) -> None:
 
     name = f"pair-{uuid.uuid4().hex[:8]}"
     user = 920_300
-    out = await js.subscribe(f"nectar.voice.{user}.voice_failed", ordered_consumer=True)
     first, _ = _app(infra, name, slowish, instance="r1", ack_wait_s=5)
     second, _ = _app(infra, name, slowish, instance="r2", ack_wait_s=5)
     async with serve_app(first), serve_app(second):
+        out = await js.subscribe(f"nectar.voice.{user}.voice_failed", ordered_consumer=True)
         event = _request(user, "once")
         # the same event stored twice (two message ids): both replicas may get a copy
         await _publish(js, event, msg_id="x-" + str(event.event_id))
@@ -214,3 +214,65 @@ async def test_two_replicas_handle_one_event_once(infra, nc) -> None:
     assert info.num_ack_pending == 0 and info.num_pending == 0
     with pytest.raises(nats.errors.TimeoutError):
         await out.next_msg(timeout=0.3)
+
+
+async def test_one_user_s_events_keep_their_order_across_two_replicas(infra, nc) -> None:
+    js = nc.jetstream()
+    order: list[str] = []
+
+    async def uneven(event: VoiceRequested) -> Sequence[Event]:
+        # the first events are the slow ones: without cross-replica ordering the other
+        # replica would overtake them
+        await asyncio.sleep(0.6 if int(event.text) < 2 else 0.01)
+        order.append(event.text)
+        return []
+
+    name = f"order-{uuid.uuid4().hex[:8]}"
+    first, _ = _app(infra, name, uneven, instance="r1", ack_wait_s=5)
+    second, _ = _app(infra, name, uneven, instance="r2", ack_wait_s=5)
+    async with serve_app(first), serve_app(second):
+        for i in range(6):
+            await _publish(js, _request(920_400, str(i)))
+        assert await _until(lambda: len(order) == 6, 30)
+    assert order == [str(i) for i in range(6)]
+
+
+async def test_a_retried_event_is_not_overtaken_by_the_next_one(infra, nc) -> None:
+    js = nc.jetstream()
+    order: list[str] = []
+    failed: list[str] = []
+
+    async def flaky_first(event: VoiceRequested) -> Sequence[Event]:
+        if event.text == "0" and not failed:
+            failed.append(event.text)
+            raise RuntimeError("provider hiccup")  # retried after a backoff
+        order.append(event.text)
+        return []
+
+    name = f"retry-order-{uuid.uuid4().hex[:8]}"
+    app, _ = _app(infra, name, flaky_first, ack_wait_s=5)
+    async with serve_app(app):
+        for i in range(3):
+            await _publish(js, _request(920_500, str(i)))
+        assert await _until(lambda: len(order) == 3, 20)
+    assert failed == ["0"] and order == ["0", "1", "2"]
+
+
+async def test_a_dead_lettered_event_does_not_hold_back_the_user(infra, nc) -> None:
+    js = nc.jetstream()
+    order: list[str] = []
+
+    async def first_is_poison(event: VoiceRequested) -> Sequence[Event]:
+        if event.text == "0":
+            raise Poison("never")
+        order.append(event.text)
+        return []
+
+    name = f"dlq-order-{uuid.uuid4().hex[:8]}"
+    app, _ = _app(infra, name, first_is_poison, ack_wait_s=5)
+    async with serve_app(app):
+        await js.publish("nectar.voice.920600.voice_requested", b"{broken")
+        for i in range(3):
+            await _publish(js, _request(920_600, str(i)))
+        assert await _until(lambda: len(order) == 2, 20)
+    assert order == ["1", "2"]

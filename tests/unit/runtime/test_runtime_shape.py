@@ -101,18 +101,18 @@ def test_a_wrapped_client_error_is_still_an_outage() -> None:
 
 async def test_a_claim_is_exclusive_until_completed_or_released() -> None:
     store = InMemoryProcessedStore()
-    assert await store.claim("c", "e1", "a", 10) == "new"
-    assert await store.claim("c", "e1", "b", 10) == "busy"
+    assert (await store.claim("c", "e1", "a", 10)).state == "new"
+    assert (await store.claim("c", "e1", "b", 10)).state == "busy"
     await store.release("c", "e1", "b")  # not b's to release
-    assert await store.claim("c", "e1", "b", 10) == "busy"
+    assert (await store.claim("c", "e1", "b", 10)).state == "busy"
     await store.release("c", "e1", "a")
-    assert await store.claim("c", "e1", "b", 10) == "new"
+    assert (await store.claim("c", "e1", "b", 10)).state == "new"
     await store.complete("c", "e1", "b")
-    assert await store.claim("c", "e1", "a", 10) == "done"
+    assert (await store.claim("c", "e1", "a", 10)).state == "done"
 
 
 async def test_a_lease_runs_out_by_itself() -> None:
     store = InMemoryProcessedStore()
-    assert await store.claim("c", "e2", "dead", 0.05) == "new"
+    assert (await store.claim("c", "e2", "dead", 0.05)).state == "new"
     await asyncio.sleep(0.1)
-    assert await store.claim("c", "e2", "alive", 10) == "new"
+    assert (await store.claim("c", "e2", "alive", 10)).state == "new"
