@@ -20,6 +20,19 @@ class Infra:
     postgres_url: str  # SQLAlchemy asyncpg URL of the `nectar` database
     chroma_url: str
     data_dir: Path
+    #: the S3-compatible object store (SeaweedFS) and its credentials
+    s3_url: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+
+    def s3_settings(self, **overrides: object):
+        """`nectar_runtime.objectstore.S3Settings` for this object store."""
+        from nectar_runtime.objectstore import S3Settings
+
+        values: dict[str, object] = {"url": self.s3_url,
+                                     "access_key_id": self.s3_access_key_id,
+                                     "secret_access_key": self.s3_secret_access_key}
+        return S3Settings(**{**values, **overrides})
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +41,7 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
 
     data_dir = tmp_path_factory.mktemp("infra")
     stack, cfg = start_infra(data_dir)
+    key_id, secret = stack.s3_credentials()
     try:
         yield Infra(
             nats_url=f"nats://{cfg.host}:{cfg.nats_port}",
@@ -35,6 +49,9 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
             postgres_url=f"postgresql+asyncpg://nectar@{cfg.host}:{cfg.postgres_port}/nectar",
             chroma_url=f"http://{cfg.host}:{cfg.chroma_port}",
             data_dir=data_dir,
+            s3_url=f"http://{cfg.host}:{cfg.s3_port}",
+            s3_access_key_id=key_id,
+            s3_secret_access_key=secret,
         )
     finally:
         if not os.environ.get("NECTAR_KEEP_TEST_INFRA"):

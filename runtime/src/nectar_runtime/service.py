@@ -105,6 +105,7 @@ class Runtime:
         self.feeds: list[PullFeed] = []
         self.started = False
         self._up: dict[str, bool] = {}
+        self._redis_policy: str | None = None
 
     def subscribe(self, sub: Subscription) -> Consumer:
         consumer = Consumer(sub, self.bus, self.processed, self.infra, self.service,
@@ -167,7 +168,7 @@ class Runtime:
             self.subscribe(sub)
         for event in spec.publishes:
             self.document_publisher(event)
-        required: dict[str, Check] = {"nats": self._check_nats, "redis": self.redis.ping}
+        required: dict[str, Check] = {"nats": self._check_nats, "redis": self._check_redis}
         degradable: dict[str, Check] = {}
         for name, managed in spec.managed.items():
             (degradable if name in spec.optional else required)[name] = managed.check
@@ -255,6 +256,24 @@ class Runtime:
             if reason is not None:
                 failing[name] = reason
         return failing
+
+    async def _check_redis(self) -> None:
+        """Redis answers, and does not evict keys: idempotency claims, delivery records and
+        plan state live there, and an evicted one means a duplicate or a wrong plan."""
+        await self.redis.ping()
+        if self._redis_policy is None:
+            try:
+                config = await self.redis.config_get("maxmemory-policy")
+            except Exception:  # managed Redis may refuse CONFIG: trust the operator
+                self._redis_policy = "unknown"
+            else:
+                policy = config.get("maxmemory-policy") or config.get(b"maxmemory-policy")
+                self._redis_policy = policy.decode() if isinstance(policy, bytes) else \
+                    str(policy or "unknown")
+        if self._redis_policy not in ("noeviction", "unknown"):
+            raise RuntimeError(f"redis evicts keys (maxmemory-policy={self._redis_policy}); "
+                               "Nectar keeps idempotency, delivery and plan state there: run "
+                               "it with maxmemory-policy noeviction")
 
     async def _check_nats(self) -> None:
         if not await self.broker.ping(timeout=1.5):

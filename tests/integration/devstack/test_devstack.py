@@ -16,6 +16,7 @@ import nats
 import pytest
 import redis
 from nectar_devstack import INFRA, Stack, StackConfig, StackError, mask_env
+from nectar_devstack.config import PORT_ENV_VARS, SERVICES
 from nectar_devstack import proc as devproc
 from nectar_devstack.cli import main as cli_main
 from nectar_devstack.testing import chroma_url, nats_url, postgres_dsn, redis_url, start_infra
@@ -294,7 +295,8 @@ def test_config_from_env_and_free_ports(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="NECTAR_REDIS_PORT"):
         StackConfig.from_env({"NECTAR_REDIS_PORT": "nope"})
     ports = list(StackConfig.free_ports(tmp_path).all_ports().values())
-    assert len(ports) == len(set(ports)) == 13
+    # every infra/emulator port (SeaweedFS alone has eight) and one per service, all distinct
+    assert len(ports) == len(set(ports)) == len(PORT_ENV_VARS) + len(SERVICES) == 21
 
 
 def test_cli_env_masks_secrets(

@@ -283,3 +283,26 @@ async def test_shutdown_past_the_grace_period_hands_the_message_back(infra, js) 
                 break
             await asyncio.sleep(0.1)
     assert seen == ["handed back"]
+
+
+async def test_a_redis_that_evicts_keys_makes_the_service_not_ready(infra) -> None:
+    import httpx
+    from redis.asyncio import Redis
+
+    async def handler(event: VoiceRequested) -> Sequence[Event]:
+        return []
+
+    h = _Harness(infra, handler)
+    admin = Redis.from_url(infra.redis_url)
+    assert (await admin.config_get("maxmemory-policy"))["maxmemory-policy"] == "noeviction"
+    async with serve_app(h.app) as base, httpx.AsyncClient(base_url=base) as http:
+        assert (await http.get("/readyz")).status_code == 200
+        await admin.config_set("maxmemory-policy", "allkeys-lru")
+        try:
+            h.runtime._redis_policy = None  # read again (it is read once per process)
+            ready = await http.get("/readyz")
+        finally:
+            await admin.config_set("maxmemory-policy", "noeviction")
+            await admin.aclose()
+    assert ready.status_code == 503
+    assert "maxmemory-policy=allkeys-lru" in ready.json()["failing"]["redis"]

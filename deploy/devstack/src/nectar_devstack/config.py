@@ -15,7 +15,7 @@ from typing import Any
 # Component catalogue
 # ---------------------------------------------------------------------------
 
-INFRA: tuple[str, ...] = ("nats", "postgres", "redis", "chroma")
+INFRA: tuple[str, ...] = ("nats", "postgres", "redis", "chroma", "s3")
 EMULATORS: tuple[str, ...] = ("telegram_emulator", "openrouter_emulator")
 # billing first: it runs the database migrations the others may rely on.
 SERVICES: tuple[str, ...] = ("billing", "telegram_edge", "memory", "llm", "media", "voice")
@@ -60,6 +60,15 @@ PORT_ENV_VARS: dict[str, str] = {
     "chroma_port": "NECTAR_CHROMA_PORT",
     "telegram_emulator_port": "NECTAR_TELEGRAM_EMULATOR_PORT",
     "openrouter_emulator_port": "NECTAR_OPENROUTER_EMULATOR_PORT",
+    # SeaweedFS: the S3 API, and the ports of its master, volume and filer servers
+    "s3_port": "NECTAR_S3_PORT",
+    "s3_master_port": "NECTAR_S3_MASTER_PORT",
+    "s3_volume_port": "NECTAR_S3_VOLUME_PORT",
+    "s3_filer_port": "NECTAR_S3_FILER_PORT",
+    "s3_grpc_port": "NECTAR_S3_GRPC_PORT",
+    "s3_master_grpc_port": "NECTAR_S3_MASTER_GRPC_PORT",
+    "s3_volume_grpc_port": "NECTAR_S3_VOLUME_GRPC_PORT",
+    "s3_filer_grpc_port": "NECTAR_S3_FILER_GRPC_PORT",
 }
 
 
@@ -128,6 +137,14 @@ class StackConfig:
     chroma_port: int = 8010
     telegram_emulator_port: int = 8091
     openrouter_emulator_port: int = 8092
+    s3_port: int = 8333
+    s3_master_port: int = 9333
+    s3_volume_port: int = 8334
+    s3_filer_port: int = 8888
+    s3_grpc_port: int = 18333
+    s3_master_grpc_port: int = 19333
+    s3_volume_grpc_port: int = 18334
+    s3_filer_grpc_port: int = 18888
     service_ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SERVICE_PORTS))
     # Pass NECTAR_*/EDGE_*/MEMORY_*/LLM_*/MEDIA_*/VOICE_*/BILLING_* from os.environ to services.
     inherit_env: bool = True
