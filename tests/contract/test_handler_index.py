@@ -15,6 +15,8 @@ from nectar_runtime import InfraSettings, Runtime, consumer_name
 INDEXED = {
     "memory": ("nectar_memory.handlers", "memory"),
     "llm": ("nectar_llm.handlers", "llm"),
+    "media": ("nectar_media.handlers", "media"),
+    "voice": ("nectar_voice.handlers", "voice"),
 }
 
 

@@ -22,3 +22,11 @@ class Managed(Protocol):
     async def close(self) -> None: ...
 
     async def check(self) -> None: ...
+
+
+def lifecycles(**adapters: object) -> dict[str, Managed]:
+    """The adapters among `adapters` that are `Managed`, by name, in the order given: what a
+    service registers as `ServiceSpec.managed`. None (an adapter not in use) and fakes
+    without a lifecycle are left out."""
+    return {name: adapter for name, adapter in adapters.items()
+            if isinstance(adapter, Managed)}

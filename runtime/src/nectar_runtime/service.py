@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import uvicorn
 from faststream.nats import JStream, NatsBroker, PullSub
@@ -22,6 +23,7 @@ from faststream.nats.prometheus import NatsPrometheusMiddleware
 from faststream.specification import AsyncAPI
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from pydantic import ValidationError
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -41,7 +43,7 @@ from nectar_runtime.idempotency import ProcessedStore, RedisProcessedStore
 from nectar_runtime.lifecycle import Managed
 from nectar_runtime.logging import configure_logging
 from nectar_runtime.metrics import BusMetrics
-from nectar_runtime.settings import InfraSettings
+from nectar_runtime.settings import ConfigurationError, InfraSettings
 from nectar_runtime.telemetry import configure_tracing
 
 log = logging.getLogger("nectar.service")
@@ -303,3 +305,27 @@ def serve(app: Starlette, service: str, infra: InfraSettings, default_port: int)
         timeout_graceful_shutdown=int(infra.shutdown_grace_s),
     )
     uvicorn.Server(config).run()
+
+
+class _ServiceSettings(Protocol):
+    @property
+    def infra(self) -> InfraSettings: ...
+
+
+SettingsT = TypeVar("SettingsT", bound=_ServiceSettings)
+
+
+def run(service: str, load_settings: Callable[[], SettingsT],
+        create_app: Callable[[SettingsT], tuple[Starlette, Runtime]], default_port: int) -> None:
+    """`python -m nectar_<service>`: settings from the environment, the app, then `serve`.
+
+    Settings that do not validate, or that ask for something not wired
+    (`ConfigurationError`), stop the process before anything connects: the message goes to
+    stderr and the exit status is 2."""
+    try:
+        settings = load_settings()
+        app, _ = create_app(settings)
+    except (ValidationError, ConfigurationError) as exc:
+        print(f"nectar-{service} cannot start: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+    serve(app, service, settings.infra, default_port)

@@ -55,3 +55,10 @@ class InfraSettings(BaseSettings):
                                  "stream (3 on a NATS cluster).")
     instance_id: str = Field(default_factory=socket.gethostname,
                              description="Replica name in logs and traces.")
+
+
+class ConfigurationError(Exception):
+    """The service cannot start as configured: a setting asks for something that is not there
+    (an adapter not built yet, a missing secret). Raised by a composition root; the message
+    names the setting and what to do. `nectar_runtime.run` prints it and exits with status 2,
+    so an operator reads one line instead of a traceback."""

@@ -1,16 +1,8 @@
 """`python -m nectar_llm`: run the llm service."""
 
-from nectar_runtime import serve
-
 from nectar_llm.app import SERVICE, create_app
 from nectar_llm.settings import DEFAULT_HTTP_PORT, LlmSettings
-
-
-def main() -> None:
-    settings = LlmSettings()
-    app, _ = create_app(settings)
-    serve(app, SERVICE, settings.infra, DEFAULT_HTTP_PORT)
-
+from nectar_runtime import run
 
 if __name__ == "__main__":
-    main()
+    run(SERVICE, LlmSettings, create_app, DEFAULT_HTTP_PORT)

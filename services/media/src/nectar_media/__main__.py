@@ -2,14 +2,7 @@
 
 from nectar_media.app import SERVICE, create_app
 from nectar_media.settings import DEFAULT_HTTP_PORT, MediaSettings
-from nectar_runtime import serve
-
-
-def main() -> None:
-    settings = MediaSettings()
-    app, _ = create_app(settings)
-    serve(app, SERVICE, settings.infra, DEFAULT_HTTP_PORT)
-
+from nectar_runtime import run
 
 if __name__ == "__main__":
-    main()
+    run(SERVICE, MediaSettings, create_app, DEFAULT_HTTP_PORT)

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from starlette.applications import Starlette
 
 from nectar_contracts import Event, ImageFailed, ImageReady, ImageRequested
-from nectar_media import handlers
 from nectar_media.bootstrap import build_deps
-from nectar_media.handlers import Deps
+from nectar_media.handlers import HANDLERS, Deps
 from nectar_media.settings import MediaSettings
-from nectar_runtime import Runtime, ServiceSpec, Subscription
+from nectar_runtime import Runtime, ServiceSpec, lifecycles, subscriptions
 
 SERVICE = "media"
 
 
+def tuning(settings: MediaSettings) -> Mapping[type[Event], Mapping[str, Any]]:
+    """Index options that come from settings: renders at once = the pool's capacity."""
+    return {ImageRequested: {"max_in_flight": settings.concurrent_renders}}
+
+
 def create_app(settings: MediaSettings, deps: Deps | None = None,
                runtime: Runtime | None = None) -> tuple[Starlette, Runtime]:
-    deps = deps or build_deps()
     runtime = runtime or Runtime(SERVICE, settings.infra)
-
-    async def on_image_requested(event: ImageRequested) -> list[Event]:
-        return await handlers.render_image(event, deps)
-
+    deps = deps or build_deps(settings, registry=runtime.registry)
     spec = ServiceSpec(
-        subscriptions=[Subscription("media-image_requested", (ImageRequested,),
-                                    on_image_requested, "Render an image of the character")],
+        subscriptions=subscriptions(SERVICE, HANDLERS, deps, tune=tuning(settings)),
         publishes=[ImageReady, ImageFailed],
+        managed=lifecycles(renderer=deps.renderer, object_store=deps.store),
     )
     return runtime.build(spec), runtime

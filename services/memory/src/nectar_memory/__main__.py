@@ -2,14 +2,7 @@
 
 from nectar_memory.app import SERVICE, create_app
 from nectar_memory.settings import DEFAULT_HTTP_PORT, MemorySettings
-from nectar_runtime import serve
-
-
-def main() -> None:
-    settings = MemorySettings()
-    app, _ = create_app(settings)
-    serve(app, SERVICE, settings.infra, DEFAULT_HTTP_PORT)
-
+from nectar_runtime import run
 
 if __name__ == "__main__":
-    main()
+    run(SERVICE, MemorySettings, create_app, DEFAULT_HTTP_PORT)

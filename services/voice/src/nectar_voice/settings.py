@@ -16,5 +16,7 @@ class VoiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VOICE_", extra="ignore")
 
     infra: InfraSettings = Field(default_factory=InfraSettings)
-    enabled: bool = Field(False, description="Speech synthesis is not built yet: every request "
-                          "is answered with `voice.voice_failed` (not_available).")
+    enabled: bool = Field(False, description="Speak replies. Off (the default): every request "
+                          "is answered with `voice.voice_failed` (not_available). On needs a "
+                          "speech engine, which comes with the voice feature: until then the "
+                          "service refuses to start.")
