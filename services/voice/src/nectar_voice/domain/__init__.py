@@ -29,17 +29,19 @@ from nectar_voice.domain.model import (
     VoiceChoice,
 )
 from nectar_voice.domain.pronunciation import (
+    EMPTY_BOOK,
     EMPTY_DICTIONARY,
     Pronunciation,
+    PronunciationBook,
     PronunciationDictionary,
 )
 from nectar_voice.domain.script import prepare, speakable
 
 __all__ = [
-    "EMPTY_DICTIONARY", "LANGUAGES", "OUTPUT_SAMPLE_RATE", "AllEnginesFailed", "Attempt",
+    "EMPTY_BOOK", "EMPTY_DICTIONARY", "LANGUAGES", "OUTPUT_SAMPLE_RATE", "AllEnginesFailed", "Attempt",
     "Audio", "CatalogError", "CharacterVoices", "EngineCaps", "EngineRequest", "Enriched",
     "Gender", "Limits", "NothingToSay", "PermanentSynthesisError", "Pronunciation",
-    "PronunciationDictionary", "Prosody", "ProsodyRange", "QuotaExhausted", "Script",
+    "PronunciationBook", "PronunciationDictionary", "Prosody", "ProsodyRange", "QuotaExhausted", "Script",
     "Speech", "SynthesisError", "TransientSynthesisError", "UnsupportedLanguage",
     "VoiceCatalog", "VoiceChoice", "cache_key", "detect_mood", "enrich", "normalise_text",
     "plain_text", "prepare", "speakable",

@@ -84,3 +84,20 @@ class PronunciationDictionary:
 
 
 EMPTY_DICTIONARY = PronunciationDictionary(character="", version="0")
+
+
+@dataclass(frozen=True)
+class PronunciationBook:
+    """Every character's dictionary, from one versioned file; `version` is the file's."""
+
+    version: str
+    dictionaries: tuple[PronunciationDictionary, ...] = ()
+
+    def for_character(self, character: str) -> PronunciationDictionary:
+        for dictionary in self.dictionaries:
+            if dictionary.character == character:
+                return dictionary
+        return PronunciationDictionary(character=character, version=self.version)
+
+
+EMPTY_BOOK = PronunciationBook(version="0")
