@@ -75,9 +75,11 @@ _PAREN = re.compile(r"\(([^()\n]{1,120})\)|（([^（）\n]{1,120})）")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _STARRED = re.compile(r"\*(?=[^\s*])([^*\n]{1,160}?)(?<=[^\s*])\*")
 _ELLIPSIS = re.compile(r"\.(?:[ \t]?\.){2,}|。{3,}|[.…]*…[.…]*")
-_SENTENCE = re.compile(r"[.!?。！？।؟]")
+_SENTENCE = re.compile(r"[.!?。！？।؟]+")
+_RAW_PAUSE = re.compile(r"\.{3,}|…+")
 _SPEAKABLE = re.compile(r"[^\W_]", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_][^\W_']*(?:'[^\W_]+)?", re.UNICODE)
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _FIRST_PERSON = re.compile(
     r"^(?:i|i'm|i'd|i'll|we|you|я|мы|ты|вы|je|tu|nous|vous|ich|du|wir|yo|tú|io|eu|ja|ik|"
     r"jij|ben|sen|ми|ти)\b", re.IGNORECASE)
@@ -161,7 +163,7 @@ def _is_action(content: str) -> bool:
             and not body.endswith(("?", "!", "？", "！")):
         return True
     # scripts without spaces: a long starred run is a described action, not one stressed word
-    return " " not in body and len(body) >= 8 and not body.isascii()
+    return " " not in body and len(_UNSPACED.findall(body)) >= 8
 
 
 def _strip_squares(text: str) -> str:
@@ -226,6 +228,7 @@ _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([,.!?;:，。！？；：、])")
 _LEADING_PUNCT = re.compile(r"^[\s,.;:，。；：、!?！？-]+")
 _EMPTY_PAIRS = re.compile(r"\(\s*\)|\[\s*\]|（\s*）|\"\s*\"|«\s*»|“\s*”")
 _REPEATED_COMMA = re.compile(r"([,，])(?:\s*[,，])+")
+_COMMA_BEFORE_STOP = re.compile(r"[,，、;:]\s*([.!?。！？])")
 
 
 def _tidy(text: str) -> str:
@@ -233,6 +236,7 @@ def _tidy(text: str) -> str:
     text = re.sub(r"[ \t\u00a0\u3000]+", " ", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     text = _REPEATED_COMMA.sub(r"\1", text)
+    text = _COMMA_BEFORE_STOP.sub(r"\1", text)
     lines = [line.strip() for line in text.split("\n")]
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text)
@@ -255,28 +259,27 @@ def detect_mood(text: str, language: str = "en", limits: ProsodyRange | None = N
     body = BREAK_TOKEN.sub(" ", _BREAK_TAG.sub(" ", text))
     pauses = len(BREAK_TOKEN.findall(text)) + len(_BREAK_TAG.findall(text))
     words = _WORD.findall(body)
-    n_words = max(len(words), len(body) // 3 if not any(" " in w for w in (body,)) else 1, 1)
-    sentences = max(len(_SENTENCE.findall(body)), 1)
+    sentences = max(len(_SENTENCE.findall(_RAW_PAUSE.sub(" ", body))), 1)
     exclaims = body.count("!") + body.count("！")
     shouted = sum(1 for w in words if len(w) >= 3 and w.isupper() and w.isalpha())
     intense = len(INTENSE.findall(body))
     tender = len(TENDER.findall(body))
     laughs = count_onomatopoeia(body.replace("*", " "))
     emphasis = len(_STARRED.findall(body))
+    pauses += len(_RAW_PAUSE.findall(body))
     energy = (1.0 * exclaims + 1.5 * shouted + 1.0 * intense + 0.7 * laughs
               + 0.5 * emphasis) / sentences
     calm = (1.0 * pauses + 1.5 * tender) / sentences
-    if energy >= 1.2 and energy >= calm:
-        mood, temperature, rate = "excited", 1.35, 1.12
-    elif laughs and energy >= 0.5 and energy >= calm:
+    if laughs and 0.5 <= energy < 2.0 and energy >= calm:
         mood, temperature, rate = "playful", 1.25, 1.06
+    elif energy >= 1.2 and energy >= calm:
+        mood, temperature, rate = "excited", 1.35, 1.12
     elif calm >= 0.6 and energy < 1.0:
         mood, temperature, rate = "tender", 0.95, 0.9 if calm < 1.5 else 0.85
     elif energy >= 0.6:
         mood, temperature, rate = "warm", 1.2, 1.03
     else:
         mood, temperature, rate = "neutral", 1.1, 1.0
-    del n_words
     return Prosody(mood=mood, temperature=limits.temperature(temperature),
                    speaking_rate=limits.rate(rate))
 
@@ -293,10 +296,11 @@ def enrich_tokens(text: str, language: str = "en") -> str:
     text = _BREAK_TAG.sub(lambda m: _token(_break_seconds(m.group(1))), text)
     text = _CUE_ELEMENT.sub(" ", text)
     text = _ANY_TAG.sub(" ", text)
+    text = text.replace("<", " ").replace(">", " ")
+    text = _drop_pictographs(text)
     text = _strip_squares(text)
     text = _strip_parentheticals(text)
     text = _strip_starred(text)
-    text = _drop_pictographs(text)
     text = _ELLIPSIS.sub(lambda m: _ellipsis_token(m, language), text)
     text = _tidy(text)
     text = _merge_breaks(text)
@@ -307,10 +311,9 @@ def enrich_tokens(text: str, language: str = "en") -> str:
 
 
 def render_ssml(tokens: str) -> str:
-    """Break tokens -> `<break>` tags; stray angle brackets dropped (they would break the
-    SSML parser); `<speak>` around the whole when it holds a break."""
-    body = tokens.replace("<", " ").replace(">", " ")
-    body = re.sub(r"[ \t]{2,}", " ", body).strip()
+    """Break tokens -> `<break>` tags; `<speak>` around the whole when it holds a break.
+    (`enrich_tokens` already dropped stray angle brackets: they would break SSML.)"""
+    body = tokens
     if not BREAK_TOKEN.search(body):
         return body
     return f"<speak>{BREAK_TOKEN.sub(lambda m: render_break(int(m.group(1))), body)}</speak>"

@@ -17,7 +17,7 @@ from nectar_voice.domain.model import Limits
 
 Render = Callable[[str], str]
 
-_CLOSERS = "\"'»”’)）」』】]"
+_CLOSERS = re.escape("\"'»”’)）」』】]")
 #: where a sentence ends: end punctuation (then closing quotes) and whitespace; CJK end
 #: punctuation needs no whitespace after it; a newline always ends one
 _SENTENCE_END = re.compile(
@@ -110,9 +110,9 @@ def split_tokens(tokens: str, limits: Limits, render: Render) -> list[str]:
 
 
 def truncate_tokens(tokens: str, max_chars: int) -> tuple[str, bool]:
-    """At most `max_chars` characters, cut at the last sentence end before the limit (or
-    word boundary when there is none); True when something was cut."""
-    if len(tokens) <= max_chars:
+    """At most `max_chars` characters (a break counts as one), cut at the last sentence end
+    before the limit (or word boundary when there is none); True when something was cut."""
+    if len(BREAK_TOKEN.sub(".", tokens)) <= max_chars:
         return tokens, False
     head = tokens[:max_chars]
     ends = [m.end() for m in _SENTENCE_END.finditer(head)]
