@@ -56,7 +56,7 @@ def resample(samples: Samples, rate: int, target: int = OUTPUT_SAMPLE_RATE) -> S
     """`samples` at `target` Hz (band-limited sinc interpolation)."""
     if rate == target or len(samples) == 0:
         return samples.astype(np.float32, copy=False)
-    out = samplerate.resample(samples, target / rate, "sinc_medium")
+    out = samplerate.resample(samples, target / rate, "sinc_fastest")
     return np.clip(out, -1.0, 1.0).astype(np.float32, copy=False)
 
 

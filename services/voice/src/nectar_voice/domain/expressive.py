@@ -287,11 +287,8 @@ def detect_mood(text: str, language: str = "en", limits: ProsodyRange | None = N
 # --- the pipeline ------------------------------------------------------------------------
 
 
-def enrich_tokens(text: str, language: str = "en") -> str:
-    """`enrich` up to (not including) rendering: the cleaned text with break tokens."""
-    text = unicodedata.normalize("NFC", text or "")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _PRIVATE_USE.sub(" ", _CONTROL.sub("", text))
+def _pass(text: str, language: str) -> str:
+    """One pass of the cleaning pipeline over text that may hold break tokens."""
     text = _SPEAK_TAG.sub(" ", text)
     text = _BREAK_TAG.sub(lambda m: _token(_break_seconds(m.group(1))), text)
     text = _CUE_ELEMENT.sub(" ", text)
@@ -304,7 +301,25 @@ def enrich_tokens(text: str, language: str = "en") -> str:
     text = _ELLIPSIS.sub(lambda m: _ellipsis_token(m, language), text)
     text = _tidy(text)
     text = _merge_breaks(text)
-    text = _tidy(text)
+    return _tidy(text)
+
+
+#: passes at most; nested leftovers ("[[laughs]]", "((sighs))") need a second one
+_MAX_PASSES = 4
+
+
+def enrich_tokens(text: str, language: str = "en") -> str:
+    """`enrich` up to (not including) rendering: the cleaned text with break tokens. The
+    pipeline is repeated until it changes nothing, which is what makes `enrich` idempotent
+    on nested or overlapping markup."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _PRIVATE_USE.sub(" ", _CONTROL.sub("", text))
+    for _ in range(_MAX_PASSES):
+        cleaned = _pass(text, language)
+        if cleaned == text:
+            break
+        text = cleaned
     if not _has_speech(text):
         return ""
     return text
