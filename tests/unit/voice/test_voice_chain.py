@@ -89,8 +89,8 @@ async def test_primary_speaks_and_the_rest_are_not_called(telemetry: VoiceTeleme
     assert speech.engine == "inworld" and speech.voice.voice == "inworld-voice"
     assert speech.voice.model == "inworld-model"
     assert second.calls == []
-    assert first.texts() == ['<speak>Hi! I missed you<break time="0.3s"/> How was your '
-                             'day?</speak>']
+    assert first.texts() == [
+        '<speak>Hi! I missed you<break time="0.3s"/> How was your day?</speak>']
     info = decoded(speech.ogg)
     assert abs(info.duration - speech.duration_s) < 1e-6
     assert speech.duration_s == pytest.approx(len(first.texts()[0]) * 0.02, abs=0.1)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from opentelemetry.trace import Status, StatusCode
 
 from nectar_voice.adapters.audio import encode_ogg_opus, join, ogg_opus_info
+from nectar_voice.domain.catalog import VoiceCatalog
 from nectar_voice.domain.errors import (
     AllEnginesFailed,
     Attempt,
@@ -39,7 +40,6 @@ from nectar_voice.domain.errors import (
 from nectar_voice.domain.model import OUTPUT_SAMPLE_RATE, Audio, EngineRequest, Speech
 from nectar_voice.domain.pronunciation import EMPTY_BOOK, PronunciationBook
 from nectar_voice.domain.script import DEFAULT_MAX_TOTAL_CHARS, prepare, speakable
-from nectar_voice.domain.catalog import VoiceCatalog
 from nectar_voice.ports import SpeechEngine
 from nectar_voice.telemetry import VoiceTelemetry
 

@@ -63,7 +63,7 @@ def resample(samples: Samples, rate: int, target: int = OUTPUT_SAMPLE_RATE) -> S
 def join(parts: Sequence[Audio], gap_s: float = CHUNK_GAP_S,
          target: int = OUTPUT_SAMPLE_RATE) -> Samples:
     """The parts at `target` Hz, in order, with `gap_s` of silence between two parts."""
-    gap = np.zeros(int(round(gap_s * target)), dtype=np.float32)
+    gap = np.zeros(round(gap_s * target), dtype=np.float32)
     pieces: list[Samples] = []
     for index, part in enumerate(parts):
         if index:

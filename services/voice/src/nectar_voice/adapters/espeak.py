@@ -57,7 +57,7 @@ class EspeakSpeechEngine:
     def command(self, request: EngineRequest) -> list[str]:
         variant = request.voice.voice.lstrip("+")
         voice = VOICES[request.language] + (f"+{variant}" if variant else "")
-        wpm = int(round(self.words_per_minute * request.prosody.speaking_rate))
+        wpm = round(self.words_per_minute * request.prosody.speaking_rate)
         # -b 1: UTF-8 input; --stdout: WAV on stdout; text on stdin (no argv injection)
         return [self._path or self.binary, "-v", voice, "-s", str(max(80, min(wpm, 400))),
                 "-b", "1", "--stdout"]

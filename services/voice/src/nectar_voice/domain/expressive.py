@@ -103,7 +103,7 @@ class Enriched:
 
 
 def _token(seconds: float) -> str:
-    return f"{_B0}{int(round(min(max(seconds, 0.0), MAX_BREAK_S) * 100))}{_B1}"
+    return f"{_B0}{round(min(max(seconds, 0.0), MAX_BREAK_S) * 100)}{_B1}"
 
 
 def _break_seconds(attrs: str) -> float:
