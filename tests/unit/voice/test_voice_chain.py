@@ -207,6 +207,13 @@ async def test_exhausted_budget_cools_the_engine_down(telemetry: VoiceTelemetry)
     await chain.speak(REPLY, language="en", character="default")
     assert len(first.calls) == 1
     assert chain.cooling()["inworld"] == pytest.approx(chain.quota_cooldown_s - 60)
+    only = chain_of(fake("inworld", ssml=True).fail_always(
+        QuotaExhausted("quota", engine="inworld")), telemetry=telemetry, clock=clock)
+    for _ in range(2):  # spent, then skipped while cooling down: still "quota"
+        with pytest.raises(AllEnginesFailed) as failed:
+            await only.speak(REPLY, language="en", character="default")
+        assert failed.value.reason == "quota"
+    assert [a.outcome for a in failed.value.attempts] == ["cooldown_quota"]
 
 
 async def test_long_reply_is_spoken_in_chunks_by_one_engine_and_joined(

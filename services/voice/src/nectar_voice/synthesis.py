@@ -44,6 +44,8 @@ from nectar_voice.ports import SpeechEngine
 from nectar_voice.telemetry import VoiceTelemetry
 
 DEFAULT_COOLDOWN_S = 30.0
+#: attempt outcome of an engine skipped because its budget ran out earlier
+COOLDOWN_QUOTA = "cooldown_quota"
 QUOTA_COOLDOWN_S = 300.0
 
 
@@ -60,6 +62,7 @@ class SpeechChain:
     quota_cooldown_s: float = QUOTA_COOLDOWN_S
     clock: Callable[[], float] = time.monotonic
     _cooling_until: dict[str, float] = field(default_factory=dict)
+    _cooling_cause: dict[str, str] = field(default_factory=dict)
 
     def cooling(self) -> dict[str, float]:
         """Engines cooling down -> seconds left."""
@@ -69,12 +72,13 @@ class SpeechChain:
 
     def _cool(self, engine: str, exc: SynthesisError) -> None:
         if isinstance(exc, QuotaExhausted):
-            seconds = self.quota_cooldown_s
+            seconds, cause = self.quota_cooldown_s, COOLDOWN_QUOTA
         elif isinstance(exc, TransientSynthesisError) and exc.status == 429:
-            seconds = exc.retry_after_s or self.default_cooldown_s
+            seconds, cause = exc.retry_after_s or self.default_cooldown_s, "cooldown"
         else:
             return
         self._cooling_until[engine] = self.clock() + seconds
+        self._cooling_cause[engine] = cause
 
     async def speak(self, text: str, *, language: str, character: str) -> Speech:
         """The reply as a voice message; `NothingToSay` when nothing speakable is left,
@@ -94,7 +98,8 @@ class SpeechChain:
                 self.telemetry.skipped(engine=engine.name, reason="unsupported_language")
                 continue
             if engine.name in cooling:
-                attempts.append(Attempt(index, engine.name, "cooldown",
+                attempts.append(Attempt(index, engine.name,
+                                        self._cooling_cause.get(engine.name, "cooldown"),
                                         f"{cooling[engine.name]:.1f}s of cooldown left"))
                 self.telemetry.skipped(engine=engine.name, reason="cooldown")
                 continue

@@ -186,7 +186,10 @@ class InworldSpeechEngine:
 
     async def synthesize(self, request: EngineRequest) -> Audio:
         if self._client is None:
-            raise RuntimeError("InworldSpeechEngine.synthesize() before start()")
+            # the port promises domain errors only: a chain used before the lifespan ran
+            # opens the client itself rather than failing with a RuntimeError
+            await self.start()
+        assert self._client is not None
         if request.language not in self.caps.languages:
             raise UnsupportedLanguage(f"Inworld has no model for {request.language!r}",
                                       engine=NAME)
@@ -215,7 +218,8 @@ class InworldSpeechEngine:
         """Voices of `language` (`GET /tts/v1/voices?filter=language=xx`), optionally of one
         gender (sent as Inworld's enum). For catalog checks, never on the hot path."""
         if self._client is None:
-            raise RuntimeError("InworldSpeechEngine.list_voices() before start()")
+            await self.start()
+        assert self._client is not None
         params = {"filter": f"language={language}"}
         if gender is not None:
             params["gender"] = GENDER_ENUM[gender]

@@ -96,7 +96,7 @@ class AllEnginesFailed(Exception):
         outcomes = {a.outcome for a in self.attempts}
         if not outcomes or outcomes == {UnsupportedLanguage.outcome}:
             return "not_available"
-        if outcomes <= {QuotaExhausted.outcome, UnsupportedLanguage.outcome}:
+        if outcomes <= {QuotaExhausted.outcome, UnsupportedLanguage.outcome, "cooldown_quota"}:
             return "quota"
         return "provider_failed"
 
