@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from nectar_contracts import Event, VoiceFailed, VoiceReady, VoiceRequested
-from nectar_runtime import Runtime, ServiceSpec, Subscription
 from starlette.applications import Starlette
 
+from nectar_contracts import Event, VoiceFailed, VoiceReady, VoiceRequested
+from nectar_runtime import Runtime, ServiceSpec, Subscription
 from nectar_voice import handlers
 from nectar_voice.bootstrap import build_deps
 from nectar_voice.handlers import Deps

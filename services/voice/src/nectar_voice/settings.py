@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nectar_runtime import InfraSettings
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from nectar_runtime import InfraSettings
 
 DEFAULT_HTTP_PORT = 8085
 #: the voice catalog and the pronunciation dictionaries shipped with the service
