@@ -266,3 +266,18 @@ async def test_pronunciations_apply_per_engine_capability(telemetry: VoiceTeleme
     assert espeak.texts() == ["Say hi to Nicks."]
     await chain.speak("Nyx!", language="en", character="kai")  # not kai's word
     assert espeak.texts()[-1] == "Nyx!"
+
+
+async def test_say_speaks_one_reply_with_the_shipped_catalog() -> None:
+    from nectar_voice.engines import say
+    from nectar_voice.settings import VoiceSettings
+
+    engine = fake("inworld", ssml=True)
+    speech = await say("Hello Luna... *smiles*", language="en", character="luna",
+                       settings=VoiceSettings(), engines=[engine])
+    assert speech.voice.voice == "Olivia" and speech.voice.model == "inworld-tts-1.5-max"
+    # luna's dictionary respells her name (this fake takes no IPA); the stage direction and
+    # the trailing pause are gone
+    assert engine.texts() == ["Hello Loona"]
+    assert engine.started is False  # closed again
+    decoded(speech.ogg)
