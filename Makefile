@@ -24,7 +24,7 @@ FOLLOW ?=
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: ## install redis/postgres (apt, if missing), uv (if missing) and sync .venv
+setup: ## install redis/postgres/espeak-ng (apt, if missing), uv (if missing) and sync .venv
 	@bash scripts/setup.sh
 
 up: setup ## start the local stack in the background and wait until it is ready (ONLY=infra|emulators|all)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent developer setup for the Docker-free local stack.
-#  - Debian packages redis-server and postgresql, only when their binaries are missing
+#  - Debian packages redis-server, postgresql and espeak-ng (the voice service's last-resort
+#    speech engine, GPL-3.0, run as a program), only when their binaries are missing
 #    (needs root or sudo);
 #  - uv, only when missing (pip --user);
 #  - the workspace virtualenv .venv from uv.lock (`uv sync --frozen`).
@@ -18,6 +19,9 @@ fi
 if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null \
    && [ -z "${NECTAR_PG_BIN:-}" ]; then
   missing+=(postgresql)
+fi
+if ! command -v espeak-ng >/dev/null 2>&1; then
+  missing+=(espeak-ng)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -41,7 +45,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
   say "installed ${missing[*]}"
 else
-  say "redis-server and PostgreSQL already installed"
+  say "redis-server, PostgreSQL and espeak-ng already installed"
 fi
 
 # --- uv ------------------------------------------------------------------------

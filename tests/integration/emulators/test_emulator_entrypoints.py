@@ -39,6 +39,7 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> httpx.Response:
         ("nectar_emulators.telegram", []),
         ("nectar_emulators.openrouter", ["--model-behaviour", "vendor/model=content_filter"]),
         ("nectar_emulators.comfyui", ["--worker-name", "gpu-a", "--time-scale", "0.001"]),
+        ("nectar_emulators.inworld", ["--behaviour", "http_503", "--character-budget", "100"]),
     ],
 )
 def test_module_runs_a_healthy_server_logging_json(module: str, extra: list[str]) -> None:

@@ -1,0 +1,220 @@
+"""Voice benchmark: speech engines' real-time factor and time to first audio, and the
+expressive preprocessor's throughput.
+
+What it measures
+  * per engine, each alone in a chain (what the voice service runs for one reply): a set
+    of replies of a few sentences each (the offline engines in English; espeak-ng also in
+    Russian and Chinese), spoken start to finish: preprocessing, the engine, resampling,
+    joining and OGG/Opus encoding included.
+    - `rtf`: seconds of synthesis per second of audio (median over the replies; below 1 is
+      faster than real time). Target for the offline neural voice (Piper): <= 0.3.
+    - `first_audio_ms`: from the start of the request to the first chunk's audio (median).
+    - `engine_rtf`: the engine calls alone.
+    Inworld is measured against the local emulator (`inworld_emulator`): that figure is the
+    adapter, HTTP and decoding overhead plus the emulator's own audio generation, not
+    Inworld's speed.
+  * `preprocess_per_s`: replies per second through `prepare` (dictionary, tag stripping,
+    breaks, mood, splitting, rendering), over replies in the 17 languages.
+  * `cache_key_p99_ms`: p99 of computing the audio cache key. `cache_hit_p99_ms` is null:
+    the S3 audio cache is wired into the service later (target <= 20 ms).
+Piper's worker start (model load) is excluded and reported as `piper_start_ms`.
+
+Timing figures are noisy on a shared machine; run it alone when comparing.
+Its last line is one JSON object:
+  {"bench": "voice", "engines": {"<engine>": {"rtf", "first_audio_ms", "engine_rtf",
+   "audio_s"}}, "cache_hit_p99_ms": null, "cache_key_p99_ms", "preprocess_per_s",
+   "targets": {...}, "notes": [...]}
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import statistics
+import time
+
+from nectar_emulators._server import serve
+from nectar_emulators.inworld import InworldEmulatorSettings
+from nectar_emulators.inworld import create_app as create_inworld_app
+from nectar_voice.adapters.espeak import EspeakSpeechEngine
+from nectar_voice.adapters.inworld import InworldSpeechEngine
+from nectar_voice.adapters.piper import PiperSpeechEngine
+from nectar_voice.domain import (
+    EngineCaps,
+    Prosody,
+    VoiceChoice,
+    cache_key,
+    prepare,
+)
+from nectar_voice.engines import build_chain
+from nectar_voice.ports import SpeechEngine
+from nectar_voice.settings import VoiceSettings
+from nectar_voice.voice_data import load_pronunciations
+from pydantic import SecretStr
+
+REPLIES_EN = [
+    "Oh, hi! I was just looking at Jupiter... Come sit with me. How was your day?",
+    "Ha-ha, you're right! *laughs* I never thought about it that way. Tell me more, please.",
+    ("I'm sorry you had such a long day. Take a breath... I'm here, and we can talk as long "
+     "as you like. What was the hardest part?"),
+    ("Wow, that's amazing news! I knew you could do it. We should celebrate this weekend, "
+     "maybe with that little cafe you love?"),
+    ("Mmm, rainy evenings are my favourite. Tea, a blanket, and an old book about the stars. "
+     "What would you read tonight?"),
+]
+REPLIES_OTHER = {
+    "ru": "Привет... Я так рада тебя слышать! Как прошёл твой день? Расскажи мне всё.",
+    "zh": "你好……我很想你！今天过得怎么样？告诉我吧。",
+}
+MULTILINGUAL = {
+    "en": REPLIES_EN[1], "ru": REPLIES_OTHER["ru"], "zh": REPLIES_OTHER["zh"],
+    "ja": "（笑）そうですね……本当に？ふふ、すごい。", "ko": "(웃음) 안녕하세요... 하하, 정말 보고 싶었어요!",
+    "es": "*se ríe* Hola... ¿Cómo estás? Jaja, de verdad.", "fr": "[rires] Bonjour... tu m'as manqué.",
+    "de": "*lacht leise* Hallo... wie geht's?", "it": "(ride) Ciao... mi sei mancato.",
+    "pt": "*sorri* Olá... senti sua falta.", "pl": "(śmieje się) Cześć... tęskniłam.",
+    "hi": "(हँसते हुए) नमस्ते... मुझे तुम्हारी याद आई।", "ar": "(يضحك) مرحبا... اشتقت إليك.",
+    "he": "(צוחקת) שלום... התגעגעתי.", "nl": "*lacht* Hallo... ik heb je gemist.",
+    "tr": "(güler) Merhaba... seni özledim.", "uk": "[сміється] Привіт... Я сумувала.",
+}
+
+
+class TimedEngine:
+    """Wraps an engine to add up the time spent in its calls."""
+
+    def __init__(self, engine: SpeechEngine) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self.caps: EngineCaps = engine.caps
+        self.seconds = 0.0
+
+    async def synthesize(self, request):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return await self.engine.synthesize(request)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+async def measure(engine: SpeechEngine, replies: list[tuple[str, str]],
+                  settings: VoiceSettings) -> dict[str, float]:
+    timed = TimedEngine(engine)
+    chain = build_chain(settings, engines=[timed])  # type: ignore[list-item]
+    rtfs: list[float] = []
+    engine_rtfs: list[float] = []
+    firsts: list[float] = []
+    audio_total = 0.0
+    await chain.speak("Warm up.", language="en", character="default")
+    for text, language in replies:
+        timed.seconds = 0.0
+        started = time.perf_counter()
+        speech = await chain.speak(text, language=language, character="default")
+        elapsed = time.perf_counter() - started
+        rtfs.append(elapsed / speech.duration_s)
+        engine_rtfs.append(timed.seconds / speech.duration_s)
+        firsts.append(speech.first_audio_ms)
+        audio_total += speech.duration_s
+    return {"rtf": round(statistics.median(rtfs), 3),
+            "first_audio_ms": round(statistics.median(firsts), 1),
+            "engine_rtf": round(statistics.median(engine_rtfs), 3),
+            "audio_s": round(audio_total, 2)}
+
+
+def preprocess_rate(seconds: float) -> float:
+    caps = [EngineCaps(languages=frozenset(MULTILINGUAL), ssml=True,
+                       ipa_languages=frozenset({"en"})),
+            EngineCaps(languages=frozenset(MULTILINGUAL), ssml=False)]
+    dictionary = load_pronunciations(VoiceSettings().pronunciation_file).for_character("luna")
+    items = list(MULTILINGUAL.items())
+    count = 0
+    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+    while time.perf_counter() < deadline:
+        for language, text in items:
+            prepare(text, language, caps[count % 2], dictionary=dictionary)
+            count += 1
+    return count / (time.perf_counter() - started)
+
+
+def cache_key_p99_ms(samples: int = 5000) -> float:
+    voice = VoiceChoice("inworld", "Ashley", "inworld-tts-1.5-max")
+    times = []
+    for index in range(samples):
+        text = REPLIES_EN[index % len(REPLIES_EN)] + str(index)
+        started = time.perf_counter()
+        cache_key(text, language="en", voice=voice, prosody=Prosody(), dictionary_version="1",
+                  catalog_version="1")
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return times[int(0.99 * (len(times) - 1))]
+
+
+async def run(args: argparse.Namespace) -> dict:
+    settings = VoiceSettings()
+    english = [(t, "en") for t in REPLIES_EN[:args.replies]]
+    engines: dict[str, dict[str, float]] = {}
+    notes = [("cache_hit_p99_ms is null: the S3 audio cache is wired into the service later; "
+              "cache_key_p99_ms is the key computation alone"),
+             "inworld_emulator is the adapter against the local emulator, not Inworld's speed",
+             "piper ignores speakingRate (its length scale is fixed per worker process)"]
+
+    piper = PiperSpeechEngine()
+    if piper.available:
+        started = time.perf_counter()
+        await piper.start()
+        piper_start_ms = round((time.perf_counter() - started) * 1000, 1)
+        try:
+            engines["piper"] = await measure(piper, english, settings)
+        finally:
+            await piper.aclose()
+    else:
+        piper_start_ms = None
+        notes.append("piper not installed (the `piper` extra of nectar-voice)")
+
+    espeak = EspeakSpeechEngine()
+    await espeak.start()
+    try:
+        await espeak.ready()
+        engines["espeak"] = await measure(
+            espeak, english + [(t, lang) for lang, t in REPLIES_OTHER.items()], settings)
+    except RuntimeError as exc:
+        notes.append(f"espeak-ng not measured: {exc}")
+
+    async with serve(create_inworld_app(InworldEmulatorSettings())) as server:
+        inworld = InworldSpeechEngine(base_url=server.url, api_key=SecretStr("bench"))
+        await inworld.start()
+        try:
+            engines["inworld_emulator"] = await measure(inworld, english, settings)
+        finally:
+            await inworld.aclose()
+
+    piper_rtf = engines.get("piper", {}).get("rtf")
+    return {
+        "bench": "voice",
+        "engines": engines,
+        "cache_hit_p99_ms": None,
+        "cache_key_p99_ms": round(cache_key_p99_ms(), 4),
+        "preprocess_per_s": round(preprocess_rate(args.preprocess_seconds), 1),
+        "piper_start_ms": piper_start_ms,
+        "targets": {"piper_rtf_max": 0.3, "piper_rtf_met": (piper_rtf is not None
+                                                            and piper_rtf <= 0.3),
+                    "cache_hit_p99_ms_max": 20},
+        "notes": notes,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--replies", type=int, default=len(REPLIES_EN),
+                        help="English replies per engine (1-5)")
+    parser.add_argument("--preprocess-seconds", type=float, default=3.0,
+                        help="how long to measure the preprocessor")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    result = asyncio.run(run(args))
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

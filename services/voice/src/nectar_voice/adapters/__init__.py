@@ -1,0 +1,1 @@
+"""Adapters of the voice service: one module per technology."""

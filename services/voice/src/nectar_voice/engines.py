@@ -1,0 +1,86 @@
+"""Building the speech engines and the chain from settings, and `say`: one reply spoken
+start to finish (for `nectar voice say`, benchmarks and tools; the service keeps one chain
+for its lifetime instead)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+
+from nectar_voice.adapters.espeak import EspeakSpeechEngine
+from nectar_voice.adapters.inworld import InworldSpeechEngine
+from nectar_voice.adapters.piper import PiperSpeechEngine
+from nectar_voice.domain.model import Speech
+from nectar_voice.ports import Managed, SpeechEngine
+from nectar_voice.settings import VoiceSettings
+from nectar_voice.synthesis import SpeechChain
+from nectar_voice.telemetry import VoiceTelemetry
+from nectar_voice.voice_data import load_catalog, load_pronunciations
+
+ENGINE_NAMES = ("inworld", "piper", "espeak")
+
+
+def build_engine(name: str, settings: VoiceSettings) -> SpeechEngine:
+    """One engine configured from settings (nothing starts here)."""
+    if name == "inworld":
+        return InworldSpeechEngine(
+            base_url=settings.inworld_base_url, api_key=settings.inworld_api_key,
+            model=settings.inworld_model, timeout_s=settings.inworld_timeout_s,
+            connect_timeout_s=settings.inworld_connect_timeout_s,
+            connect_retries=settings.inworld_connect_retries,
+            max_connections=settings.inworld_max_connections,
+            bit_rate=settings.inworld_bit_rate)
+    if name == "piper":
+        return PiperSpeechEngine(model=settings.piper_model, timeout_s=settings.piper_timeout_s,
+                                 length_scale=settings.piper_length_scale)
+    if name == "espeak":
+        return EspeakSpeechEngine(binary=settings.espeak_binary,
+                                  timeout_s=settings.espeak_timeout_s)
+    raise ValueError(f"unknown speech engine {name!r} (known: {', '.join(ENGINE_NAMES)})")
+
+
+def build_engines(settings: VoiceSettings) -> list[SpeechEngine]:
+    return [build_engine(name, settings) for name in settings.engine_names]
+
+
+def build_chain(settings: VoiceSettings, *, engines: Sequence[SpeechEngine] | None = None,
+                telemetry: VoiceTelemetry | None = None) -> SpeechChain:
+    """The chain with the catalog and dictionaries read (and validated) from their files."""
+    return SpeechChain(
+        engines=list(engines) if engines is not None else build_engines(settings),
+        catalog=load_catalog(settings.catalog_file),
+        pronunciations=load_pronunciations(settings.pronunciation_file),
+        telemetry=telemetry or VoiceTelemetry(),
+        max_total_chars=settings.max_chars,
+        default_cooldown_s=settings.default_cooldown_s,
+        quota_cooldown_s=settings.quota_cooldown_s)
+
+
+async def start_engines(engines: Sequence[SpeechEngine]) -> None:
+    """Start every managed engine; one that cannot start stays in the chain and fails its
+    calls (the next engine then speaks)."""
+    for engine in engines:
+        if isinstance(engine, Managed):
+            with contextlib.suppress(Exception):
+                await engine.start()
+
+
+async def close_engines(engines: Sequence[SpeechEngine]) -> None:
+    for engine in engines:
+        if isinstance(engine, Managed):
+            with contextlib.suppress(Exception):
+                await engine.aclose()
+
+
+async def say(text: str, *, language: str = "en", character: str = "default",
+              settings: VoiceSettings | None = None,
+              engines: Sequence[SpeechEngine] | None = None) -> Speech:
+    """Speak one reply with the configured chain: engines started, used, closed. Raises
+    `NothingToSay` or `AllEnginesFailed` like `SpeechChain.speak`."""
+    settings = settings or VoiceSettings()
+    chain = build_chain(settings, engines=engines)
+    await start_engines(chain.engines)
+    try:
+        return await chain.speak(text, language=language, character=character)
+    finally:
+        await close_engines(chain.engines)
