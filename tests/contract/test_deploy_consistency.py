@@ -24,7 +24,7 @@ def _compose() -> dict:
 def test_compose_has_every_component_of_the_local_stack(tmp_path: Path) -> None:
     config = StackConfig.from_env({"NECTAR_DATA_DIR": str(tmp_path)})
     compose = _compose()["services"]
-    for name in [*SERVICES, "nats", "postgres", "redis", "chroma", "telegram_emulator",
+    for name in [*SERVICES, "nats", "postgres", "redis", "chroma", "s3", "telegram_emulator",
                  "openrouter_emulator"]:
         assert name in compose, f"{name} missing from deploy/compose.yaml"
     for name, port in config.service_ports.items():

@@ -10,6 +10,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from nectar_runtime import InfraSettings
+from nectar_runtime.objectstore import S3Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -71,6 +72,17 @@ def render() -> str:
         "| variable | default | meaning |",
         "|---|---|---|",
         *_rows(InfraSettings, InfraSettings.model_config.get("env_prefix", "")),
+        "",
+        "## Object storage, for the services that store images and audio (`NECTAR_S3_`)",
+        "",
+        "| variable | default | meaning |",
+        "|---|---|---|",
+        *_rows(S3Settings, S3Settings.model_config.get("env_prefix", "")),
+        "",
+        "## The plan catalog (`NECTAR_PLANS_FILE`)",
+        "",
+        "Unset: the catalog shipped in `contracts/src/nectar_contracts/plans.toml` (prices and "
+        "entitlements of every plan). Every service must see the same file.",
     ]
     for service, module, cls_name in SETTINGS:
         cls = getattr(importlib.import_module(module), cls_name)
