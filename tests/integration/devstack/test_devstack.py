@@ -296,7 +296,7 @@ def test_config_from_env_and_free_ports(tmp_path: Path) -> None:
         StackConfig.from_env({"NECTAR_REDIS_PORT": "nope"})
     ports = list(StackConfig.free_ports(tmp_path).all_ports().values())
     # every infra/emulator port (SeaweedFS alone has eight) and one per service, all distinct
-    assert len(ports) == len(set(ports)) == len(PORT_ENV_VARS) + len(SERVICES) == 21
+    assert len(ports) == len(set(ports)) == len(PORT_ENV_VARS) + len(SERVICES) == 24
 
 
 def test_cli_env_masks_secrets(

@@ -180,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nectar-stack",
         description="Run the Nectar backend locally without Docker: NATS JetStream, PostgreSQL, "
-        "Redis, ChromaDB, the Telegram/OpenRouter emulators and the six services, "
+        "Redis, ChromaDB, SeaweedFS (S3), the emulators of Telegram, OpenRouter, ComfyUI (two "
+        "workers) and Inworld, and the six services, "
         "as background processes with all data in one directory.",
         epilog=ENV_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -198,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         choices=list(ONLY_CHOICES),
         default="all",
-        help="infra: nats, postgres, redis, chroma; emulators: infra + the two "
+        help="infra: nats, postgres, redis, chroma, s3; emulators: infra + the "
         "emulators; all (default): everything including the six services",
     )
     p.add_argument(

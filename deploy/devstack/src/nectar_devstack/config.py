@@ -16,7 +16,10 @@ from typing import Any
 # ---------------------------------------------------------------------------
 
 INFRA: tuple[str, ...] = ("nats", "postgres", "redis", "chroma", "s3")
-EMULATORS: tuple[str, ...] = ("telegram_emulator", "openrouter_emulator")
+EMULATORS: tuple[str, ...] = ("telegram_emulator", "openrouter_emulator", "comfyui_emulator_a",
+                               "comfyui_emulator_b", "inworld_emulator")
+#: the emulated ComfyUI workers of the local stack (media's pool)
+COMFYUI_WORKERS: tuple[str, ...] = ("comfyui_emulator_a", "comfyui_emulator_b")
 # billing first: it runs the database migrations the others may rely on.
 SERVICES: tuple[str, ...] = ("billing", "telegram_edge", "memory", "llm", "media", "voice")
 ALL_COMPONENTS: tuple[str, ...] = INFRA + EMULATORS + SERVICES
@@ -40,6 +43,9 @@ SERVICE_MODULES: dict[str, str] = {
 EMULATOR_MODULES: dict[str, str] = {
     "telegram_emulator": "nectar_emulators.telegram",
     "openrouter_emulator": "nectar_emulators.openrouter",
+    "comfyui_emulator_a": "nectar_emulators.comfyui",
+    "comfyui_emulator_b": "nectar_emulators.comfyui",
+    "inworld_emulator": "nectar_emulators.inworld",
 }
 
 DEFAULT_SERVICE_PORTS: dict[str, int] = {
@@ -60,6 +66,9 @@ PORT_ENV_VARS: dict[str, str] = {
     "chroma_port": "NECTAR_CHROMA_PORT",
     "telegram_emulator_port": "NECTAR_TELEGRAM_EMULATOR_PORT",
     "openrouter_emulator_port": "NECTAR_OPENROUTER_EMULATOR_PORT",
+    "comfyui_emulator_a_port": "NECTAR_COMFYUI_EMULATOR_A_PORT",
+    "comfyui_emulator_b_port": "NECTAR_COMFYUI_EMULATOR_B_PORT",
+    "inworld_emulator_port": "NECTAR_INWORLD_EMULATOR_PORT",
     # SeaweedFS: the S3 API, and the ports of its master, volume and filer servers
     "s3_port": "NECTAR_S3_PORT",
     "s3_master_port": "NECTAR_S3_MASTER_PORT",
@@ -137,6 +146,9 @@ class StackConfig:
     chroma_port: int = 8010
     telegram_emulator_port: int = 8091
     openrouter_emulator_port: int = 8092
+    comfyui_emulator_a_port: int = 8188
+    comfyui_emulator_b_port: int = 8189
+    inworld_emulator_port: int = 8094
     s3_port: int = 8333
     s3_master_port: int = 9333
     s3_volume_port: int = 8334

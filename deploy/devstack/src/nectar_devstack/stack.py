@@ -27,6 +27,7 @@ import httpx
 from . import proc
 from .config import (
     ALL_COMPONENTS,
+    COMFYUI_WORKERS,
     EMULATOR_MODULES,
     EMULATORS,
     INFRA,
@@ -41,6 +42,10 @@ log = logging.getLogger("nectar_devstack")
 
 EMULATOR_BOT_TOKEN = "123456789:EMULATORemulatorEMULATORemulator00"
 EMULATOR_OPENROUTER_KEY = "emulator-key"
+EMULATOR_INWORLD_KEY = "emulator-inworld-key"
+REAL_INWORLD_API = "https://api.inworld.ai"
+#: local renders take a quarter of a modelled GPU's time: seconds, with progress to show
+COMFYUI_TIME_SCALE = "0.25"
 REAL_TELEGRAM_API = "https://api.telegram.org"
 REAL_OPENROUTER_API = "https://openrouter.ai/api/v1"
 POSTGRES_DB = "nectar"
@@ -438,6 +443,15 @@ class Stack:
         else:
             env["LLM_OPENROUTER_BASE_URL"] = f"http://{h}:{cfg.openrouter_emulator_port}/api/v1"
             env["LLM_OPENROUTER_API_KEY"] = EMULATOR_OPENROUTER_KEY
+        env["MEDIA_COMFYUI_URLS"] = ",".join(f"http://{h}:{cfg.port_of(w)}"
+                                             for w in COMFYUI_WORKERS)
+        inworld_key = os.environ.get("INWORLD_API_KEY") if cfg.real_apis else None
+        if inworld_key:
+            env["VOICE_INWORLD_BASE_URL"] = REAL_INWORLD_API
+            env["VOICE_INWORLD_API_KEY"] = inworld_key
+        else:
+            env["VOICE_INWORLD_BASE_URL"] = f"http://{h}:{cfg.inworld_emulator_port}"
+            env["VOICE_INWORLD_API_KEY"] = EMULATOR_INWORLD_KEY
         tg_token = os.environ.get("TELEGRAM_BOT_TOKEN") if cfg.real_apis else None
         if tg_token:
             env["EDGE_TELEGRAM_BOT_TOKEN"] = tg_token
@@ -598,11 +612,17 @@ class Stack:
         if name in EMULATORS:
             module = EMULATOR_MODULES[name]
             port = cfg.port_of(name)
+            extra_args: list[str] = []
+            if name in COMFYUI_WORKERS:
+                extra_args = ["--worker-name", name.removeprefix("comfyui_emulator_"),
+                              "--time-scale", COMFYUI_TIME_SCALE]
+            elif name == "inworld_emulator":
+                extra_args = ["--api-key", EMULATOR_INWORLD_KEY]
             return Component(
                 name,
                 "emulator",
                 f"http://{h}:{port}",
-                [py, "-m", module, "--host", h, "--port", str(port)],
+                [py, "-m", module, "--host", h, "--port", str(port), *extra_args],
                 [port],
                 _http_ok(f"http://{h}:{port}/healthz"),
                 (module, str(port)),
