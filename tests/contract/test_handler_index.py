@@ -15,6 +15,7 @@ from nectar_runtime import InfraSettings, Runtime, consumer_name
 INDEXED = {
     "memory": ("nectar_memory.handlers", "memory"),
     "llm": ("nectar_llm.handlers", "llm"),
+    "telegram_edge": ("nectar_edge.handlers", "edge"),
 }
 
 
