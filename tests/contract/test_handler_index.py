@@ -17,6 +17,7 @@ INDEXED = {
     "llm": ("nectar_llm.handlers", "llm"),
     "media": ("nectar_media.handlers", "media"),
     "voice": ("nectar_voice.handlers", "voice"),
+    "telegram_edge": ("nectar_edge.handlers", "edge"),
 }
 
 

@@ -8,13 +8,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nectar_contracts import Event, Plan
+from nectar_edge.background import BackgroundTasks
+from nectar_edge.deps import Deps, Policy
 from nectar_edge.domain.delivery import DeliveryRecord, take_over
 from nectar_edge.domain.errors import MessageRejected
 from nectar_edge.domain.limits import RateDecision, sliding_window
 from nectar_edge.domain.messages import IncomingMessage, Keyboard, StoredUser
-from nectar_edge.handlers import Deps, Policy
 
 BOT_ID = 777000
+
+#: signs invoice payloads in unit tests only (the edge has no default key)
+TEST_PAYMENT_KEY = b"edge-unit-tests-" + b"k" * 16
+
+
+def edge_policy(**overrides: Any) -> Policy:
+    """The edge's policy with a test payment key; `overrides` as in `Policy(...)`."""
+    return Policy(**{"payment_key": TEST_PAYMENT_KEY, **overrides})
 
 
 @dataclass
@@ -290,16 +299,20 @@ class World:
     deliveries: FakeDeliveryLog = field(default_factory=FakeDeliveryLog)
     updates: FakeUpdateLog = field(default_factory=FakeUpdateLog)
     publisher: FakePublisher = field(default_factory=FakePublisher)
-    policy: Policy = field(default_factory=Policy)
+    policy: Policy = field(default_factory=edge_policy)
     rates: FakeRateLimiter = field(default_factory=FakeRateLimiter)
     costs: FakeCostGuard = field(default_factory=FakeCostGuard)
     payments: FakePaymentLog = field(default_factory=FakePaymentLog)
+    background: BackgroundTasks = field(default_factory=BackgroundTasks)
+    #: the `UpdateFeed` (an `AiogramFeed` in tests of the update consumer)
+    feed: Any = None
 
     @property
     def deps(self) -> Deps:
         return Deps(policy=self.policy, users=self.users, deliveries=self.deliveries,
                     messenger=self.messenger, publisher=self.publisher, updates=self.updates,
-                    rates=self.rates, costs=self.costs, payments=self.payments)
+                    rates=self.rates, costs=self.costs, payments=self.payments,
+                    feed=self.feed, background=self.background)
 
 
 def incoming(user_id: int, text: str | None = "hello", *, update_id: int = 1,

@@ -8,14 +8,13 @@ from typing import Any
 import pytest
 from aiogram import Bot
 from aiogram.types import Update
-from edge_fakes import World
+from edge_fakes import World, edge_policy
 from nectar_contracts import ImageRequested, PaymentReceived, TurnReceived
 from nectar_edge import chain
 from nectar_edge.bot.dispatcher import build_dispatcher
 from nectar_edge.chain import Sender
 from nectar_edge.domain.limits import sliding_window
 from nectar_edge.domain.payments import sign_payload
-from nectar_edge.handlers import Policy
 
 TOKEN = "777000:unit-test-token-not-real-abcdef"
 
@@ -50,7 +49,7 @@ async def test_auth_treats_an_unknown_user_as_free_in_telegrams_language() -> No
 # --- onboarding --------------------------------------------------------------------------
 
 async def test_onboarding_gives_a_new_user_the_default_character_once() -> None:
-    world = World(policy=Policy(default_character="mira"))
+    world = World(policy=edge_policy(default_character="mira"))
     ctx = await chain.authenticate(Sender(13, False, "en"), world.deps)
     assert ctx is not None
     first = await chain.onboard(ctx, world.deps)
@@ -70,7 +69,7 @@ def test_the_sliding_window_counts_only_recent_hits_and_says_how_long_to_wait() 
 
 
 async def test_rate_limit_by_plan_refuses_over_the_limit_and_tells_the_user_once() -> None:
-    world = World(policy=Policy(rate_limits={"free": 2, "vip": 4}, rate_window_s=60))
+    world = World(policy=edge_policy(rate_limits={"free": 2, "vip": 4}, rate_window_s=60))
     free = await chain.authenticate(Sender(14, False, "ru"), world.deps)
     world.users.plans[15] = ("vip", 1)
     vip = await chain.authenticate(Sender(15, False, "en"), world.deps)
@@ -90,7 +89,7 @@ async def test_rate_limit_by_plan_refuses_over_the_limit_and_tells_the_user_once
 
 
 async def test_payments_are_never_rate_limited() -> None:
-    world = World(policy=Policy(rate_limits={"free": 0}))
+    world = World(policy=edge_policy(rate_limits={"free": 0}))
     ctx = await chain.authenticate(Sender(16, False, "en"), world.deps)
     assert ctx is not None
     assert (await chain.limit_rate(ctx, "free_of_limits", world.deps)).allowed
@@ -109,7 +108,7 @@ async def test_plan_inject_maps_unknown_plans_to_free() -> None:
 # --- cost guard --------------------------------------------------------------------------
 
 async def test_cost_guard_spends_only_on_costly_updates_and_refuses_over_budget() -> None:
-    world = World(policy=Policy(daily_turn_limits={"free": 2}, global_daily_turns=100))
+    world = World(policy=edge_policy(daily_turn_limits={"free": 2}, global_daily_turns=100))
     ctx = await chain.authenticate(Sender(18, False, "ja"), world.deps)
     assert ctx is not None
     assert await chain.guard_cost(ctx, "command", world.deps)
@@ -121,14 +120,14 @@ async def test_cost_guard_spends_only_on_costly_updates_and_refuses_over_budget(
 
 
 async def test_cost_guard_has_a_global_ceiling_and_fails_closed() -> None:
-    world = World(policy=Policy(daily_turn_limits={"free": 100}, global_daily_turns=1))
+    world = World(policy=edge_policy(daily_turn_limits={"free": 100}, global_daily_turns=1))
     a = await chain.authenticate(Sender(19, False, "en"), world.deps)
     b = await chain.authenticate(Sender(20, False, "en"), world.deps)
     assert a is not None and b is not None
     assert await chain.guard_cost(a, "costly", world.deps)
     assert not await chain.guard_cost(b, "costly", world.deps)
     world.costs.broken = True
-    world.policy = Policy(global_daily_turns=1000)
+    world.policy = edge_policy(global_daily_turns=1000)
     assert not await chain.guard_cost(a, "costly", world.deps)
     assert world.messenger.texts(20) == [
         "I'm a little overwhelmed right now — please try again a bit later."]
@@ -170,7 +169,7 @@ async def _feed(world: World, *updates: Update) -> None:
 
 
 async def test_a_rate_limited_update_spends_no_cost_budget_and_starts_nothing() -> None:
-    world = World(policy=Policy(rate_limits={"free": 1}))
+    world = World(policy=edge_policy(rate_limits={"free": 1}))
     await _feed(world, _update(21, "one", 1), _update(21, "two", 2))
     [turn] = world.publisher.events
     assert isinstance(turn, TurnReceived) and turn.text == "one"
@@ -179,7 +178,7 @@ async def test_a_rate_limited_update_spends_no_cost_budget_and_starts_nothing() 
 
 
 async def test_a_cost_refusal_stops_chat_and_images_but_not_commands() -> None:
-    world = World(policy=Policy(daily_turn_limits={"free": 0}))
+    world = World(policy=edge_policy(daily_turn_limits={"free": 0}))
     await _feed(world, _update(22, "hi", 1), _update(22, "/image a fox", 2),
                 _update(22, "/voice on", 3))
     assert not [e for e in world.publisher.events
@@ -191,7 +190,7 @@ async def test_a_cost_refusal_stops_chat_and_images_but_not_commands() -> None:
 
 
 async def test_a_payment_passes_every_limit() -> None:
-    world = World(policy=Policy(rate_limits={"free": 0}, daily_turn_limits={"free": 0}))
+    world = World(policy=edge_policy(rate_limits={"free": 0}, daily_turn_limits={"free": 0}))
     payload = sign_payload(world.policy.payment_key, 23, "vip", 1000)
     await _feed(world, _update(23, None, 1, successful_payment={
         "currency": "XTR", "total_amount": 1000, "invoice_payload": payload,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from edge_fakes import World, incoming
+from edge_fakes import World, edge_policy, incoming
 from nectar_contracts import ConversationReset, ReplyFailed, ReplyReady, TurnReceived
 from nectar_edge import handlers
 from nectar_edge.domain.i18n import LANGUAGES
@@ -48,9 +48,8 @@ async def test_language_override_wins_over_telegram_and_unknown_codes_get_the_me
 
 
 async def test_paysupport_appends_the_operators_contact() -> None:
-    from nectar_edge.handlers import Policy
-
-    world = World(policy=Policy(payment_support_text="support@example.com"))
+    
+    world = World(policy=edge_policy(payment_support_text="support@example.com"))
     await handlers.show_payment_support(incoming(44, "/paysupport", language_code="de"),
                                         world.deps)
     [text] = world.messenger.texts(44)
@@ -107,9 +106,8 @@ async def test_voice_turns_show_record_voice_and_text_turns_typing() -> None:
 async def test_the_chat_action_repeats_until_the_reply_is_delivered() -> None:
     import asyncio
 
-    from nectar_edge.handlers import Policy
-
-    world = World(policy=Policy(chat_action_every_s=0.02, chat_action_max_s=5))
+    
+    world = World(policy=edge_policy(chat_action_every_s=0.02, chat_action_max_s=5))
     [turn] = await handlers.receive_text(incoming(50, "hi"), world.deps)
     task = asyncio.create_task(handlers.keep_showing(50, str(turn.correlation_id),
                                                      world.deps, "typing"))
@@ -129,8 +127,7 @@ async def test_the_chat_action_repeats_until_the_reply_is_delivered() -> None:
 async def test_the_chat_action_gives_up_at_its_deadline() -> None:
     import asyncio
 
-    from nectar_edge.handlers import Policy
-
-    world = World(policy=Policy(chat_action_every_s=0.02, chat_action_max_s=0.05))
+    
+    world = World(policy=edge_policy(chat_action_every_s=0.02, chat_action_max_s=0.05))
     await asyncio.wait_for(handlers.keep_showing(51, "no-answer", world.deps, "typing"), 1)
     assert 2 <= len(world.messenger.actions) <= 4

@@ -1,4 +1,5 @@
-"""The update intake: dedupe by update_id, feed the dispatcher, release on failure."""
+"""The update path: the intake stores raw updates on the bus; the `edge-update_received`
+handler dedupes them by update_id, feeds the dispatcher and releases on failure."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import pytest
 from aiogram import Bot
 from aiogram.types import Update
 from edge_fakes import World
-from nectar_contracts import TurnReceived
+from nectar_contracts import TurnReceived, UpdateReceived
+from nectar_edge import handlers
 from nectar_edge.bot.dispatcher import build_dispatcher
-from nectar_edge.entrypoints.updates import UpdateIntake
+from nectar_edge.bot.feed import AiogramFeed
+from nectar_edge.entrypoints.intake import UpdateIntake
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -50,28 +53,47 @@ async def bot():
     await bot.session.close()
 
 
-def _intake(world: World, bot: Bot, spans: InMemorySpanExporter | None = None) -> UpdateIntake:
+def _provider(spans: InMemorySpanExporter | None = None) -> TracerProvider:
     provider = TracerProvider()
     if spans is not None:
         provider.add_span_processor(SimpleSpanProcessor(spans))
-    return UpdateIntake(build_dispatcher(world.deps), FakeSession(bot), world.updates,
-                        provider.get_tracer("test"), dedupe_ttl_s=86400, claim_ttl_s=60,
-                        publisher=world.publisher)
+    return provider
+
+
+def _wire(world: World, bot: Bot, spans: InMemorySpanExporter | None = None) -> UpdateIntake:
+    """The world's `Deps` feed updates to a dispatcher; the intake stores raw updates."""
+    tracer = _provider(spans).get_tracer("test")
+    world.feed = AiogramFeed(build_dispatcher(), FakeSession(bot), tracer)
+    return UpdateIntake(777000, world.publisher, tracer)
+
+
+def _received(intake: UpdateIntake, update: Update) -> UpdateReceived:
+    return intake.received(update.model_dump(mode="json", exclude_none=True, by_alias=True))
+
+
+async def _consume(world: World, event: UpdateReceived, tracer) -> list:
+    """What the `edge-update_received` consumer does: the handler in its own span."""
+    with tracer.start_as_current_span("edge-update_received process"):
+        return await handlers.handle_update(event, world.deps)
 
 
 async def test_an_update_is_handled_once_and_remembered(bot) -> None:
     world = World()
     spans = InMemorySpanExporter()
-    intake = _intake(world, bot, spans)
+    intake = _wire(world, bot, spans)
+    consumer = _provider(spans).get_tracer("consumer")
+    event = _received(intake, _update(1))
 
-    assert await intake.handle(_update(1)) == "handled"
-    assert await intake.handle(_update(1)) == "duplicate"
+    assert await _consume(world, event, consumer) == []
+    assert await _consume(world, event, consumer) == []
 
     assert len(world.publisher.events) == 1
     assert (777000, 1) in world.updates.done
-    first, second = spans.get_finished_spans()
-    assert first.name == second.name == "telegram.update.handle"
-    assert first.attributes["nectar.turn_id"] == str(world.publisher.events[0].event_id)
+    [handled] = [s for s in spans.get_finished_spans() if s.name == "telegram.update.handle"]
+    assert handled.attributes["nectar.turn_id"] == str(world.publisher.events[0].event_id)
+    first, second = [s for s in spans.get_finished_spans()
+                     if s.name == "edge-update_received process"]
+    assert "telegram.duplicate" not in first.attributes
     assert second.attributes["telegram.duplicate"] is True
 
 
@@ -79,25 +101,24 @@ async def test_a_failed_update_is_released_so_its_redelivery_is_handled(bot) -> 
     world = World()
     publisher = BrokenPublisher()
     world.publisher = publisher  # type: ignore[assignment]
-    intake = _intake(world, bot)
+    intake = _wire(world, bot)
+    event = _received(intake, _update(2))
 
     with pytest.raises(ConnectionError):
-        await intake.handle(_update(2))
+        await handlers.handle_update(event, world.deps)
     assert (777000, 2) not in world.updates.seen
 
     publisher.fail = False
-    assert await intake.handle(_update(2)) == "handled"
+    assert await handlers.handle_update(event, world.deps) == []
     [turn] = publisher.events
     assert isinstance(turn, TurnReceived) and turn.update_id == 2
 
 
 async def test_accepting_an_update_queues_it_on_the_bus_and_handling_it_starts_the_turn(
         bot) -> None:
-    from nectar_contracts import UpdateReceived
-
     world = World()
     spans = InMemorySpanExporter()
-    intake = _intake(world, bot, spans)
+    intake = _wire(world, bot, spans)
     raw = _update(3, user=8003).model_dump(mode="json", exclude_none=True, by_alias=True)
 
     assert await intake.accept(raw) == "queued"
@@ -110,7 +131,7 @@ async def test_accepting_an_update_queues_it_on_the_bus_and_handling_it_starts_t
     assert [s.name for s in spans.get_finished_spans()] == ["telegram.update"] * 2
 
     world.publisher.events.clear()
-    assert await intake.handle_received(first) == []
-    assert await intake.handle_received(again) == []
+    assert await handlers.handle_update(first, world.deps) == []
+    assert await handlers.handle_update(again, world.deps) == []
     [turn] = world.publisher.events
     assert isinstance(turn, TurnReceived) and turn.text == "hi"

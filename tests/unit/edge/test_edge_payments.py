@@ -14,7 +14,7 @@ from nectar_edge.domain.payments import (
     sign_payload,
     verify_payload,
 )
-from nectar_edge.handlers import PreCheckout, StarsPayment
+from nectar_edge.handlers.payments import PreCheckout, StarsPayment
 
 KEY = b"k" * 32
 PRICES = {"basic": 250, "vip": 1000}

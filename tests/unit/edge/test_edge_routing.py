@@ -81,3 +81,17 @@ async def test_updates_without_a_positive_user_id_are_ignored() -> None:
     await _feed(world, channel_post)
     await _feed(world, _update(0, "hello", 18))
     assert world.publisher.events == [] and world.messenger.sent == []
+
+
+async def test_the_chat_action_runs_in_this_deps_background_and_stops_on_close() -> None:
+    from edge_fakes import edge_policy
+
+    world = World(policy=edge_policy(chat_action_every_s=0.01, chat_action_max_s=30))
+    other = World()
+    await _feed(world, _update(7004, "hello", 19))
+    assert len(world.background) == 1, "the repeating indicator belongs to this process"
+    assert len(other.background) == 0, "no task set shared between processes"
+    await world.background.close()
+    shown = len(world.messenger.actions)
+    await asyncio.sleep(0.05)
+    assert len(world.background) == 0 and len(world.messenger.actions) == shown

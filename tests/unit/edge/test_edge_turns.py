@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from edge_fakes import World, incoming
+from edge_fakes import World, edge_policy, incoming
 from nectar_contracts import ImageRequested, TurnReceived
 from nectar_edge import handlers
 from nectar_edge.domain.language import normalize_language
-from nectar_edge.handlers import Policy
 
 
 async def test_a_text_message_becomes_a_turn_with_defaults() -> None:
@@ -28,7 +27,7 @@ async def test_a_text_message_becomes_a_turn_with_defaults() -> None:
 
 
 async def test_a_turn_uses_what_redis_knows_about_the_user() -> None:
-    world = World(policy=Policy(default_character="luna", default_language="de"))
+    world = World(policy=edge_policy(default_character="luna", default_language="de"))
     world.users.characters[5002] = "kai"
     world.users.sessions[(5002, "kai")] = "4"
     world.users.plans[5002] = ("premium", 1)

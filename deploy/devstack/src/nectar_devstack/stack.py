@@ -456,6 +456,7 @@ class Stack:
         if tg_token:
             env["EDGE_TELEGRAM_BOT_TOKEN"] = tg_token
             env["EDGE_TELEGRAM_API_BASE"] = REAL_TELEGRAM_API  # long polling: no webhook
+            env["EDGE_PAYMENT_SECRET"] = self.stored_secret("payment_secret")
         else:
             env["EDGE_TELEGRAM_API_BASE"] = f"http://{h}:{cfg.telegram_emulator_port}"
             env["EDGE_TELEGRAM_BOT_TOKEN"] = EMULATOR_BOT_TOKEN
@@ -476,7 +477,11 @@ class Stack:
 
     def webhook_secret(self) -> str:
         """Random secret generated once per data dir (data_dir/secrets/webhook_secret, mode 600)."""
-        path = self.config.secrets_dir / "webhook_secret"
+        return self.stored_secret("webhook_secret")
+
+    def stored_secret(self, name: str) -> str:
+        """Random secret generated once per data dir (data_dir/secrets/<name>, mode 600)."""
+        path = self.config.secrets_dir / name
         if not path.exists():
             self.config.secrets_dir.mkdir(parents=True, exist_ok=True)
             os.chmod(self.config.secrets_dir, 0o700)

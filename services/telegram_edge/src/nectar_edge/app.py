@@ -3,6 +3,9 @@ reply/image/voice events -> Bot API calls."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from nectar_contracts import (
     ConversationReset,
     ImageRequested,
@@ -11,17 +14,19 @@ from nectar_contracts import (
     TurnReceived,
     UpdateReceived,
 )
-from nectar_runtime import Runtime, ServiceSpec, Subscription
+from nectar_runtime import Managed, Runtime, ServiceSpec, subscriptions
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 
 from nectar_edge.adapters.telegram import TelegramGateway
 from nectar_edge.bootstrap import build_deps
 from nectar_edge.bot.dispatcher import build_dispatcher
+from nectar_edge.bot.feed import read_update
+from nectar_edge.deps import Deps
 from nectar_edge.entrypoints.http import webhook_route
-from nectar_edge.entrypoints.nats import subscriptions
+from nectar_edge.entrypoints.intake import UpdateIntake
 from nectar_edge.entrypoints.polling import long_polling_job, register_webhook_job
-from nectar_edge.entrypoints.updates import UpdateIntake
-from nectar_edge.handlers import Deps
+from nectar_edge.handlers import HANDLERS
 from nectar_edge.settings import EdgeSettings
 
 SERVICE = "telegram_edge"
@@ -30,44 +35,47 @@ SERVICE = "telegram_edge"
 def create_app(settings: EdgeSettings, deps: Deps | None = None,
                runtime: Runtime | None = None,
                gateway: TelegramGateway | None = None) -> tuple[Starlette, Runtime]:
-    """Build the service. `gateway` is the Bot API session updates are fed with; by default
-    the messenger of `deps` when that is a `TelegramGateway`, else a new one."""
+    """Build the service. `gateway` is the Bot API session updates come in through; by
+    default the messenger of `deps` when that is a `TelegramGateway`, else a new one."""
     runtime = runtime or Runtime(SERVICE, settings.infra)
-    deps = deps or build_deps(settings, redis=runtime.redis, publisher=runtime.bus,
-                              registry=runtime.registry)
     if gateway is None:
-        gateway = (deps.messenger if isinstance(deps.messenger, TelegramGateway)
+        gateway = (deps.messenger if deps is not None
+                   and isinstance(deps.messenger, TelegramGateway)
                    else TelegramGateway(settings, runtime.registry))
-    dp = build_dispatcher(deps)
-    intake = UpdateIntake(dp, gateway, deps.updates, runtime.tracer,
-                          settings.update_dedupe_ttl_s, settings.update_claim_ttl_s,
-                          publisher=deps.publisher)
-    allowed_updates = dp.resolve_used_update_types()
-
-    routes = []
-    background = []
-    if settings.role == "worker":
-        pass  # no intake: another process takes updates in
-    elif settings.webhook_url:
-        assert settings.webhook_secret is not None  # enforced by EdgeSettings
-        secret = settings.webhook_secret.get_secret_value()
-        routes.append(webhook_route(intake, secret))
-        background = [register_webhook_job(gateway, settings.webhook_url, secret,
-                                           allowed_updates)]
-    else:
-        background = [long_polling_job(intake, gateway, settings.poll_timeout_s,
-                                       allowed_updates)]
-
-    consumers = [] if settings.role == "intake" else [Subscription(
-        "edge-update_received", (UpdateReceived,), intake.handle_received,
-        "Handle a Telegram update: dedupe, middleware chain, commands and turns"),
-        *subscriptions(deps)]
+    deps = deps or build_deps(settings, redis=runtime.redis, publisher=runtime.bus,
+                              messenger=gateway, tracer=runtime.tracer,
+                              registry=runtime.registry)
+    routes, background = _intake(settings, gateway,
+                                 UpdateIntake(gateway.bot_id, deps.publisher, runtime.tracer))
+    managed: dict[str, Managed] = {"telegram": gateway, "background": deps.background}
     spec = ServiceSpec(
-        subscriptions=consumers,
+        subscriptions=[] if settings.role == "intake" else subscriptions("edge", HANDLERS,
+                                                                         deps),
         publishes=[UpdateReceived, TurnReceived, ImageRequested, ReplyDelivered,
                    ConversationReset, PaymentReceived],
         routes=routes,
-        managed={"telegram": gateway},
+        managed=managed,
         background=background,
     )
     return runtime.build(spec), runtime
+
+
+def _intake(settings: EdgeSettings, gateway: TelegramGateway, intake: UpdateIntake,
+            ) -> tuple[list[BaseRoute], list[Callable[[], Awaitable[None]]]]:
+    """How updates come in: the webhook route and its registration, or long polling, or
+    nothing (a worker)."""
+    if settings.role == "worker":
+        return [], []  # no intake: another process takes updates in
+    # the update kinds the routers handle: what Telegram is asked to send
+    allowed_updates = build_dispatcher().resolve_used_update_types()
+    if not settings.webhook_url:
+        return [], [long_polling_job(intake, gateway, settings.poll_timeout_s,
+                                     allowed_updates)]
+    assert settings.webhook_secret is not None  # enforced by EdgeSettings
+    secret = settings.webhook_secret.get_secret_value()
+
+    def parse(data: dict[str, Any]) -> Any:
+        return read_update(data, gateway.bot)
+
+    return ([webhook_route(intake, secret, parse)],
+            [register_webhook_job(gateway, settings.webhook_url, secret, allowed_updates)])

@@ -1,7 +1,11 @@
-"""Composition root of the Telegram edge."""
+"""Composition root of the Telegram edge: `build_deps(settings)` -> `Deps`.
+
+Every adapter can be replaced by keyword; nothing connects here (the Telegram session is
+opened by the runtime: `TelegramGateway` is a `Managed` adapter)."""
 
 from __future__ import annotations
 
+from opentelemetry import trace
 from prometheus_client import REGISTRY, CollectorRegistry
 from redis.asyncio import Redis
 
@@ -14,8 +18,10 @@ from nectar_edge.adapters.redis_store import (
     RedisUserDirectory,
 )
 from nectar_edge.adapters.telegram import TelegramGateway
+from nectar_edge.bot.dispatcher import build_dispatcher
+from nectar_edge.bot.feed import AiogramFeed
+from nectar_edge.deps import Deps, Policy
 from nectar_edge.domain.payments import derive_key
-from nectar_edge.handlers import Deps, Policy
 from nectar_edge.ports import (
     CostGuard,
     DeliveryLog,
@@ -23,6 +29,7 @@ from nectar_edge.ports import (
     PaymentLog,
     Publisher,
     RateLimiter,
+    UpdateFeed,
     UpdateLog,
     UserDirectory,
 )
@@ -30,7 +37,8 @@ from nectar_edge.settings import EdgeSettings
 
 
 def payment_key(settings: EdgeSettings) -> bytes:
-    """The invoice-payload key: the configured secret, else one derived from the token."""
+    """The invoice-payload key: `EDGE_PAYMENT_SECRET`, else (outside production, see
+    `EdgeSettings.check_production_secrets`) one derived from the bot token."""
     if settings.payment_secret is not None and settings.payment_secret.get_secret_value():
         return settings.payment_secret.get_secret_value().encode()
     return derive_key(settings.telegram_bot_token.get_secret_value())
@@ -38,9 +46,12 @@ def payment_key(settings: EdgeSettings) -> bytes:
 
 def policy_from(settings: EdgeSettings) -> Policy:
     return Policy(
+        payment_key=payment_key(settings),
         default_character=settings.default_character,
         characters=settings.characters,
         default_language=settings.default_language,
+        update_claim_ttl_s=settings.update_claim_ttl_s,
+        update_dedupe_ttl_s=settings.update_dedupe_ttl_s,
         delivery_claim_ttl_s=settings.delivery_claim_ttl_s,
         delivery_record_ttl_s=settings.delivery_record_ttl_s,
         delivery_in_flight_retry_s=settings.delivery_in_flight_retry_s,
@@ -49,7 +60,6 @@ def policy_from(settings: EdgeSettings) -> Policy:
         daily_turn_limits=dict(settings.daily_turn_limits),
         global_daily_turns=settings.global_daily_turns,
         star_prices=dict(settings.star_prices),
-        payment_key=payment_key(settings),
         payment_support_text=settings.payment_support_text,
         chat_action_every_s=settings.chat_action_every_s,
         chat_action_max_s=settings.chat_action_max_s,
@@ -61,17 +71,24 @@ def build_deps(settings: EdgeSettings, *, redis: Redis, publisher: Publisher,
                messenger: Messenger | None = None, users: UserDirectory | None = None,
                deliveries: DeliveryLog | None = None, updates: UpdateLog | None = None,
                rates: RateLimiter | None = None, costs: CostGuard | None = None,
-               payments: PaymentLog | None = None,
+               payments: PaymentLog | None = None, feed: UpdateFeed | None = None,
+               tracer: trace.Tracer | None = None,
                registry: CollectorRegistry = REGISTRY) -> Deps:
-    """Wire the adapters; every one can be replaced by keyword. Nothing connects here."""
+    """Wire the adapters; every one can be replaced by keyword. Updates are fed to a new
+    dispatcher bound to `messenger`'s Bot API session when that is a `TelegramGateway`."""
+    messenger = messenger or TelegramGateway(settings, registry)
+    if feed is None and isinstance(messenger, TelegramGateway):
+        feed = AiogramFeed(build_dispatcher(), messenger,
+                           tracer or trace.get_tracer("nectar.telegram_edge"))
     return Deps(
         policy=policy_from(settings),
         users=users or RedisUserDirectory(redis),
         deliveries=deliveries or RedisDeliveryLog(redis),
-        messenger=messenger or TelegramGateway(settings, registry),
+        messenger=messenger,
         publisher=publisher,
         updates=updates or RedisUpdateLog(redis),
         rates=rates or RedisRateLimiter(redis),
         costs=costs or RedisCostGuard(redis),
         payments=payments or RedisPaymentLog(redis),
+        feed=feed,
     )

@@ -11,16 +11,25 @@ language.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 from nectar_contracts import Plan
 
+from nectar_edge.deps import Deps
+from nectar_edge.domain.context import (
+    DEFAULT_SESSION,
+    Sender,
+    UserContext,
+    known_plan,
+)
 from nectar_edge.domain.errors import RecipientUnavailable
 from nectar_edge.domain.i18n import translate
 from nectar_edge.domain.language import normalize_language
 from nectar_edge.domain.limits import RateDecision, limit_for
-from nectar_edge.handlers import DEFAULT_PLAN, DEFAULT_SESSION, PLANS, Deps
+
+__all__ = ["Sender", "UpdateKind", "UserContext", "authenticate", "classify", "guard_cost",
+           "inject_plan", "limit_rate", "onboard"]
 
 log = logging.getLogger("nectar.telegram_edge.chain")
 
@@ -28,33 +37,6 @@ log = logging.getLogger("nectar.telegram_edge.chain")
 #: never refused), `command` (counted by the rate limit), `costly` (also spends the cost
 #: guard's budget: chat turns and images)
 UpdateKind = Literal["free_of_limits", "command", "costly"]
-
-
-@dataclass(frozen=True)
-class Sender:
-    """Who sent an update, as Telegram says."""
-
-    user_id: int
-    is_bot: bool
-    language_code: str | None
-    chat_id: int | None = None
-
-
-@dataclass(frozen=True)
-class UserContext:
-    """What the chain resolved about the sender; handlers read it instead of Redis."""
-
-    user_id: int
-    chat_id: int
-    language: str
-    character: str
-    session: str
-    plan: Plan
-    voice: bool
-    known_plan: bool
-    inactive: bool = False
-    onboarded: bool = True
-    new: bool = False
 
 
 def classify(text: str | None, *, is_payment: bool = False,
@@ -87,9 +69,9 @@ async def authenticate(sender: Sender, deps: Deps) -> UserContext | None:
         language=stored.language or normalize_language(sender.language_code,
                                                        policy.default_language),
         character=character, session=stored.session or DEFAULT_SESSION,
-        plan=stored.plan if stored.plan in PLANS else DEFAULT_PLAN,  # type: ignore[arg-type]
-        voice=stored.voice, known_plan=stored.plan is not None, inactive=stored.inactive,
-        onboarded=stored.character is not None)
+        plan=known_plan(stored.plan), voice=stored.voice,
+        known_plan=stored.plan is not None, inactive=stored.inactive,
+        onboarded=stored.character is not None, update_id=sender.update_id)
 
 
 async def onboard(ctx: UserContext, deps: Deps) -> UserContext:

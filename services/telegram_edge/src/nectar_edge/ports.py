@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from nectar_contracts import Event, Plan
 
 from nectar_edge.domain.delivery import DeliveryRecord
 from nectar_edge.domain.limits import RateDecision
 from nectar_edge.domain.messages import Keyboard, StoredUser
+
+if TYPE_CHECKING:
+    from nectar_edge.deps import Deps
 
 
 class Messenger(Protocol):
@@ -167,3 +170,12 @@ class Publisher(Protocol):
     """Publishes events on the bus (the runtime's `EventBus`)."""
 
     async def publish_all(self, events: Sequence[Event]) -> None: ...
+
+
+class UpdateFeed(Protocol):
+    """Runs one Telegram update (the raw JSON object Telegram sent) through the bot: the
+    middleware chain and the routers, whose handlers act through `deps`."""
+
+    async def feed(self, update: Mapping[str, Any], deps: Deps) -> None:
+        """Handle the update; raises what its handlers raise."""
+        ...

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlparse
 
 from nectar_runtime import InfraSettings
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_HTTP_PORT = 8081
+
+#: the real Bot API: an edge that talks to it runs in production mode
+TELEGRAM_API = "https://api.telegram.org"
+
+#: shortest EDGE_PAYMENT_SECRET accepted in production mode
+MIN_PAYMENT_SECRET = 16
 
 #: what Telegram accepts as `secret_token` in setWebhook
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -26,9 +33,10 @@ class EdgeSettings(BaseSettings):
         description="Bot token from @BotFather (`<bot id>:<secret>`). Required, no default; the "
         "local stack passes the emulator's token. Never logged.")
     telegram_api_base: str = Field(
-        "https://api.telegram.org",
+        TELEGRAM_API,
         description="Base URL of the Bot API (`{base}/bot<token>/<method>`); the local stack "
-        "points it at the Telegram emulator.")
+        "points it at the Telegram emulator. The real one (api.telegram.org) is production "
+        "mode: secrets have no fallback there.")
     telegram_request_timeout_s: float = Field(
         30.0, gt=0, description="Timeout of one outbound Bot API request (long polls add their "
         "own wait on top).")
@@ -84,8 +92,10 @@ class EdgeSettings(BaseSettings):
         "by /buy (JSON object); a plan missing here is not for sale. Must equal billing's "
         "`stars` prices (plans.toml), or billing records the payment without the plan.")
     payment_secret: SecretStr | None = Field(
-        None, description="Key that signs invoice payloads (HMAC-SHA256). Unset: derived from "
-        "the bot token, so payloads stay valid across replicas and restarts of one bot.")
+        None, description="Key that signs invoice payloads (HMAC-SHA256), the same on every "
+        f"replica. Required in production mode (at least {MIN_PAYMENT_SECRET} characters; "
+        "the edge refuses to start without it); against an emulator, unset means a key "
+        "derived from the bot token.")
     payment_support_text: str = Field(
         "", description="Extra contact line shown by /paysupport (e.g. an e-mail), appended "
         "to the localized text; empty for none.")
@@ -115,6 +125,22 @@ class EdgeSettings(BaseSettings):
             raise ValueError("EDGE_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, "
                              "_ and - (Telegram's secret_token alphabet)")
         return self
+
+    @property
+    def production(self) -> bool:
+        """Production mode: the edge talks to the real Bot API."""
+        return urlparse(self.telegram_api_base).hostname == urlparse(TELEGRAM_API).hostname
+
+    def check_production_secrets(self) -> None:
+        """Raise `ValueError` with what to set when a secret has no production value (the
+        service's entry point calls it before anything starts)."""
+        secret = self.payment_secret.get_secret_value() if self.payment_secret else ""
+        if self.production and len(secret) < MIN_PAYMENT_SECRET:
+            raise ValueError(
+                "EDGE_PAYMENT_SECRET is required in production mode (EDGE_TELEGRAM_API_BASE "
+                f"is {self.telegram_api_base}): it signs the payloads of Telegram Stars "
+                f"invoices. Set it to a random string of at least {MIN_PAYMENT_SECRET} "
+                "characters, the same on every replica (e.g. `openssl rand -hex 32`).")
 
     @property
     def webhook_mode(self) -> bool:

@@ -12,9 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-import weakref
 from collections.abc import Iterator
-from typing import ClassVar
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -28,6 +26,7 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Update
+from nectar_runtime import MetricSet
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 
 from nectar_edge.domain.errors import (
@@ -75,13 +74,12 @@ def translated_errors() -> Iterator[None]:
 _ACTION_MAX_WAIT_S = 0.5
 
 
-class SendMetrics:
-    """Outbound Bot API metrics; one instance per registry."""
-
-    _by_registry: ClassVar[weakref.WeakKeyDictionary[CollectorRegistry, SendMetrics]] = \
-        weakref.WeakKeyDictionary()
+class SendMetrics(MetricSet):
+    """Outbound Bot API metrics (`SendMetrics.for_registry(registry)`: one set per
+    registry)."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
+        super().__init__(registry)
         self.sends = Counter("nectar_edge_telegram_sends", "Bot API send calls by method and "
                              "outcome (ok, rate_limited, unreachable, rejected, unavailable).",
                              ["method", "outcome"], registry=registry)
@@ -95,12 +93,6 @@ class SendMetrics:
         self.deferred = Counter("nectar_edge_flood_deferred", "Sends handed back to the bus "
                                 "because the next free slot was too far away.",
                                 registry=registry)
-
-    @classmethod
-    def for_registry(cls, registry: CollectorRegistry) -> SendMetrics:
-        if registry not in cls._by_registry:
-            cls._by_registry[registry] = cls(registry)
-        return cls._by_registry[registry]
 
 
 def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:

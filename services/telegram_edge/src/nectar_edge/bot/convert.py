@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from aiogram import Bot
 from aiogram.types import CallbackQuery, Message, Update
 
+from nectar_edge.domain.context import UserContext
 from nectar_edge.domain.messages import IncomingMessage
 
 
 def incoming(message: Message, update: Update, bot: Bot,
-             context: Any = None) -> IncomingMessage:
+             context: UserContext | None = None) -> IncomingMessage:
     """The `IncomingMessage` of a user's message (the auth middleware guarantees `from`)."""
     user = message.from_user
     assert user is not None
@@ -24,7 +24,7 @@ def incoming(message: Message, update: Update, bot: Bot,
 
 
 def from_callback(query: CallbackQuery, update: Update, bot: Bot,
-                  context: Any = None) -> IncomingMessage:
+                  context: UserContext | None = None) -> IncomingMessage:
     """A button press as an `IncomingMessage` from the user in the chat of the button."""
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
     return IncomingMessage(

@@ -16,8 +16,8 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
 from nectar_edge import chain
-from nectar_edge.chain import UserContext
-from nectar_edge.handlers import Deps
+from nectar_edge.deps import Deps
+from nectar_edge.domain.context import UserContext
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -46,7 +46,8 @@ class AuthMiddleware(BaseMiddleware):
             return None
         ctx = await chain.authenticate(chain.Sender(
             user_id=user.id, is_bot=user.is_bot, language_code=user.language_code,
-            chat_id=chat.id if chat is not None else None), deps)
+            chat_id=chat.id if chat is not None else None,
+            update_id=event.update_id if isinstance(event, Update) else 0), deps)
         if ctx is None:
             return None
         data["user_context"] = ctx

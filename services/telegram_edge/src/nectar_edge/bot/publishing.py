@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from nectar_contracts import Event
 from opentelemetry import trace
 
-from nectar_edge.handlers import Deps
+from nectar_edge.deps import Deps
 
 
 async def publish(events: Sequence[Event], deps: Deps) -> None:

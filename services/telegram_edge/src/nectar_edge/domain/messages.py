@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+from nectar_edge.domain.context import UserContext
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,8 @@ class IncomingMessage:
     text: str | None
     language_code: str | None
     sent_at: datetime
-    #: what the middleware chain resolved (`nectar_edge.chain.UserContext`); None outside it
-    context: Any = None
+    #: what the middleware chain resolved; None outside it (handlers called directly)
+    context: UserContext | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from nectar_edge.adapters.telegram import TelegramGateway
 from nectar_edge.domain.errors import RateLimited, TelegramUnavailable
-from nectar_edge.entrypoints.updates import UpdateIntake
+from nectar_edge.entrypoints.intake import UpdateIntake
 
 log = logging.getLogger("nectar.telegram_edge.polling")
 

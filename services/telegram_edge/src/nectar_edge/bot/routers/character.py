@@ -6,11 +6,11 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message, Update
 
-from nectar_edge import handlers
 from nectar_edge.bot.convert import from_callback, incoming
 from nectar_edge.bot.publishing import publish
-from nectar_edge.chain import UserContext
-from nectar_edge.handlers import Deps
+from nectar_edge.deps import Deps
+from nectar_edge.domain.context import UserContext
+from nectar_edge.handlers import commands, common
 
 
 def build_router() -> Router:
@@ -20,7 +20,7 @@ def build_router() -> Router:
     async def on_character(message: Message, command: CommandObject, event_update: Update,
                            bot: Bot, deps: Deps,
                            user_context: UserContext | None = None) -> None:
-        events = await handlers.choose_character(
+        events = await commands.choose_character(
             incoming(message, event_update, bot, user_context), command.args, deps)
         await publish(events, deps)
 
@@ -28,8 +28,8 @@ def build_router() -> Router:
     async def on_character_button(query: CallbackQuery, event_update: Update, bot: Bot,
                                   deps: Deps,
                                   user_context: UserContext | None = None) -> None:
-        await handlers.acknowledge(query.id, deps)
-        events = await handlers.choose_character(
+        await common.acknowledge(query.id, deps)
+        events = await commands.choose_character(
             from_callback(query, event_update, bot, user_context),
             (query.data or "").split(":", 1)[1], deps)
         await publish(events, deps)
@@ -37,7 +37,7 @@ def build_router() -> Router:
     @router.message(Command("reset"))
     async def on_reset(message: Message, event_update: Update, bot: Bot, deps: Deps,
                        user_context: UserContext | None = None) -> None:
-        events = await handlers.reset_conversation(
+        events = await commands.reset_conversation(
             incoming(message, event_update, bot, user_context), deps)
         await publish(events, deps)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.types import Message, Update
 
-from nectar_edge import handlers
 from nectar_edge.bot.convert import incoming
 from nectar_edge.bot.publishing import publish
-from nectar_edge.chain import UserContext
-from nectar_edge.handlers import Deps
+from nectar_edge.deps import Deps
+from nectar_edge.domain.context import UserContext
+from nectar_edge.handlers import chat
 
 
 def build_router() -> Router:
@@ -18,19 +18,19 @@ def build_router() -> Router:
     @router.message(F.text)
     async def on_text(message: Message, event_update: Update, bot: Bot, deps: Deps,
                       user_context: UserContext | None = None) -> None:
-        events = await handlers.receive_text(
+        events = await chat.receive_text(
             incoming(message, event_update, bot, user_context), deps)
         await publish(events, deps)
         # after publishing: the turn is under way before the indicator's round trip
         if events:
-            handlers.show_typing_soon(message.chat.id, deps,
-                                      action=handlers.chat_action_for(events[0]),
-                                      turn_id=str(events[0].correlation_id))
+            chat.show_typing_soon(message.chat.id, deps,
+                                  action=chat.chat_action_for(events[0]),
+                                  turn_id=str(events[0].correlation_id))
 
     @router.message()
     async def on_other(message: Message, event_update: Update, bot: Bot, deps: Deps,
                        user_context: UserContext | None = None) -> None:
-        events = await handlers.explain_text_only(
+        events = await chat.explain_text_only(
             incoming(message, event_update, bot, user_context), deps)
         await publish(events, deps)
 

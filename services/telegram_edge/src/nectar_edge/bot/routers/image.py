@@ -6,11 +6,11 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message, Update
 
-from nectar_edge import handlers
 from nectar_edge.bot.convert import incoming
 from nectar_edge.bot.publishing import publish
-from nectar_edge.chain import UserContext
-from nectar_edge.handlers import Deps
+from nectar_edge.deps import Deps
+from nectar_edge.domain.context import UserContext
+from nectar_edge.handlers import chat, commands
 
 
 def build_router() -> Router:
@@ -20,11 +20,11 @@ def build_router() -> Router:
     async def on_image(message: Message, command: CommandObject, event_update: Update,
                        bot: Bot, deps: Deps,
                        user_context: UserContext | None = None) -> None:
-        events = await handlers.request_image(
+        events = await commands.request_image(
             incoming(message, event_update, bot, user_context), command.args, deps)
         await publish(events, deps)
         if events:
-            handlers.show_typing_soon(message.chat.id, deps, action="upload_photo",
-                                      turn_id=str(events[0].correlation_id))
+            chat.show_typing_soon(message.chat.id, deps, action="upload_photo",
+                                  turn_id=str(events[0].correlation_id))
 
     return router

@@ -7,11 +7,12 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message, PreCheckoutQuery, Update
 
-from nectar_edge import handlers
 from nectar_edge.bot.convert import from_callback, incoming
 from nectar_edge.bot.publishing import publish
-from nectar_edge.chain import UserContext
-from nectar_edge.handlers import Deps, PreCheckout, StarsPayment
+from nectar_edge.deps import Deps
+from nectar_edge.domain.context import UserContext
+from nectar_edge.handlers import common, payments
+from nectar_edge.handlers.payments import PreCheckout, StarsPayment
 
 
 def build_router() -> Router:
@@ -20,30 +21,30 @@ def build_router() -> Router:
     @router.message(Command("buy"))
     async def on_buy(message: Message, event_update: Update, bot: Bot, deps: Deps,
                      user_context: UserContext | None = None) -> None:
-        events = await handlers.offer_plans(
+        events = await payments.offer_plans(
             incoming(message, event_update, bot, user_context), deps)
         await publish(events, deps)
 
     @router.callback_query(F.data == "upsell")
     async def on_upsell_button(query: CallbackQuery, event_update: Update, bot: Bot,
                                deps: Deps, user_context: UserContext | None = None) -> None:
-        await handlers.acknowledge(query.id, deps)
-        events = await handlers.offer_plans(
+        await common.acknowledge(query.id, deps)
+        events = await payments.offer_plans(
             from_callback(query, event_update, bot, user_context), deps)
         await publish(events, deps)
 
     @router.callback_query(F.data.startswith("buy:"))
     async def on_buy_button(query: CallbackQuery, event_update: Update, bot: Bot,
                             deps: Deps, user_context: UserContext | None = None) -> None:
-        await handlers.acknowledge(query.id, deps)
-        events = await handlers.send_invoice(
+        await common.acknowledge(query.id, deps)
+        events = await payments.send_invoice(
             from_callback(query, event_update, bot, user_context),
             (query.data or "").split(":", 1)[1], deps)
         await publish(events, deps)
 
     @router.pre_checkout_query()
     async def on_pre_checkout(query: PreCheckoutQuery, deps: Deps) -> None:
-        events = await handlers.answer_pre_checkout(PreCheckout(
+        events = await payments.answer_pre_checkout(PreCheckout(
             query_id=query.id, user_id=query.from_user.id, currency=query.currency,
             total_amount=query.total_amount, payload=query.invoice_payload,
             language_code=query.from_user.language_code), deps)
@@ -55,7 +56,7 @@ def build_router() -> Router:
                                     user_context: UserContext | None = None) -> None:
         paid = message.successful_payment
         assert paid is not None
-        events = await handlers.record_payment(StarsPayment(
+        events = await payments.record_payment(StarsPayment(
             message=incoming(message, event_update, bot, user_context),
             currency=paid.currency, total_amount=paid.total_amount,
             payload=paid.invoice_payload, charge_id=paid.telegram_payment_charge_id), deps)

@@ -6,11 +6,11 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message, Update
 
-from nectar_edge import handlers
 from nectar_edge.bot.convert import incoming
 from nectar_edge.bot.publishing import publish
-from nectar_edge.chain import UserContext
-from nectar_edge.handlers import Deps
+from nectar_edge.deps import Deps
+from nectar_edge.domain.context import UserContext
+from nectar_edge.handlers import commands, payments
 
 
 def build_router() -> Router:
@@ -19,21 +19,21 @@ def build_router() -> Router:
     @router.message(CommandStart())
     async def on_start(message: Message, event_update: Update, bot: Bot, deps: Deps,
                        user_context: UserContext | None = None) -> None:
-        events = await handlers.greet_user(
+        events = await commands.greet_user(
             incoming(message, event_update, bot, user_context), deps)
         await publish(events, deps)
 
     @router.message(Command("help"))
     async def on_help(message: Message, event_update: Update, bot: Bot, deps: Deps,
                       user_context: UserContext | None = None) -> None:
-        events = await handlers.show_help(
+        events = await commands.show_help(
             incoming(message, event_update, bot, user_context), deps)
         await publish(events, deps)
 
     @router.message(Command("paysupport"))
     async def on_paysupport(message: Message, event_update: Update, bot: Bot, deps: Deps,
                             user_context: UserContext | None = None) -> None:
-        events = await handlers.show_payment_support(
+        events = await payments.show_payment_support(
             incoming(message, event_update, bot, user_context), deps)
         await publish(events, deps)
 

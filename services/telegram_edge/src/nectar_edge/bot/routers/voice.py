@@ -6,11 +6,11 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message, Update
 
-from nectar_edge import handlers
 from nectar_edge.bot.convert import incoming
 from nectar_edge.bot.publishing import publish
-from nectar_edge.chain import UserContext
-from nectar_edge.handlers import Deps
+from nectar_edge.deps import Deps
+from nectar_edge.domain.context import UserContext
+from nectar_edge.handlers import commands
 
 
 def build_router() -> Router:
@@ -20,7 +20,7 @@ def build_router() -> Router:
     async def on_voice(message: Message, command: CommandObject, event_update: Update,
                        bot: Bot, deps: Deps,
                        user_context: UserContext | None = None) -> None:
-        events = await handlers.set_voice_mode(
+        events = await commands.set_voice_mode(
             incoming(message, event_update, bot, user_context), command.args, deps)
         await publish(events, deps)
 

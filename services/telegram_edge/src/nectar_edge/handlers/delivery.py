@@ -1,0 +1,202 @@
+"""Delivery: bus events (replies, apologies, images, voice notes) sent to Telegram exactly
+once per event id, across retries and replicas."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+
+from nectar_contracts import (
+    Event,
+    ImageFailed,
+    ImageReady,
+    ReplyDelivered,
+    ReplyFailed,
+    ReplyReady,
+    VoiceFailed,
+    VoiceReady,
+)
+from nectar_runtime import Poison, Retry
+
+from nectar_edge.deps import PRODUCER, Deps
+from nectar_edge.domain import delivery
+from nectar_edge.domain.delivery import DeliveryRecord
+from nectar_edge.domain.errors import MessageRejected, RateLimited, RecipientUnavailable
+from nectar_edge.domain.i18n import translate
+from nectar_edge.domain.messages import (
+    Button,
+    Keyboard,
+    OutgoingPart,
+    PhotoPart,
+    TextPart,
+    VoicePart,
+)
+from nectar_edge.domain.text import split_message
+from nectar_edge.handlers.chat import mark_answered
+from nectar_edge.ports import Messenger
+
+log = logging.getLogger("nectar.telegram_edge.handlers")
+
+
+def delivery_key(event: Event) -> str:
+    return str(event.event_id)
+
+
+async def _send(messenger: Messenger, chat_id: int, part: OutgoingPart) -> int:
+    match part:
+        case TextPart(text=text, keyboard=keyboard):
+            if keyboard:
+                return await messenger.send_text(chat_id, text, keyboard)
+            return await messenger.send_text(chat_id, text)
+        case PhotoPart(url=url, caption=caption):
+            return await messenger.send_photo(chat_id, url, caption)
+        case VoicePart(url=url, duration_s=duration):
+            return await messenger.send_voice(chat_id, url, duration)
+    raise TypeError(f"unknown part {part!r}")
+
+
+async def deliver(event: Event, chat_id: int, parts: Sequence[OutgoingPart],
+                  deps: Deps) -> tuple[int, ...] | None:
+    """Send `parts` for `event` exactly once across retries and replicas; return the
+    Telegram message ids, or None when the recipient is gone (user marked inactive).
+
+    The state machine is in `nectar_edge.domain.delivery`: already `sent` -> the stored ids,
+    nothing sent; someone else's `pending` -> `Retry` later; claimed -> send the parts not
+    sent yet, recording progress so a 429 between parts does not resend the first ones.
+    Raises `Retry` on 429 (after `retry_after`), `Poison` when Telegram rejects the message,
+    and lets transient failures propagate (retried with backoff by the runtime).
+    """
+    key, policy = delivery_key(event), deps.policy
+    owner = uuid.uuid4().hex
+    record = await deps.deliveries.claim(key, owner, policy.delivery_claim_ttl_s)
+    if record.status == "sent":
+        log.info("already delivered; re-emitting", extra={"message_ids": record.message_ids})
+        return record.message_ids
+    if not record.claimed_by(owner):
+        raise Retry(f"delivery of {key} in flight elsewhere", policy.delivery_in_flight_retry_s)
+    sent = list(record.message_ids)
+    try:
+        for index in range(len(sent), len(parts)):
+            sent.append(await _send(deps.messenger, chat_id, parts[index]))
+            if index + 1 < len(parts):
+                await deps.deliveries.save(key, delivery.pending(owner, tuple(sent)),
+                                           policy.delivery_claim_ttl_s)
+    except RateLimited as exc:
+        await _release(key, owner, sent, deps)
+        raise Retry(f"telegram rate limit: {exc}", exc.retry_after_s) from exc
+    except RecipientUnavailable as exc:
+        await _release(key, owner, sent, deps)
+        await deps.users.mark_inactive(event.user_id, str(exc))
+        log.warning("recipient unavailable; user marked inactive, message dropped",
+                    extra={"user_id": event.user_id, "chat_id": chat_id, "reason": str(exc)})
+        return None
+    except MessageRejected as exc:
+        await _release(key, owner, sent, deps)
+        raise Poison(f"telegram rejected the message: {exc}") from exc
+    except BaseException:
+        await _release(key, owner, sent, deps)
+        raise
+    await deps.deliveries.save(key, DeliveryRecord("sent", tuple(sent)),
+                               policy.delivery_record_ttl_s)
+    return tuple(sent)
+
+
+async def _release(key: str, owner: str, sent: list[int], deps: Deps) -> None:
+    """Give up a claim after a failure: keep what was sent as `partial`, or drop it."""
+    try:
+        if sent:
+            await deps.deliveries.save(key, DeliveryRecord("partial", tuple(sent)),
+                                       deps.policy.delivery_record_ttl_s)
+        else:
+            await deps.deliveries.drop(key, owner)
+    except Exception:  # the claim expires on its own; do not mask the original error
+        log.warning("could not release delivery claim", exc_info=True, extra={"key": key})
+
+
+async def deliver_reply(event: ReplyReady, deps: Deps) -> list[Event]:
+    """On `chat.reply_ready`: send the answer as plain text (no parse mode, so model output
+    cannot inject markup), split over 4096 characters on paragraph/sentence boundaries.
+    Emits `chat.reply_delivered` with the message ids (again, with the same ids and event
+    id, when the reply was already delivered). Emits nothing when the user is gone."""
+    parts = [TextPart(p) for p in split_message(event.text)]
+    if not parts:
+        raise Poison("reply text is blank")
+    upsell = upsell_of(event)
+    if upsell is not None:
+        parts[-1] = TextPart(parts[-1].text, upsell_keyboard(event.language, upsell,
+                                                             deps.policy.star_prices))
+    ids = await deliver(event, event.chat_id, parts, deps)
+    await mark_answered(event, deps)
+    if ids is None:
+        return []
+    return [event.caused(
+        ReplyDelivered, producer=PRODUCER, chat_id=event.chat_id, character=event.character,
+        session=event.session, text=event.text, reply_event_id=event.event_id,
+        message_ids=list(ids),
+    )]
+
+
+#: ReplyFailed reasons that mean "we are saving money/capacity now", not "it broke"
+_TRY_LATER_REASONS = frozenset({"over_budget", "rate_limited", "cost_guard", "over_ceiling"})
+
+
+def upsell_of(event: Event) -> str | None:
+    """The plan the llm suggests when the turn was over the plan's ceiling (`upsell` on
+    `chat.reply_ready`): a plan name, "" for "some upgrade", None for no upsell. Tolerant of
+    the field's absence (older producers)."""
+    value = getattr(event, "upsell", None)
+    if value is None or value is False:
+        return None
+    return value if isinstance(value, str) else ""
+
+
+def upsell_keyboard(language: str, plan: str | None,
+                    prices: Mapping[str, int]) -> Keyboard:
+    """The upsell button: straight to the suggested plan's invoice when it is for sale,
+    else to the plan list."""
+    data = f"buy:{plan}" if plan and plan in prices else "upsell"
+    return ((Button(translate("upsell_button", language), data),),)
+
+
+async def apologize_reply_failed(event: ReplyFailed, deps: Deps) -> list[Event]:
+    """On `chat.reply_failed`: tell the user, in their language, to try again: a friendly
+    "try later" when the cost guard or a rate limit refused, an apology otherwise (with
+    the upsell button when the llm flagged one). Emits nothing (the apology is not part
+    of the conversation)."""
+    key = "try_later" if event.reason in _TRY_LATER_REASONS else "reply_failed"
+    upsell = upsell_of(event)
+    keyboard = upsell_keyboard(event.language, upsell, deps.policy.star_prices) \
+        if upsell is not None else ()
+    await deliver(event, event.chat_id,
+                  [TextPart(translate(key, event.language), keyboard)], deps)
+    await mark_answered(event, deps)
+    return []
+
+
+async def deliver_image(event: ImageReady, deps: Deps) -> list[Event]:
+    """On `media.image_ready`: send the photo by URL with its caption. Emits nothing."""
+    await deliver(event, event.chat_id, [PhotoPart(event.url, event.caption)], deps)
+    await mark_answered(event, deps)
+    return []
+
+
+async def apologize_image_failed(event: ImageFailed, deps: Deps) -> list[Event]:
+    """On `media.image_failed`: a friendly text (not available yet / try later)."""
+    key = "image_unavailable" if event.reason == "not_available" else "image_failed"
+    await deliver(event, event.chat_id, [TextPart(translate(key, event.language))], deps)
+    await mark_answered(event, deps)
+    return []
+
+
+async def deliver_voice(event: VoiceReady, deps: Deps) -> list[Event]:
+    """On `voice.voice_ready`: send the OGG/Opus voice note by URL. Emits nothing."""
+    await deliver(event, event.chat_id, [VoicePart(event.url, event.duration_s)], deps)
+    return []
+
+
+async def apologize_voice_failed(event: VoiceFailed, deps: Deps) -> list[Event]:
+    """On `voice.voice_failed`: a friendly text; the text reply already sent stands."""
+    key = "voice_unavailable" if event.reason == "not_available" else "voice_failed"
+    await deliver(event, event.chat_id, [TextPart(translate(key, event.language))], deps)
+    return []
