@@ -5,16 +5,16 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from opentelemetry.sdk.trace import TracerProvider
-from prometheus_client import CollectorRegistry
-
 from nectar_cli.asyncapi_docs import DOC_INFRA, REQUIRED, SERVICES
 from nectar_runtime import InfraSettings, Runtime, consumer_name
+from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import CollectorRegistry
 
 #: service -> (handlers module, consumer prefix); every service is listed once converted
 INDEXED = {
     "memory": ("nectar_memory.handlers", "memory"),
     "llm": ("nectar_llm.handlers", "llm"),
+    "billing": ("nectar_billing.handlers", "billing"),
 }
 
 
