@@ -5,11 +5,10 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from opentelemetry.sdk.trace import TracerProvider
-from prometheus_client import CollectorRegistry
-
 from nectar_cli.asyncapi_docs import DOC_INFRA, REQUIRED, SERVICES
 from nectar_runtime import InfraSettings, Runtime, consumer_name
+from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import CollectorRegistry
 
 #: service -> (handlers module, consumer prefix); every service is listed once converted
 INDEXED = {
@@ -18,6 +17,7 @@ INDEXED = {
     "media": ("nectar_media.handlers", "media"),
     "voice": ("nectar_voice.handlers", "voice"),
     "telegram_edge": ("nectar_edge.handlers", "edge"),
+    "billing": ("nectar_billing.handlers", "billing"),
 }
 
 

@@ -1,7 +1,8 @@
 """`nectar users ...`, `nectar billing ...`, `nectar db ...`: billing's operator commands.
 
-They run billing's own code in-process (`nectar_billing.admin`, `nectar_billing.backup`)
-against `BILLING_DATABASE_URL` (or `--database-url`). Events they cause (user created or
+They run billing's own operator actions in-process (`nectar_billing.operations` on the
+`Deps` of `nectar_billing.bootstrap.operator_deps`, `nectar_billing.backup`) against
+`BILLING_DATABASE_URL` (or `--database-url`). Events they cause (user created or
 deleted, plan changed) go to billing's outbox and leave through the running service.
 
 Safety rules (RCA "We Deleted 10 Real Users with a Test-Cleanup Script"): test users are
@@ -30,11 +31,14 @@ db_app = typer.Typer(help="Billing database: backup and restore.", no_args_is_he
 
 
 def _run(coro):
-    from nectar_billing.domain import BillingError
+    from nectar_billing.domain import BillingError, StoreUnavailable
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
         return asyncio.run(coro)
+    except StoreUnavailable as exc:
+        typer.echo(f"error: cannot use the billing database: {exc}", err=True)
+        raise typer.Exit(1) from exc
     except BillingError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -42,6 +46,27 @@ def _run(coro):
         typer.echo(f"error: cannot use the billing database: {type(exc).__name__}: {exc}",
                    err=True)
         raise typer.Exit(1) from exc
+
+
+def _settings(database_url: str | None):
+    from nectar_billing.settings import BillingSettings
+    from pydantic import SecretStr
+
+    settings = BillingSettings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": SecretStr(database_url)})
+    return settings
+
+
+def _action(database_url: str | None, action):
+    """Run `action(deps)` on billing's operator dependencies (schema checked, pool closed)."""
+    from nectar_billing.bootstrap import operator_deps
+
+    async def run():
+        async with operator_deps(_settings(database_url)) as deps:
+            return await action(deps)
+
+    return _run(run())
 
 
 def _me() -> str:
@@ -64,9 +89,10 @@ def create_test_users(
 ) -> None:
     """Create test users: auth_source='test', ids from their own sequence (a high range no
     Telegram or OAuth id reaches), plain INSERT (never an upsert). Prints their ids."""
-    from nectar_billing import admin
+    from nectar_billing import operations
 
-    ids = _run(admin.create_test_users(count, actor or _me(), database_url))
+    ids = _action(database_url,
+                  lambda deps: operations.create_test_users(count, actor or _me(), deps))
     for user_id in ids:
         typer.echo(user_id)
     typer.echo(f"created {len(ids)} test users", err=True)
@@ -84,12 +110,13 @@ def cleanup_test_users(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Delete users with auth_source='test' (that filter only, never an id range)."""
-    from nectar_billing import admin
+    from nectar_billing import operations
 
     if apply and expect is None:
         typer.echo("--apply needs --expect N (run without --apply to see N)", err=True)
         raise typer.Exit(2)
-    result = _run(admin.cleanup_test_users(apply, expect, actor or _me(), database_url))
+    result = _action(database_url, lambda deps: operations.cleanup_test_users(
+        deps, apply=apply, expect=expect, actor=actor or _me()))
     if not apply:
         typer.echo(f"dry run: would delete {result.count} test users "
                    f"(auth_source='test'). To delete: --apply --expect {result.count}")
@@ -108,13 +135,14 @@ def delete_user(
 ) -> None:
     """GDPR erasure: remove the user's rows, anonymise their ledger rows (kept: money law),
     emit billing.user_deleted so every service forgets them."""
-    from nectar_billing import admin
+    from nectar_billing import operations
 
     if not yes:
         typer.echo(f"dry run: would erase user {user_id} (their ledger rows are kept, "
                    "anonymised). Run again with --yes.")
         return
-    done = _run(admin.delete_user(user_id, reason, actor or _me(), database_url))
+    done = _action(database_url, lambda deps: operations.delete_user(
+        user_id, reason, actor or _me(), deps))
     typer.echo(f"erased user {done.user_id}; {done.anonymised_ledger_rows} ledger rows "
                "anonymised")
 
@@ -122,24 +150,19 @@ def delete_user(
 @users_app.command("counts")
 def counts(database_url: DatabaseUrl = None) -> None:
     """Users per auth source, as JSON."""
-    from nectar_billing import admin
+    from nectar_billing import operations
 
-    typer.echo(json.dumps(_run(admin.user_counts(database_url)), sort_keys=True))
+    typer.echo(json.dumps(_action(database_url, operations.user_counts), sort_keys=True))
 
 
 @billing_app.command("plans")
 def plans() -> None:
-    """Print the plan catalogue (prices and entitlements) as JSON."""
-    from dataclasses import asdict
+    """Print the plan catalog (prices and entitlements) as JSON: the file every service
+    reads (`NECTAR_PLANS_FILE`, else the one shipped in nectar_contracts)."""
+    from nectar_contracts.plans import load_plan_catalog, plans_file
 
-    from nectar_billing.domain.plans import load_catalog
-    from nectar_billing.settings import BillingSettings
-
-    catalog = load_catalog(BillingSettings().plans_file)
-    typer.echo(json.dumps({"crypto_asset": catalog.crypto_asset,
-                           "card_currency": catalog.card_currency,
-                           "plans": {k: asdict(v) for k, v in catalog.plans.items()}},
-                          default=str, indent=2))
+    typer.echo(f"# {plans_file()}", err=True)
+    typer.echo(json.dumps(load_plan_catalog().model_dump(mode="json"), indent=2))
 
 
 @billing_app.command("grant")
@@ -153,9 +176,10 @@ def grant(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Grant a plan: a ledger entry plus an audit row; billing.plan_changed via the outbox."""
-    from nectar_billing import admin
+    from nectar_billing import operations
 
-    state = _run(admin.grant_plan(user_id, plan, days, actor or _me(), reason, database_url))
+    state = _action(database_url, lambda deps: operations.grant_plan(
+        user_id, plan, days, actor or _me(), reason, deps))
     typer.echo(f"user {user_id}: {_state(state)}")
 
 
@@ -167,9 +191,10 @@ def revoke(
     database_url: DatabaseUrl = None,
 ) -> None:
     """End the user's current plan: a revoke ledger entry plus an audit row."""
-    from nectar_billing import admin
+    from nectar_billing import operations
 
-    state = _run(admin.revoke_plan(user_id, actor or _me(), reason, database_url))
+    state = _action(database_url, lambda deps: operations.revoke_plan(
+        user_id, actor or _me(), reason, deps))
     typer.echo(f"user {user_id}: {_state(state)}")
 
 
@@ -182,9 +207,10 @@ def rebuild(
 ) -> None:
     """Derive every user's plan from the payments ledger and report where the stored plan
     differs (exit 1 when it does and --apply was not given)."""
-    from nectar_billing import admin
+    from nectar_billing import operations
 
-    diffs = _run(admin.rebuild_plans(apply, actor or _me(), database_url))
+    diffs = _action(database_url, lambda deps: operations.rebuild_plans(
+        deps, apply=apply, actor=actor or _me()))
     for d in diffs:
         typer.echo(json.dumps({"user_id": d.user_id, "stored": _state(d.stored),
                                "derived": _state(d.derived)}))
@@ -203,10 +229,9 @@ def backup(
     """pg_dump (custom format) of the billing database. Recovery point: the moment of the
     dump; see docs/billing-backups.md for WAL archiving."""
     from nectar_billing import backup as bk
-    from nectar_billing.admin import settings_for
     from sqlalchemy.engine import make_url
 
-    url = settings_for(database_url).database_url.get_secret_value()
+    url = _settings(database_url).database_url.get_secret_value()
     target = out or bk.default_backup_path(Path("backups"), make_url(url).database or "db")
     typer.echo(str(_run_sync(lambda: bk.backup(url, target))))
 
@@ -220,9 +245,8 @@ def restore(
 ) -> None:
     """Restore a dump into a new database (never over an existing one)."""
     from nectar_billing import backup as bk
-    from nectar_billing.admin import settings_for
 
-    url = settings_for(database_url).database_url.get_secret_value()
+    url = _settings(database_url).database_url.get_secret_value()
     _run_sync(lambda: bk.restore(url, file, into))
     typer.echo(f"restored {file} into database {into}")
 

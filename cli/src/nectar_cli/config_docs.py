@@ -6,6 +6,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+from nectar_runtime import InfraSettings
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -56,6 +57,18 @@ def _rows(cls: type, prefix: str) -> list[str]:
     return rows
 
 
+def _plans_file_row() -> str:
+    """The plan catalog's file: read by every service through `nectar_contracts.plans`
+    (not a settings class: contracts do not depend on pydantic-settings)."""
+    from nectar_contracts.plans import PACKAGED_PLANS_FILE
+
+    default = f"`{PACKAGED_PLANS_FILE.resolve().relative_to(REPO_ROOT)}` (bundled)"
+    return ("| `NECTAR_PLANS_FILE` | " + default + " | The one plan catalog (prices in Stars, "
+            "crypto and card currency; daily turn, image and voice limits; content ceiling; "
+            "context budget), read by every service through `nectar_contracts.plans`. Every "
+            "service of a deployment must see the same file. |")
+
+
 def render() -> str:
     lines = [
         "# Configuration",
@@ -72,17 +85,13 @@ def render() -> str:
         "| variable | default | meaning |",
         "|---|---|---|",
         *_rows(InfraSettings, InfraSettings.model_config.get("env_prefix", "")),
+        _plans_file_row(),
         "",
         "## Object storage, for the services that store images and audio (`NECTAR_S3_`)",
         "",
         "| variable | default | meaning |",
         "|---|---|---|",
         *_rows(S3Settings, S3Settings.model_config.get("env_prefix", "")),
-        "",
-        "## The plan catalog (`NECTAR_PLANS_FILE`)",
-        "",
-        "Unset: the catalog shipped in `contracts/src/nectar_contracts/plans.toml` (prices and "
-        "entitlements of every plan). Every service must see the same file.",
     ]
     for service, module, cls_name in SETTINGS:
         cls = getattr(importlib.import_module(module), cls_name)

@@ -18,16 +18,20 @@ from pathlib import Path
 import asyncpg
 import pytest
 from nectar_billing.adapters.postgres import SqlUnitOfWork
-from nectar_billing.admin import ledger_summary
+from nectar_billing.backup import ledger_summary
+from nectar_billing.bootstrap import build_deps
 from nectar_billing.domain import TELEGRAM_IDS, NewUser
 from nectar_billing.domain.ledger import LedgerEntry
-from nectar_billing.handlers import Deps, create_test_users, grant_plan
+from nectar_billing.operations import create_test_users, grant_plan
+from nectar_billing.settings import BillingSettings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-pytestmark = pytest.mark.integration
+# five `nectar` processes (each imports SQLAlchemy) plus pg_dump/pg_restore: on a loaded
+# shared machine this takes longer than the suite's default 120 s
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 NECTAR = str(Path(sys.executable).parent / "nectar")
 
@@ -52,7 +56,7 @@ async def scratch_name(infra) -> AsyncIterator[str]:
 
 
 async def fill(engine: AsyncEngine) -> None:
-    deps = Deps(uow=lambda: SqlUnitOfWork(engine, lambda: None))
+    deps = build_deps(BillingSettings(), engine=engine)
     now = datetime.now(UTC)
     for i in range(20):
         user_id = random.randint(*TELEGRAM_IDS)

@@ -1,5 +1,6 @@
-"""Contract tests of billing's ports, run against the in-memory fakes and against Postgres
-(which keeps the fakes honest), plus the Postgres-only concurrency guarantees."""
+"""Contract tests of billing's ports (every repository of the unit of work, and the relay's
+outbox store), run against the in-memory fakes and against Postgres (which keeps the fakes
+honest), plus the Postgres-only concurrency guarantees."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from nectar_billing.adapters.fakes import FakeBillingStore, FakeOutboxStore, FakeUnitOfWork
 from nectar_billing.adapters.postgres import SqlOutboxStore, SqlUnitOfWork
-from nectar_billing.domain import OAUTH_IDS, TELEGRAM_IDS, NewUser, UserRejected
-from nectar_billing.ports import OutboxStore, UnitOfWork
+from nectar_billing.domain import OAUTH_IDS, TELEGRAM_IDS, TEST_IDS, NewUser, UserRejected
+from nectar_billing.domain.errors import UserAlreadyExists
+from nectar_billing.domain.ledger import LedgerEntry, PlanState
+from nectar_billing.ports import Invoice, OutboxStore, UnitOfWork
 from nectar_contracts import Event, UserCreated
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -131,6 +136,123 @@ async def test_outbox_failure_marks_what_went_out(backend: Backend) -> None:
         await backend.outbox.relay_batch(flaky, 100)
     assert await backend.outbox.relay_batch(_collect(sent), 100) == 2
     assert sent == events
+
+
+def entry(ext: str, plan: str | None = "basic", kind: str = "payment",
+          at: datetime | None = None, refers_to: str | None = None) -> LedgerEntry:
+    return LedgerEntry(kind=kind, provider="telegram_stars", external_id=ext,  # type: ignore[arg-type]
+                       plan=plan, period_days=30 if plan else None, amount=Decimal(250),
+                       currency="XTR", occurred_at=at or datetime.now(UTC),
+                       refers_to=refers_to)
+
+
+async def test_ledger_appends_once_per_provider_id_and_reads_in_order(
+        backend: Backend) -> None:
+    user_id, other = uid(), uid()
+    first, second = f"c-{uuid.uuid4().hex}", f"c-{uuid.uuid4().hex}"
+    async with backend.uow() as uow:
+        for who in (user_id, other):
+            await uow.users.add(NewUser(who, "telegram"))
+        assert await uow.ledger.append(user_id, entry(first))
+        assert await uow.ledger.append(user_id, entry(second, "vip"))
+        assert not await uow.ledger.append(other, entry(first))  # same charge, anyone
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        assert [e.external_id for e in await uow.ledger.entries(user_id)] == [first, second]
+        assert await uow.ledger.entries(other) == []
+        assert await uow.ledger.owner_of("telegram_stars", second) == user_id
+        assert await uow.ledger.owner_of("telegram_stars", "no-such-charge") is None
+        assert user_id in await uow.ledger.users_with_entries()
+        assert await uow.ledger.anonymise(user_id) == 2
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        assert await uow.ledger.entries(user_id) == []
+        assert await uow.ledger.owner_of("telegram_stars", first) is None
+        assert user_id not in await uow.ledger.users_with_entries()
+
+
+async def test_plan_state_is_stored_locked_and_lapses(backend: Backend) -> None:
+    user_id, ghost = uid(), uid()
+    now = datetime.now(UTC)
+    async with backend.uow() as uow:
+        await uow.users.add(NewUser(user_id, "telegram"))
+        assert await uow.plans.get(user_id) == PlanState.free()
+        assert await uow.plans.lock(ghost) is None
+        assert await uow.plans.lock(user_id) == PlanState.free()
+        await uow.plans.put(user_id, PlanState("vip", now + timedelta(days=1)))
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        assert await uow.plans.get(user_id) == PlanState("vip", now + timedelta(days=1))
+        assert (await uow.users.get(user_id)).plan == "vip"  # the users.plan mirror
+        assert user_id in await uow.plans.non_free_users()
+        assert user_id not in await uow.plans.lapsed(now, 100)
+        assert user_id in await uow.plans.lapsed(now + timedelta(days=2), 100)
+
+
+async def test_invoices_and_webhook_inbox(backend: Backend) -> None:
+    user_id, ref, ext = uid(), f"inv-{uuid.uuid4().hex}", f"txn-{uuid.uuid4().hex}"
+    async with backend.uow() as uow:
+        await uow.users.add(NewUser(user_id, "telegram"))
+        await uow.invoices.open(Invoice("card", ref, user_id, "vip", Decimal("19.99"), "USD"))
+        assert await uow.webhooks.record("card", ext, "transaction.completed", {"n": 1})
+        assert not await uow.webhooks.record("card", ext, "transaction.completed", {"n": 2})
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        invoice = await uow.invoices.get("card", ref)
+        assert invoice == Invoice("card", ref, user_id, "vip", Decimal("19.99"), "USD")
+        assert await uow.invoices.get("cryptobot", ref) is None
+        [pending] = await uow.webhooks.claim_pending(10)
+        assert (pending.provider, pending.body) == ("card", {"n": 1})
+        assert await uow.webhooks.claim_pending(10, only_id=pending.id + 1000) == []
+        await uow.webhooks.finish(pending.id, "credited", user_id, None)
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        assert await uow.webhooks.claim_pending(10) == []
+        assert await uow.webhooks.forget_user(user_id) == 1
+        assert await uow.users.delete(user_id)
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        assert await uow.invoices.get("card", ref) is None  # went with the user
+
+
+async def test_users_by_source_allocation_and_test_cleanup(backend: Backend) -> None:
+    real = uid()
+    async with backend.uow() as uow:
+        await uow.users.add(NewUser(real, "telegram"))
+        tests = [await uow.users.allocate("test", "en") for _ in range(3)]
+        await uow.commit()
+    assert len(set(tests)) == 3 and all(TEST_IDS[0] <= t <= TEST_IDS[1] for t in tests)
+
+    async with backend.uow() as uow:
+        with pytest.raises(UserAlreadyExists):
+            await uow.users.add(NewUser(real, "telegram"))
+        counts = await uow.users.counts_by_source()
+        assert counts["test"] == await uow.users.count("test") == 3
+        assert sorted(await uow.users.delete_test_users()) == sorted(tests)
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        assert (await uow.users.counts_by_source()).get("test") is None
+        assert await uow.users.get(real) is not None
+
+
+async def test_audit_rows_forget_the_user(backend: Backend) -> None:
+    user_id = uid()
+    async with backend.uow() as uow:
+        await uow.audit.write("ops", "grant_plan", user_id, {"reason": "x"})
+        await uow.audit.forget_user(user_id)
+        await uow.outbox.put(created(user_id))
+        await uow.commit()
+    await backend.outbox.relay_batch(_collect([]), 100)
+    async with backend.uow() as uow:
+        assert await uow.outbox.forget_published(user_id) == 1
+        await uow.commit()
 
 
 # --- Postgres only -------------------------------------------------------------------------

@@ -19,10 +19,13 @@ from pathlib import Path
 
 import pytest
 from nectar_billing.adapters.postgres import SqlUnitOfWork
+from nectar_billing.bootstrap import build_deps
+from nectar_billing.deps import Deps
 from nectar_billing.domain import OAUTH_IDS, TELEGRAM_IDS, TEST_IDS, NewUser
 from nectar_billing.domain.errors import UserAlreadyExists
 from nectar_billing.domain.ledger import LedgerEntry
-from nectar_billing.handlers import CountMismatch, Deps, cleanup_test_users, create_test_users
+from nectar_billing.operations import CountMismatch, cleanup_test_users, create_test_users
+from nectar_billing.settings import BillingSettings
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -33,7 +36,7 @@ NECTAR = str(Path(sys.executable).parent / "nectar")
 
 
 def deps(engine: AsyncEngine) -> Deps:
-    return Deps(uow=lambda: SqlUnitOfWork(engine, lambda: None))
+    return build_deps(BillingSettings(), engine=engine)
 
 
 async def allocate(engine: AsyncEngine, source: str) -> int:

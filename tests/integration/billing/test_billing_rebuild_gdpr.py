@@ -10,16 +10,20 @@ import random
 import subprocess
 import sys
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from nectar_billing.adapters.postgres import SqlUnitOfWork
+from nectar_billing.bootstrap import build_deps
 from nectar_billing.domain import TELEGRAM_IDS, NewUser
 from nectar_billing.domain.ledger import LedgerEntry
-from nectar_billing.handlers import Deps, grant_plan
+from nectar_billing.handlers import apply_ledger, expire_plans
+from nectar_billing.operations import grant_plan
 from nectar_billing.ports import Invoice
+from nectar_billing.settings import BillingSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -83,7 +87,7 @@ async def test_rebuild_reports_differences_and_fixes_them_with_apply(
 
 async def test_gdpr_delete_removes_rows_keeps_anonymised_ledger_and_emits_user_deleted(
         migrated: AsyncEngine, database_url: str) -> None:
-    deps = Deps(uow=lambda: SqlUnitOfWork(migrated, lambda: None))
+    deps = build_deps(BillingSettings(), engine=migrated)
     user_id = await user_with_unapplied_payment(migrated, "premium", days_ago=2)
     other = await user_with_unapplied_payment(migrated, "basic", days_ago=2)
     await grant_plan(user_id, "vip", 5, "ops", "goodwill", deps)
@@ -126,15 +130,14 @@ async def test_gdpr_delete_removes_rows_keeps_anonymised_ledger_and_emits_user_d
 
 async def test_lapsed_plans_expire_to_free_with_plan_changed(migrated: AsyncEngine) -> None:
     now = datetime.now(UTC)
-    deps = Deps(uow=lambda: SqlUnitOfWork(migrated, lambda: None), clock=lambda: now)
-    later = Deps(uow=deps.uow, clock=lambda: now + timedelta(days=31))
+    deps = build_deps(BillingSettings(), engine=migrated, clock=lambda: now)
+    later = replace(deps, clock=lambda: now + timedelta(days=31))
     user_id = await user_with_unapplied_payment(migrated, "premium", days_ago=0)
     renewed = await user_with_unapplied_payment(migrated, "basic", days_ago=0)
     async with SqlUnitOfWork(migrated, lambda: None) as uow:
         await uow.ledger.append(renewed, LedgerEntry(
             "payment", "cryptobot", "renewal-1", "basic", 30, Decimal("4.99"), "USDT", now))
         await uow.commit()
-    from nectar_billing.handlers import apply_ledger, expire_plans
     for uid in (user_id, renewed):
         async with SqlUnitOfWork(migrated, lambda: None) as uow:
             await apply_ledger(uow, uid, deps)

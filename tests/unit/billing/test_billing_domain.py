@@ -22,7 +22,6 @@ from nectar_billing.domain import (
     auth_source_of,
 )
 from nectar_billing.domain.ledger import LedgerEntry, PlanState, derive_plan_state
-from nectar_billing.domain.plans import PlanCatalogError, load_catalog, parse_catalog
 from nectar_billing.domain.webhooks import (
     MalformedNotification,
     parse_cryptobot,
@@ -30,6 +29,7 @@ from nectar_billing.domain.webhooks import (
     verify_cryptobot,
     verify_paddle,
 )
+from nectar_contracts.plans import PlanCatalogError, load_plan_catalog, parse_plan_catalog
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -55,7 +55,7 @@ def test_user_id_must_lie_in_its_sources_range(user_id: int, source: str) -> Non
 
 
 def test_packaged_catalogue_has_every_plan_with_prices_and_entitlements() -> None:
-    catalog = load_catalog()
+    catalog = load_plan_catalog()
     assert list(catalog.plans) == ["free", "basic", "premium", "vip", "elite"]
     assert catalog.price("premium", "XTR") == 500
     assert catalog.price("premium", "USDT") == Decimal("9.99")
@@ -70,18 +70,18 @@ def test_packaged_catalogue_has_every_plan_with_prices_and_entitlements() -> Non
 
 
 def test_catalogue_rejects_missing_plans_and_bad_values() -> None:
-    with pytest.raises(PlanCatalogError, match="exactly"):
-        parse_catalog({"plans": {"free": {}}})
     data = {"plans": {name: {"period_days": 30, "prices": {"stars": 1, "crypto": "1",
                                                            "card": "1"},
                              "entitlements": {"daily_messages": 1, "images": 1, "voice_chars": 1,
                                               "context_tokens": 1,
                                               "content_ceiling": "sfw"}}
                       for name in ("free", "basic", "premium", "vip", "elite")}}
-    assert parse_catalog(data)["vip"].stars == 1
+    assert parse_plan_catalog(data)["vip"].stars == 1
+    with pytest.raises(PlanCatalogError, match="exactly"):
+        parse_plan_catalog({"plans": {"free": data["plans"]["free"]}})
     data["plans"]["vip"]["entitlements"]["content_ceiling"] = "anything"
     with pytest.raises(PlanCatalogError, match="content_ceiling"):
-        parse_catalog(data)
+        parse_plan_catalog(data)
 
 
 def pay(ext: str, plan: str | None, at: datetime, days: int | None = 30,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from billing_fakes import fake_deps
 from nectar_billing.adapters.fakes import FakeBillingStore, FakeUnitOfWork
+from nectar_billing.deps import Deps
 from nectar_billing.domain import NewUser, StoreUnavailable
-from nectar_billing.handlers import ENSURE_USER_CONSUMER, Deps, ensure_user
+from nectar_billing.handlers import ENSURE_USER_CONSUMER, ensure_user
 from nectar_contracts import TurnReceived, UserCreated, derived_uuid7
 from nectar_runtime import Poison
 
@@ -29,7 +31,7 @@ def store() -> FakeBillingStore:
 
 @pytest.fixture
 def deps(store: FakeBillingStore) -> Deps:
-    return Deps(uow=lambda: FakeUnitOfWork(store))
+    return fake_deps(store)
 
 
 async def test_first_turn_creates_free_telegram_user_and_one_user_created(
@@ -123,10 +125,10 @@ async def test_failed_commit_leaves_no_trace_so_redelivery_creates_the_user(
     event = turn(uid)
 
     with pytest.raises(StoreUnavailable):
-        await ensure_user(event, Deps(uow=lambda: CrashingUnitOfWork(store)))
+        await ensure_user(event, fake_deps(store, uow=lambda: CrashingUnitOfWork(store)))
     assert store.users == {} and store.outbox == [] and store.processed == set()
 
-    await ensure_user(event, Deps(uow=lambda: FakeUnitOfWork(store)))
+    await ensure_user(event, fake_deps(store))
 
     assert uid in store.users
     assert len(store.outbox) == 1
@@ -134,7 +136,8 @@ async def test_failed_commit_leaves_no_trace_so_redelivery_creates_the_user(
 
 async def test_commit_with_outbox_rows_signals_the_relay(store: FakeBillingStore) -> None:
     signals: list[str] = []
-    deps = Deps(uow=lambda: FakeUnitOfWork(store, on_outbox_commit=lambda: signals.append("x")))
+    deps = fake_deps(store, uow=lambda: FakeUnitOfWork(
+        store, on_outbox_commit=lambda: signals.append("x")))
     uid = a_user_id()
 
     await ensure_user(turn(uid), deps)

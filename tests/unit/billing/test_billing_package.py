@@ -9,8 +9,8 @@ from pathlib import Path
 import nectar_billing
 import pytest
 from nectar_billing.adapters import migrator
-from nectar_billing.cli import build_parser
 from nectar_billing.domain import NewUser, UserRejected
+from nectar_billing.entrypoints.cli import build_parser
 from nectar_billing.settings import DEFAULT_DATABASE_URL, BillingSettings
 
 PACKAGE_DIR = Path(nectar_billing.__file__).parent

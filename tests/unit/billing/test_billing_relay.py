@@ -7,7 +7,7 @@ import contextlib
 
 import pytest
 from nectar_billing.adapters.fakes import FakeBillingStore, FakeOutboxStore, FakeUnitOfWork
-from nectar_billing.relay import OutboxRelay
+from nectar_billing.entrypoints.jobs import OutboxRelay
 from nectar_contracts import Event, UserCreated
 
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from nectar_billing.cli import main
+from nectar_billing.entrypoints.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

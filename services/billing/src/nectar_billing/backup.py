@@ -16,10 +16,14 @@ import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL, make_url
 
 from nectar_billing.domain import BillingError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 class BackupError(BillingError):
@@ -94,3 +98,21 @@ def restore(database_url: str, dump: Path, into: str) -> str:
     _run([pg_binary("pg_restore"), *args, "--no-password", "--exit-on-error",
           "--no-owner", f"--dbname={into}", str(dump)], env, "pg_restore")
     return url.set(database=into).render_as_string(hide_password=False)
+
+
+async def ledger_summary(engine: AsyncEngine) -> dict[str, object]:
+    """Row counts of every billing table and ledger totals per currency: what a restore
+    rehearsal compares between the live database and the restored copy."""
+    from sqlalchemy import func, select, text
+
+    from nectar_billing.adapters.tables import payments
+
+    async with engine.connect() as conn:
+        tables = [r[0] for r in await conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"))]
+        counts = {t: (await conn.execute(text(f'SELECT count(*) FROM "{t}"'))).scalar_one()
+                  for t in tables}
+        totals = {r[0]: str(r[1]) for r in await conn.execute(
+            select(payments.c.currency, func.sum(payments.c.amount))
+            .group_by(payments.c.currency).order_by(payments.c.currency))}
+    return {"rows": counts, "ledger_totals": totals}

@@ -1,14 +1,20 @@
-"""Composition root of the billing service.
+"""Composition root of the billing service: `build_deps(settings) -> Deps`.
 
-`build_deps` wires the adapters; nothing connects here (the engine's pool opens its first
-connection on first use, in the service's startup hooks). Every part can be overridden by
-keyword, e.g. the fakes in `nectar_billing.adapters.fakes` for tests.
+Every adapter can be overridden by keyword (the fakes in `nectar_billing.adapters.fakes` for
+unit tests, an existing engine for integration tests). Nothing connects here: the engine's
+pool opens its first connection on first use, in the runtime's startup (`Deps.database`, a
+`Managed` adapter). The plan catalog is read here (`NECTAR_PLANS_FILE`, else the one in
+`nectar_contracts`), never by the domain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from nectar_contracts.plans import PlanCatalog, load_plan_catalog
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from nectar_billing.adapters.postgres import (
     SqlDatabase,
@@ -16,47 +22,43 @@ from nectar_billing.adapters.postgres import (
     SqlUnitOfWork,
     create_engine,
 )
-from nectar_billing.domain.plans import load_catalog
-from nectar_billing.handlers import Deps, WebhookSecrets
-from nectar_billing.ports import Database, OutboxStore, UnitOfWork
+from nectar_billing.deps import Deps, Wakeup, WebhookSecrets, utcnow
+from nectar_billing.ports import Database, OutboxStore, UnitOfWorkFactory
 from nectar_billing.settings import BillingSettings
 
 
-class Wakeup:
-    """Forwards "outbox rows were committed" to whoever listens (the relay, once built)."""
-
-    def __init__(self) -> None:
-        self.listeners: list[Callable[[], None]] = []
-
-    def __call__(self) -> None:
-        for listener in self.listeners:
-            listener()
-
-
-@dataclass
-class Components:
-    """Everything the billing app is made of."""
-
-    handlers: Deps
-    database: Database
-    outbox: OutboxStore
-    outbox_committed: Wakeup
-
-
-def build_deps(settings: BillingSettings, *, database: Database | None = None,
-               outbox: OutboxStore | None = None,
-               uow: Callable[[], UnitOfWork] | None = None,
-               outbox_committed: Wakeup | None = None) -> Components:
+def build_deps(settings: BillingSettings, *, engine: AsyncEngine | None = None,
+               uow: UnitOfWorkFactory | None = None, database: Database | None = None,
+               outbox: OutboxStore | None = None, outbox_committed: Wakeup | None = None,
+               catalog: PlanCatalog | None = None,
+               clock: Callable[[], datetime] = utcnow) -> Deps:
+    """Billing's dependencies. Without `uow`/`database`/`outbox`, the Postgres adapters on
+    `engine` (default: a new pooled engine on `BILLING_DATABASE_URL`)."""
     wakeup = outbox_committed or Wakeup()
-    if database is None or outbox is None or uow is None:
-        engine = create_engine(settings)
-        database = database or SqlDatabase(engine)
+    if uow is None or database is None or outbox is None:
+        engine = engine or create_engine(settings)
+        bound = engine
+        uow = uow or (lambda: SqlUnitOfWork(bound, on_outbox_commit=wakeup))
+        database = database or SqlDatabase(engine, migrate_on_start=settings.migrate_on_start)
         outbox = outbox or SqlOutboxStore(engine)
-        uow = uow or (lambda: SqlUnitOfWork(engine, on_outbox_commit=wakeup))
-    secrets = WebhookSecrets(
-        cryptobot_app_token=settings.cryptobot_app_token.get_secret_value(),
-        paddle_secret=settings.paddle_webhook_secret.get_secret_value(),
-        paddle_max_skew_s=settings.paddle_max_skew_s)
-    return Components(handlers=Deps(uow=uow, catalog=load_catalog(settings.plans_file),
-                                    secrets=secrets),
-                      database=database, outbox=outbox, outbox_committed=wakeup)
+    return Deps(
+        uow=uow, database=database, outbox=outbox, outbox_committed=wakeup,
+        catalog=catalog or load_plan_catalog(),
+        secrets=WebhookSecrets(
+            cryptobot_app_token=settings.cryptobot_app_token.get_secret_value(),
+            paddle_secret=settings.paddle_webhook_secret.get_secret_value(),
+            paddle_max_skew_s=settings.paddle_max_skew_s),
+        clock=clock)
+
+
+@asynccontextmanager
+async def operator_deps(settings: BillingSettings, **overrides) -> AsyncIterator[Deps]:
+    """`build_deps` for one operator action: refuses a database that is not at the newest
+    schema, and closes the pool afterwards. Outbox rows it writes are relayed by the
+    running service."""
+    deps = build_deps(settings, **overrides)
+    try:
+        await deps.database.require_schema()
+        yield deps
+    finally:
+        await deps.database.close()

@@ -1,8 +1,10 @@
-"""Billing service settings (env prefix `BILLING_`)."""
+"""Billing service settings (env prefix `BILLING_`).
+
+The plan catalog is not a billing setting: every service reads the same file
+(`NECTAR_PLANS_FILE`, else the one shipped in `nectar_contracts`).
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from nectar_runtime import InfraSettings
 from pydantic import Field, SecretStr
@@ -38,9 +40,6 @@ class BillingSettings(BaseSettings):
                                  "outbox rows wakes it at once).")
     outbox_batch_size: int = Field(100, ge=1, le=10_000, description="Outbox rows relayed "
                                    "to NATS per transaction.")
-    plans_file: Path | None = Field(
-        None, description="TOML file with plans, prices and entitlements; default: the "
-        "`plans.toml` shipped in the package.")
     cryptobot_app_token: SecretStr = Field(
         SecretStr(""), description="Crypto Pay app token; webhooks are verified with "
         "HMAC-SHA256 keyed by SHA-256 of it. Empty: the CryptoBot webhook answers 401.")

@@ -1,5 +1,5 @@
-"""Postgres adapters (SQLAlchemy 2 async + asyncpg): unit of work, users, outbox, processed
-events, the outbox relay's store, and the database lifecycle.
+"""Postgres adapters (SQLAlchemy 2 async + asyncpg) of every port in `nectar_billing.ports`:
+the unit of work and its repositories, the outbox relay's store, and the database lifecycle.
 
 Driver errors never leave this module: integrity errors on users become `UserRejected`,
 everything else `StoreUnavailable`.
@@ -12,8 +12,9 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from nectar_contracts import Event, parse_event
 from opentelemetry import context as otel_context
@@ -37,10 +38,10 @@ from nectar_billing.adapters.tables import (
     test_id_seq,
     users,
 )
-from nectar_billing.domain import NewUser, StoreUnavailable, UserRejected
+from nectar_billing.domain import BillingError, NewUser, StoreUnavailable, UserRejected
 from nectar_billing.domain.errors import UserAlreadyExists
 from nectar_billing.domain.ledger import LedgerEntry, PlanState
-from nectar_billing.ports import Invoice, PendingWebhook, Publish
+from nectar_billing.ports import Invoice, PendingWebhook, Publish, WebhookStatus
 from nectar_billing.settings import BillingSettings
 
 log = logging.getLogger("nectar.billing.postgres")
@@ -140,6 +141,12 @@ class SqlUserRepository:
                 select(func.count()).select_from(users)
                 .where(users.c.auth_source == auth_source))).scalar_one()
 
+    async def counts_by_source(self) -> dict[str, int]:
+        async with _storage_errors():
+            rows = (await self.conn.execute(
+                select(users.c.auth_source, func.count()).group_by(users.c.auth_source))).all()
+        return {source: count for source, count in rows}
+
     async def delete_test_users(self) -> list[int]:
         """DELETE ... WHERE auth_source = 'test' (the only filter; never an id range)."""
         async with _storage_errors():
@@ -152,11 +159,6 @@ class SqlUserRepository:
             return (await self.conn.execute(
                 delete(users).where(users.c.id == user_id).returning(users.c.id))
             ).scalar_one_or_none() is not None
-
-    async def ids(self) -> list[int]:
-        async with _storage_errors():
-            return list((await self.conn.execute(
-                select(users.c.id).order_by(users.c.id))).scalars())
 
 
 def _entry(row) -> LedgerEntry:
@@ -205,6 +207,14 @@ class SqlLedger:
                 .order_by(payments.c.seq))).all()
         return [_entry(r) for r in rows]
 
+    async def owner_of(self, provider: str, external_id: str) -> int | None:
+        async with _storage_errors():
+            return (await self.conn.execute(
+                select(payment_accounts.c.user_id)
+                .join(payments, payments.c.account_id == payment_accounts.c.account_id)
+                .where(payments.c.provider == provider,
+                       payments.c.external_id == external_id))).scalar_one_or_none()
+
     async def users_with_entries(self) -> list[int]:
         async with _storage_errors():
             return list((await self.conn.execute(
@@ -246,7 +256,7 @@ class SqlPlanStates:
             return list((await self.conn.execute(
                 select(users.c.id).where(users.c.plan != "free"))).scalars())
 
-    async def lapsed(self, now, limit: int) -> list[int]:
+    async def lapsed(self, now: datetime, limit: int) -> list[int]:
         """Users whose stored paid plan expired at or before `now`."""
         async with _storage_errors():
             return list((await self.conn.execute(
@@ -306,7 +316,7 @@ class SqlWebhookInbox:
         self.conn = conn
 
     async def record(self, provider: str, external_id: str, event_type: str,
-                     body: dict) -> bool:
+                     body: dict[str, Any]) -> bool:
         """True when new; False for a repeated delivery (nothing written)."""
         stmt = (insert(processed_webhooks).values(
             provider=provider, external_id=external_id, event_type=event_type, body=body)
@@ -330,7 +340,7 @@ class SqlWebhookInbox:
             rows = (await self.conn.execute(stmt)).all()
         return [PendingWebhook(id=r.id, provider=r.provider, body=r.body) for r in rows]
 
-    async def finish(self, webhook_id: int, status: str, user_id: int | None,
+    async def finish(self, webhook_id: int, status: WebhookStatus, user_id: int | None,
                      note: str | None) -> None:
         async with _storage_errors():
             await self.conn.execute(
@@ -350,7 +360,7 @@ class SqlAudit:
         self.conn = conn
 
     async def write(self, actor: str, action: str, user_id: int | None,
-                    details: dict) -> None:
+                    details: dict[str, Any]) -> None:
         async with _storage_errors():
             await self.conn.execute(insert(audit_log).values(
                 actor=actor, action=action, user_id=user_id, details=details))
@@ -404,7 +414,7 @@ class SqlProcessedEvents:
 
 
 class SqlUnitOfWork:
-    """One Postgres transaction over users, outbox and processed events.
+    """One Postgres transaction over every billing repository.
 
     `on_outbox_commit` is called after a commit that wrote outbox rows (wakes the relay).
     """
@@ -513,15 +523,37 @@ class SqlOutboxStore:
 
 
 class SqlDatabase:
-    """Lifecycle of the billing database: migrations, readiness, pool disposal.
+    """The billing database as a `Managed` adapter: `start` migrates to the newest schema
+    (when `migrate_on_start`), `check` runs `SELECT 1`, `close` disposes the pool.
 
     `migration_engine` (the login user, not the app role) runs migrations; it defaults to
     `engine` for callers that manage roles themselves.
     """
 
-    def __init__(self, engine: AsyncEngine, migration_engine: AsyncEngine | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, migration_engine: AsyncEngine | None = None, *,
+                 migrate_on_start: bool = True) -> None:
         self.engine = engine
         self.migration_engine = migration_engine or engine
+        self.migrate_on_start = migrate_on_start
+
+    async def start(self) -> None:
+        if self.migrate_on_start:
+            await self.migrate("head")
+        else:
+            log.info("schema migration on start disabled (BILLING_MIGRATE_ON_START=false)")
+
+    async def check(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def require_schema(self) -> None:
+        async with _storage_errors():
+            at = await migrator.current(self.engine)
+        head = migrator.head_revision()
+        if at != (head,):
+            raise BillingError(
+                f"database schema is at {', '.join(at) or 'base'}, this code needs {head}: "
+                "run `python -m nectar_billing migrate` first")
 
     async def migrate(self, revision: str = "head") -> None:
         # Errors are left as they are: a failed migration stops the service's startup and
@@ -531,10 +563,6 @@ class SqlDatabase:
         after = await migrator.current(self.migration_engine)
         log.info("database schema migrated", extra={"from_revision": list(before),
                                                     "to_revision": list(after)})
-
-    async def ping(self) -> None:
-        async with self.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
 
     async def close(self) -> None:
         await self.engine.dispose()

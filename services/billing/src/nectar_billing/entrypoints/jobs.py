@@ -1,7 +1,7 @@
-"""The outbox relay: moves committed outbox rows to NATS.
+"""Billing's background jobs: the outbox relay, the webhook processor, the expiry sweep.
 
-Runs as a background job of the service. It relays a batch, then sleeps until either the
-poll interval passes or a transaction that wrote outbox rows commits (`wake()`), so a new
+The relay moves committed outbox rows to NATS: it relays a batch, then sleeps until either
+the poll interval passes or a transaction that wrote outbox rows commits (`wake()`), so a new
 user's `billing.user_created` leaves at once rather than up to one poll interval later.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from nectar_billing.ports import OutboxStore, Publish
 
-log = logging.getLogger("nectar.billing.relay")
+log = logging.getLogger("nectar.billing.jobs")
 
 
 class OutboxRelay:
@@ -100,3 +100,18 @@ class WebhookProcessor:
                 log.warning("webhook processing failed; will retry", exc_info=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
+
+
+async def sweep_expired_plans(expire: Callable[[int], Awaitable[int]], *, every_s: float,
+                              batch: int = 100) -> None:
+    """Every `every_s`, derive the plan of users whose paid plan has lapsed (`expire(batch)`
+    returns how many it looked at; a full batch means there may be more)."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            while await expire(batch) == batch:
+                pass
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("plan expiry sweep failed; will retry", exc_info=True)

@@ -1,0 +1,188 @@
+"""Provider webhooks: record first (inside the HTTP request), process after.
+
+`receive_webhook` runs inside the request: verify, parse, record one row, answer. The
+`WebhookProcessor` job (`entrypoints/jobs.py`) then calls `process_pending_webhooks`, which
+credits what was recorded. Splitting the two keeps the provider's answer fast and makes a
+crash between them harmless: a recorded notification stays `received` until processed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from nectar_billing.deps import Deps
+from nectar_billing.domain import InvalidSignature
+from nectar_billing.domain.plans import payment_entry
+from nectar_billing.domain.webhooks import (
+    CARD,
+    CRYPTOBOT,
+    CRYPTOBOT_SIGNATURE_HEADER,
+    PADDLE_SIGNATURE_HEADER,
+    MalformedNotification,
+    ProviderPayment,
+    parse_cryptobot,
+    parse_paddle,
+    verify_cryptobot,
+    verify_paddle,
+)
+from nectar_billing.handlers import apply_ledger
+from nectar_billing.ports import Invoice, PendingWebhook, UnitOfWork, WebhookStatus
+
+log = logging.getLogger("nectar.billing.webhooks")
+
+PARSERS: dict[str, Callable[[bytes], ProviderPayment | None]] = {
+    CRYPTOBOT: parse_cryptobot, CARD: parse_paddle}
+PROVIDERS = tuple(PARSERS)
+
+
+@dataclass(frozen=True)
+class WebhookAnswer:
+    status_code: int
+    outcome: str  # recorded | duplicate | ignored | unauthorized | malformed
+
+
+def verify_webhook(provider: str, raw_body: bytes, headers: Mapping[str, str], deps: Deps,
+                   now: float) -> None:
+    """Raise `InvalidSignature` unless the provider's signature covers the body (and, for
+    Paddle, its timestamp lies inside the replay window)."""
+    secrets = deps.secrets
+    if provider == CRYPTOBOT:
+        if not secrets.cryptobot_app_token:
+            raise InvalidSignature("no Crypto Pay app token configured")
+        verify_cryptobot(raw_body, headers.get(CRYPTOBOT_SIGNATURE_HEADER),
+                         secrets.cryptobot_app_token)
+    elif provider == CARD:
+        if not secrets.paddle_secret:
+            raise InvalidSignature("no Paddle webhook secret configured")
+        verify_paddle(raw_body, headers.get(PADDLE_SIGNATURE_HEADER), secrets.paddle_secret,
+                      now=now, max_skew_s=secrets.paddle_max_skew_s)
+    else:
+        raise InvalidSignature(f"unknown provider {provider!r}")
+
+
+async def receive_webhook(provider: str, raw_body: bytes, headers: Mapping[str, str],
+                          deps: Deps, now: float) -> WebhookAnswer:
+    """A provider's HTTP notification: verify, then record it; processing happens later.
+
+    Bad or stale signature: 401 and nothing is written. A notification that is not a
+    payment: 200, nothing written. A payment: recorded in `processed_webhooks` (unique on
+    provider + payment id, so repeats are recognised) and answered 200 at once.
+    Raises `StoreUnavailable` when it cannot be recorded (the route answers 503).
+    """
+    try:
+        verify_webhook(provider, raw_body, headers, deps, now)
+    except InvalidSignature as exc:
+        log.warning("webhook refused", extra={"provider": provider, "reason": str(exc)})
+        return WebhookAnswer(401, "unauthorized")
+    try:
+        payment = PARSERS[provider](raw_body)
+    except MalformedNotification as exc:
+        log.warning("webhook unreadable", extra={"provider": provider, "reason": str(exc)})
+        return WebhookAnswer(400, "malformed")
+    if payment is None:
+        return WebhookAnswer(200, "ignored")
+    async with deps.uow() as uow:
+        new = await uow.webhooks.record(provider, payment.external_id, payment.event_type,
+                                        json.loads(raw_body))
+        await uow.commit()
+    return WebhookAnswer(200, "recorded" if new else "duplicate")
+
+
+async def _finish(uow: UnitOfWork, webhook: PendingWebhook, status: WebhookStatus,
+                  user_id: int | None, note: str | None, **log_extra: object) -> WebhookStatus:
+    if note:
+        log.warning(f"webhook not credited: {status}",
+                    extra={"provider": webhook.provider, "webhook_id": webhook.id,
+                           "note": note, **log_extra})
+    await uow.webhooks.finish(webhook.id, status, user_id, note)
+    return status
+
+
+def _short_of(payment: ProviderPayment, invoice: Invoice) -> str | None:
+    if payment.currency != invoice.currency or payment.amount < invoice.amount:
+        return (f"paid {payment.amount} {payment.currency}, invoice is {invoice.amount} "
+                f"{invoice.currency}")
+    return None
+
+
+async def process_webhook(webhook: PendingWebhook, uow: UnitOfWork, deps: Deps
+                          ) -> WebhookStatus:
+    """Process one recorded notification inside `uow`; returns its final status.
+
+    Unknown invoice: logged, no effect. Amount or currency short of the invoice: logged as
+    `mismatch`, no effect. Otherwise the payment is appended to the ledger (once per
+    provider + payment id) and the plan derived again.
+    """
+    payment = PARSERS[webhook.provider](json.dumps(webhook.body).encode())
+    assert payment is not None  # only payments are recorded
+    invoice = await uow.invoices.get(webhook.provider, payment.invoice_ref)
+    if invoice is None:
+        log.warning("webhook for an unknown invoice: no effect",
+                    extra={"provider": webhook.provider, "invoice_ref": payment.invoice_ref,
+                           "external_id": payment.external_id})
+        return await _finish(uow, webhook, "unknown_invoice", None,
+                             f"no invoice {payment.invoice_ref!r}")
+    if (short := _short_of(payment, invoice)) is not None:
+        return await _finish(uow, webhook, "mismatch", invoice.user_id, short,
+                             external_id=payment.external_id)
+    stored = await uow.plans.lock(invoice.user_id)
+    if stored is None:  # the invoice cascades away with its user: a race with a deletion
+        return await _finish(uow, webhook, "unknown_invoice", None, "user deleted")
+    entry = payment_entry(deps.catalog, provider=webhook.provider,
+                          external_id=payment.external_id, plan=invoice.plan,
+                          amount=payment.amount, currency=payment.currency,
+                          occurred_at=payment.occurred_at)
+    status: WebhookStatus = ("credited" if await uow.ledger.append(invoice.user_id, entry)
+                             else "duplicate")
+    if status == "credited":
+        await apply_ledger(uow, invoice.user_id, deps, stored=stored)
+    return await _finish(uow, webhook, status, invoice.user_id, None)
+
+
+async def _one_by_one(deps: Deps, ids: list[int]) -> int:
+    """Process each notification in its own transaction; a failure is logged and the
+    notification left for a later sweep. Returns how many were processed."""
+    done = 0
+    for webhook_id in ids:
+        try:
+            async with deps.uow() as uow:
+                for webhook in await uow.webhooks.claim_pending(1, only_id=webhook_id):
+                    await process_webhook(webhook, uow, deps)
+                    done += 1
+                await uow.commit()
+        except Exception:
+            log.warning("webhook processing failed; left for a later sweep", exc_info=True,
+                        extra={"webhook_id": webhook_id})
+    return done
+
+
+async def process_pending_webhooks(deps: Deps, limit: int = 50) -> int:
+    """Process up to `limit` recorded notifications in one transaction. Returns how many.
+
+    Should one of them fail, the batch is rolled back and its notifications are processed
+    one transaction each, so a poison notification (logged, left `received`, retried on a
+    later sweep) does not hold the others back.
+
+    The transaction commits without waiting for its WAL flush (`synchronous_commit = off`):
+    the durable fact is the recorded notification; should a crash lose this commit, the
+    notification is still `received` and is processed again, with the same outcome (the
+    ledger is unique on provider + payment id).
+    """
+    ids: list[int] = []
+    try:
+        async with deps.uow() as uow:
+            await uow.defer_durability()
+            pending = await uow.webhooks.claim_pending(limit)
+            ids = [w.id for w in pending]
+            for webhook in pending:
+                await process_webhook(webhook, uow, deps)
+            await uow.commit()
+        return len(ids)
+    except Exception:
+        if not ids:
+            raise
+        log.warning("webhook batch failed; processing one by one", exc_info=True)
+    return await _one_by_one(deps, ids)
