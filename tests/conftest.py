@@ -24,13 +24,15 @@ class Infra:
 
 @pytest.fixture(scope="session")
 def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
-    from nectar_devstack.testing import start_infra
+    from nectar_devstack.testing import nats_url, start_infra
 
     data_dir = tmp_path_factory.mktemp("infra")
     stack, cfg = start_infra(data_dir)
     try:
         yield Infra(
-            nats_url=f"nats://{cfg.host}:{cfg.nats_port}",
+            # the admin user: tests publish and read every subject; the services' own users
+            # are exercised by the e2e stack and tests/integration/runtime/test_nats_permissions
+            nats_url=nats_url(cfg),
             redis_url=f"redis://{cfg.host}:{cfg.redis_port}/0",
             postgres_url=f"postgresql+asyncpg://nectar@{cfg.host}:{cfg.postgres_port}/nectar",
             chroma_url=f"http://{cfg.host}:{cfg.chroma_port}",

@@ -29,13 +29,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from nectar_contracts import Event
+from nectar_runtime.access import connect_options, service_permissions, streams_used
 from nectar_runtime.bus import (
     Consumer,
     EventBus,
     PullFeed,
     Subscription,
+    await_streams,
     ensure_consumer,
-    ensure_streams,
 )
 from nectar_runtime.idempotency import ProcessedStore, RedisProcessedStore
 from nectar_runtime.lifecycle import Managed
@@ -82,8 +83,16 @@ class Runtime:
             service, infra.instance_id, infra.otel_exporter_otlp_endpoint,
             infra.otel_spans_file)
         self.tracer = self.tracer_provider.get_tracer(f"nectar.{service}")
+        options = connect_options(infra)
+        security = None
+        if "user" in options:
+            from faststream.nats.security import NatsUserPassword
+
+            security = NatsUserPassword(options["user"], options["password"])
         self.broker = NatsBroker(
-            infra.nats_url.split(","),
+            options["servers"],
+            security=security,
+            inbox_prefix=options["inbox_prefix"],
             name=f"nectar-{service}-{infra.instance_id}",
             apply_types=False,
             graceful_timeout=infra.shutdown_grace_s,
@@ -102,6 +111,8 @@ class Runtime:
                                              socket_connect_timeout=5)
         self.processed = processed or RedisProcessedStore(self.redis, infra.idempotency_ttl_s)
         self.consumers: list[Consumer] = []
+        #: the events this service publishes (`ServiceSpec.publishes`, set by `build`)
+        self.publishes: list[type[Event]] = []
         self.feeds: list[PullFeed] = []
         self.started = False
         self._up: dict[str, bool] = {}
@@ -138,6 +149,16 @@ class Runtime:
             description=(event.__doc__ or "").strip() or None,
         )
 
+    def streams(self) -> list[str]:
+        """The JetStream streams this service reads or writes."""
+        return streams_used([c.sub for c in self.consumers], self.publishes)
+
+    def nats_permissions(self, user: str | None = None) -> dict[str, list[str]]:
+        """The NATS permissions this service needs, from what it consumes and publishes
+        (`nectar_runtime.access`); its user is named after the service by default."""
+        return service_permissions(user or self.service, [c.sub for c in self.consumers],
+                                   self.publishes)
+
     def asyncapi(self) -> dict[str, Any]:
         """The AsyncAPI 3.0 document FastStream generates for this service."""
         spec = AsyncAPI(self.spec_broker, title=f"nectar-{self.service}", version="1.0.0",
@@ -167,6 +188,7 @@ class Runtime:
             self.subscribe(sub)
         for event in spec.publishes:
             self.document_publisher(event)
+            self.publishes.append(event)
         required: dict[str, Check] = {"nats": self._check_nats, "redis": self.redis.ping}
         degradable: dict[str, Check] = {}
         for name, managed in spec.managed.items():
@@ -195,7 +217,8 @@ class Runtime:
 
         @contextlib.asynccontextmanager
         async def lifespan(_: Starlette) -> AsyncIterator[None]:
-            await ensure_streams(self.infra.nats_url, self.infra.stream_replicas)
+            await await_streams(connect_options(self.infra), self.streams(),
+                                self.infra.streams_wait_s)
             opened: list[tuple[str, Managed]] = []
             try:
                 for name, managed in spec.managed.items():
