@@ -20,6 +20,17 @@ class Infra:
     postgres_url: str  # SQLAlchemy asyncpg URL of the `nectar` database
     chroma_url: str
     data_dir: Path
+    nats_host_port: str = ""
+
+    def nats_user(self, user: str) -> tuple[str, str]:
+        """(plain NATS URL, password) of one of the stack's NATS users (a service's name,
+        `streams` or `admin`), with the permissions generated from the contracts."""
+        from nectar_devstack import nats_auth
+        from nectar_devstack.config import find_repo_root
+
+        users = list(nats_auth.load_permissions(find_repo_root())["users"])
+        password = nats_auth.passwords(self.data_dir / "secrets", users)[user]
+        return f"nats://{self.nats_host_port}", password
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +48,7 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
             postgres_url=f"postgresql+asyncpg://nectar@{cfg.host}:{cfg.postgres_port}/nectar",
             chroma_url=f"http://{cfg.host}:{cfg.chroma_port}",
             data_dir=data_dir,
+            nats_host_port=f"{cfg.host}:{cfg.nats_port}",
         )
     finally:
         if not os.environ.get("NECTAR_KEEP_TEST_INFRA"):
