@@ -245,6 +245,7 @@ class Consumer:
         outcome = "error"
         heartbeat = asyncio.create_task(self._heartbeat(msg))
         self.metrics.in_flight.labels(self.service, self.sub.name).inc()
+        self._observe_wait(msg)
         try:
             outcome = await self._consume(msg)
             return outcome
@@ -254,6 +255,16 @@ class Consumer:
             self.metrics.consumed.labels(self.service, self.sub.name, outcome).inc()
             self.metrics.handle_seconds.labels(self.service, self.sub.name).observe(
                 time.perf_counter() - started)
+
+    def _observe_wait(self, msg: Msg) -> None:
+        """Queue age: how long a message waited in the stream before its first delivery
+        started being handled (`nectar_event_wait_seconds`)."""
+        with contextlib.suppress(Exception):  # no metadata (tests' raw messages): no sample
+            meta = msg.metadata
+            if (meta.num_delivered or 1) == 1 and meta.timestamp is not None:
+                waited = (utcnow() - meta.timestamp).total_seconds()
+                self.metrics.wait_seconds.labels(self.service, self.sub.name).observe(
+                    max(waited, 0.0))
 
     async def _heartbeat(self, msg: Msg) -> None:
         """Tell JetStream (and the claim) that this message is still being worked on."""

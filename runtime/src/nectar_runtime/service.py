@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from redis.asyncio import Redis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -253,7 +255,10 @@ class Runtime:
             Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
             Route("/asyncapi.json", asyncapi), *spec.routes,
         ]
-        return Starlette(routes=routes, lifespan=lifespan)
+        own = {path for route in spec.routes if (path := getattr(route, "path", None))}
+        return Starlette(routes=routes, lifespan=lifespan,
+                         middleware=[Middleware(_RouteMetrics, service=self.service,
+                                                paths=own, metrics=self.metrics)])
 
     async def _run_checks(self, checks: Mapping[str, Check]) -> dict[str, str]:
         """Run readiness checks concurrently; name -> reason for each that failed. Each
@@ -282,6 +287,36 @@ class Runtime:
     async def _check_nats(self) -> None:
         if not await self.broker.ping(timeout=1.5):
             raise ConnectionError("NATS not reachable")
+
+
+class _RouteMetrics:
+    """Counts the answers of a service's own routes (webhooks) by status, and their time:
+    `nectar_http_requests_total`, `nectar_http_request_seconds` (probes are not counted)."""
+
+    def __init__(self, app: Any, service: str, paths: Collection[str],
+                 metrics: BusMetrics) -> None:
+        self.app, self.service, self.paths, self.metrics = app, service, set(paths), metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path") if scope["type"] == "http" else None
+        if path not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            self.metrics.http_requests.labels(self.service, path, str(status)).inc()
+            self.metrics.http_seconds.labels(self.service, path).observe(
+                time.perf_counter() - started)
 
 
 async def _supervise(job: Callable[[], Awaitable[None]]) -> None:
