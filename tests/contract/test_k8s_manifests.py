@@ -367,7 +367,7 @@ def test_the_metric_check_catches_a_renamed_metric_label_or_consumer() -> None:
 
 def test_alerts_link_runbooks_that_exist() -> None:
     text = (ROOT / "docs" / "operations.md").read_text()
-    anchors = {_slug(h) for h in re.findall(r"^#+ (.+)$", text, flags=re.M)}
+    anchors = {_slug(h) for h in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)}
     rules = [r for rule in objects("ha", "PrometheusRule").values()
              for g in rule["spec"]["groups"] for r in g["rules"]]
     names = {r["alert"] for r in rules}

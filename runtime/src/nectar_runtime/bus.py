@@ -60,8 +60,8 @@ from nectar_runtime.logging import event_id_var, turn_id_var
 from nectar_runtime.metrics import BusMetrics
 from nectar_runtime.settings import InfraSettings
 
-__all__ = ["Consumer", "EventBus", "Handler", "Poison", "PullFeed", "Retry", "Subscription",
-           "StreamsMissing", "await_streams", "ensure_consumer", "ensure_streams"]
+__all__ = ["Consumer", "EventBus", "Handler", "Poison", "PullFeed", "Retry", "StreamsMissing",
+           "Subscription", "await_streams", "ensure_consumer", "ensure_streams"]
 
 log = logging.getLogger("nectar.bus")
 
