@@ -33,18 +33,31 @@ class Infra:
                                      "access_key_id": self.s3_access_key_id,
                                      "secret_access_key": self.s3_secret_access_key}
         return S3Settings(**{**values, **overrides})
+    nats_host_port: str = ""
+
+    def nats_user(self, user: str) -> tuple[str, str]:
+        """(plain NATS URL, password) of one of the stack's NATS users (a service's name,
+        `streams` or `admin`), with the permissions generated from the contracts."""
+        from nectar_devstack import nats_auth
+        from nectar_devstack.config import find_repo_root
+
+        users = list(nats_auth.load_permissions(find_repo_root())["users"])
+        password = nats_auth.passwords(self.data_dir / "secrets", users)[user]
+        return f"nats://{self.nats_host_port}", password
 
 
 @pytest.fixture(scope="session")
 def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
-    from nectar_devstack.testing import start_infra
+    from nectar_devstack.testing import nats_url, start_infra
 
     data_dir = tmp_path_factory.mktemp("infra")
     stack, cfg = start_infra(data_dir)
     key_id, secret = stack.s3_credentials()
     try:
         yield Infra(
-            nats_url=f"nats://{cfg.host}:{cfg.nats_port}",
+            # the admin user: tests publish and read every subject; the services' own users
+            # are exercised by the e2e stack and tests/integration/runtime/test_nats_permissions
+            nats_url=nats_url(cfg),
             redis_url=f"redis://{cfg.host}:{cfg.redis_port}/0",
             postgres_url=f"postgresql+asyncpg://nectar@{cfg.host}:{cfg.postgres_port}/nectar",
             chroma_url=f"http://{cfg.host}:{cfg.chroma_port}",
@@ -52,6 +65,7 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
             s3_url=f"http://{cfg.host}:{cfg.s3_port}",
             s3_access_key_id=key_id,
             s3_secret_access_key=secret,
+            nats_host_port=f"{cfg.host}:{cfg.nats_port}",
         )
     finally:
         if not os.environ.get("NECTAR_KEEP_TEST_INFRA"):

@@ -12,9 +12,10 @@ from nectar_devstack.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ["telegram_edge", "memory", "llm", "media", "voice", "billing"]
-#: local-only variables the compose file deliberately does not set
+#: local-only variables the compose file deliberately does not set (compose runs NATS
+#: without the per-service users: deploy/compose.yaml's header says so)
 LOCAL_ONLY = {"PATH", "HOME", "PYTHONUNBUFFERED", "NECTAR_OTEL_SPANS_FILE",
-              "NECTAR_SERVICE_NAME"}
+              "NECTAR_SERVICE_NAME", "NECTAR_NATS_USER", "NECTAR_NATS_PASSWORD"}
 
 
 def _compose() -> dict:

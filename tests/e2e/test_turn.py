@@ -185,3 +185,14 @@ async def test_users_and_history_survive_a_restart(full_stack, client) -> None:
     calls = await full_stack.wait_sent(client, user)
     assert len(calls) == 1
     assert "(I have 2 earlier messages in context.)" in calls[0]["params"]["text"]
+
+
+def test_every_service_worked_within_its_nats_permissions(full_stack) -> None:
+    """Last in this module: the stack's NATS runs each service as its own user with the
+    permissions generated from its code; after every turn above, the server reported no
+    permissions violation (a missing permission would show here, or as a failed turn)."""
+    log = full_stack.config.log_path("nats").read_text(errors="replace")
+    # the server logs "Publish Violation", "Subscription Violation", "Authorization Violation"
+    violations = [line for line in log.splitlines() if "Violation" in line]
+    assert not violations, "\n".join(violations[:10])
+    assert "-c" in full_stack.stack.components["nats"].argv  # ran with the users' config

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any
 
@@ -25,11 +26,15 @@ DOC_INFRA = {"nats_url": "nats://nats:4222", "redis_url": "redis://redis:6379/0"
              "instance_id": "docs"}
 
 
-def documents() -> dict[str, dict[str, Any]]:
+@functools.cache
+def runtimes() -> dict[str, Runtime]:
+    """Every service's runtime with its app built (nothing connects): what it consumes
+    (`runtime.consumers`), publishes (`runtime.publishes`) and exports (`runtime.registry`).
+    Settings: `DOC_INFRA` and the defaults. Built once per process (read, never changed)."""
     from opentelemetry.sdk.trace import TracerProvider
     from prometheus_client import CollectorRegistry
 
-    docs = {}
+    built = {}
     for service, (app_mod, settings_mod, settings_cls) in SERVICES.items():
         infra = InfraSettings(**DOC_INFRA)
         settings = getattr(importlib.import_module(settings_mod), settings_cls)(
@@ -37,5 +42,9 @@ def documents() -> dict[str, dict[str, Any]]:
         runtime = Runtime(service, infra, registry=CollectorRegistry(),
                           tracer_provider=TracerProvider())
         importlib.import_module(app_mod).create_app(settings, runtime=runtime)
-        docs[service] = runtime.asyncapi()
-    return docs
+        built[service] = runtime
+    return built
+
+
+def documents() -> dict[str, dict[str, Any]]:
+    return {service: runtime.asyncapi() for service, runtime in runtimes().items()}

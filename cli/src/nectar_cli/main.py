@@ -9,7 +9,7 @@ from typing import Annotated
 import httpx
 import typer
 
-from nectar_cli import contracts_cmd, dlq_cmd
+from nectar_cli import contracts_cmd, deploy_cmd, dlq_cmd
 from nectar_cli import telegram_cmd
 from nectar_cli import memory_cmd
 from nectar_cli import billing_cmd
@@ -23,6 +23,7 @@ app.add_typer(billing_cmd.billing_app, name="billing")
 app.add_typer(billing_cmd.db_app, name="db")
 app.add_typer(memory_cmd.app, name="memory")
 app.add_typer(dlq_cmd.app, name="dlq")
+app.add_typer(deploy_cmd.app, name="deploy")
 app.add_typer(telegram_cmd.app, name="telegram")
 config_app = typer.Typer(help="Service configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")

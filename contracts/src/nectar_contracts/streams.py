@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class StreamSpec:
-    """Configuration of one JetStream stream (created or updated by every service at start)."""
+    """Configuration of one JetStream stream (created or updated by the streams job,
+    `python -m nectar_runtime.streams`; services wait for theirs at start)."""
 
     name: str
     subjects: tuple[str, ...]

@@ -60,8 +60,8 @@ from nectar_runtime.logging import event_id_var, turn_id_var
 from nectar_runtime.metrics import BusMetrics
 from nectar_runtime.settings import InfraSettings
 
-__all__ = ["Consumer", "EventBus", "Handler", "Poison", "PullFeed", "Retry", "Subscription",
-           "ensure_consumer", "ensure_streams"]
+__all__ = ["Consumer", "EventBus", "Handler", "Poison", "PullFeed", "Retry", "StreamsMissing",
+           "Subscription", "await_streams", "ensure_consumer", "ensure_streams"]
 
 log = logging.getLogger("nectar.bus")
 
@@ -245,6 +245,7 @@ class Consumer:
         outcome = "error"
         heartbeat = asyncio.create_task(self._heartbeat(msg))
         self.metrics.in_flight.labels(self.service, self.sub.name).inc()
+        self._observe_wait(msg)
         try:
             outcome = await self._consume(msg)
             return outcome
@@ -254,6 +255,16 @@ class Consumer:
             self.metrics.consumed.labels(self.service, self.sub.name, outcome).inc()
             self.metrics.handle_seconds.labels(self.service, self.sub.name).observe(
                 time.perf_counter() - started)
+
+    def _observe_wait(self, msg: Msg) -> None:
+        """Queue age: how long a message waited in the stream before its first delivery
+        started being handled (`nectar_event_wait_seconds`)."""
+        with contextlib.suppress(Exception):  # no metadata (tests' raw messages): no sample
+            meta = msg.metadata
+            if (meta.num_delivered or 1) == 1 and meta.timestamp is not None:
+                waited = (utcnow() - meta.timestamp).total_seconds()
+                self.metrics.wait_seconds.labels(self.service, self.sub.name).observe(
+                    max(waited, 0.0))
 
     async def _heartbeat(self, msg: Msg) -> None:
         """Tell JetStream (and the claim) that this message is still being worked on."""
@@ -641,13 +652,16 @@ async def ensure_consumer(nc: NatsClient, sub: Subscription, infra: InfraSetting
             opt_start_time=current.opt_start_time))
 
 
-async def ensure_streams(nats_url: str, replicas: int = 1,
+async def ensure_streams(nats_url: str | dict[str, Any], replicas: int = 1,
                          streams: Sequence[StreamSpec] = ALL_STREAMS) -> None:
-    """Create or update every stream (file storage); safe to run from every replica."""
+    """Create or update every stream (file storage). Run by the streams job (`python -m
+    nectar_runtime.streams`), as the NATS user allowed to; services only wait for them.
+    `nats_url`: a URL, or `nats.connect` keyword arguments (`access.connect_options`)."""
     import nats
     from nats.js.api import StorageType, StreamConfig
 
-    nc = await nats.connect(servers=nats_url.split(","), connect_timeout=5)
+    options = {"servers": nats_url.split(",")} if isinstance(nats_url, str) else nats_url
+    nc = await nats.connect(**options, connect_timeout=5)
     try:
         js = nc.jetstream()
         for spec in streams:
@@ -663,5 +677,48 @@ async def ensure_streams(nats_url: str, replicas: int = 1,
                 await js.update_stream(config)
             except NotFoundError:
                 await js.add_stream(config)
+    finally:
+        await nc.close()
+
+
+class StreamsMissing(RuntimeError):
+    """Streams a service needs do not exist (or lack subjects) after waiting for them."""
+
+
+async def await_streams(options: dict[str, Any], names: Sequence[str],
+                        timeout_s: float, poll_s: float = 1.0) -> None:
+    """Wait until every stream in `names` exists with (at least) the subjects its contract
+    gives it. Services never create streams; the streams job does (first install, and after
+    an upgrade that changes a stream). Raises StreamsMissing after `timeout_s`."""
+    import nats
+
+    wanted = {spec.name: set(spec.subjects) for spec in ALL_STREAMS if spec.name in names}
+    nc = await nats.connect(**options, connect_timeout=5)
+    try:
+        js = nc.jetstream()
+        deadline = time.monotonic() + timeout_s
+        warned = False
+        while True:
+            missing = []
+            for name, subjects in wanted.items():
+                try:
+                    info = await js.stream_info(name)
+                except NotFoundError:
+                    missing.append(name)
+                    continue
+                if not subjects <= set(info.config.subjects or ()):
+                    missing.append(f"{name} (subjects {sorted(subjects)})")
+            if not missing:
+                return
+            if time.monotonic() > deadline:
+                raise StreamsMissing(
+                    f"streams missing: {', '.join(missing)}. Services never create streams: "
+                    "run the streams job (`python -m nectar_runtime.streams`; in Kubernetes "
+                    "the nectar-streams Job) as the NATS user `streams`.")
+            if not warned:
+                log.warning("waiting for streams (the streams job creates them)",
+                            extra={"missing": missing})
+                warned = True
+            await asyncio.sleep(poll_s)
     finally:
         await nc.close()

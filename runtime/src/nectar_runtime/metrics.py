@@ -45,6 +45,19 @@ class BusMetrics(MetricSet):
             ["service", "consumer"], registry=registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
                      60, 120, 300))
+        self.wait_seconds = Histogram(
+            "nectar_event_wait_seconds", "Queue age: time a message waited in its stream "
+            "before its first delivery was handled", ["service", "consumer"],
+            registry=registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
+                     600, 1800))
+        self.http_requests = Counter(
+            "nectar_http_requests_total", "Requests to a service's own routes (webhooks), by "
+            "route and status code", ["service", "route", "status"], registry=registry)
+        self.http_seconds = Histogram(
+            "nectar_http_request_seconds", "Time to answer a request to a service's own route",
+            ["service", "route"], registry=registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
         self.dead_lettered = Counter(
             "nectar_dead_lettered_total", "Messages parked on the dead-letter stream",
             ["service", "consumer", "error_type"], registry=registry)

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -26,18 +27,20 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from pydantic import ValidationError
 from redis.asyncio import Redis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from nectar_contracts import Event
+from nectar_runtime.access import connect_options, service_permissions, streams_used
 from nectar_runtime.bus import (
     Consumer,
     EventBus,
     PullFeed,
     Subscription,
+    await_streams,
     ensure_consumer,
-    ensure_streams,
 )
 from nectar_runtime.idempotency import ProcessedStore, RedisProcessedStore
 from nectar_runtime.lifecycle import Managed
@@ -84,8 +87,16 @@ class Runtime:
             service, infra.instance_id, infra.otel_exporter_otlp_endpoint,
             infra.otel_spans_file)
         self.tracer = self.tracer_provider.get_tracer(f"nectar.{service}")
+        options = connect_options(infra)
+        security = None
+        if "user" in options:
+            from faststream.nats.security import NatsUserPassword
+
+            security = NatsUserPassword(options["user"], options["password"])
         self.broker = NatsBroker(
-            infra.nats_url.split(","),
+            options["servers"],
+            security=security,
+            inbox_prefix=options["inbox_prefix"],
             name=f"nectar-{service}-{infra.instance_id}",
             apply_types=False,
             graceful_timeout=infra.shutdown_grace_s,
@@ -104,6 +115,8 @@ class Runtime:
                                              socket_connect_timeout=5)
         self.processed = processed or RedisProcessedStore(self.redis, infra.idempotency_ttl_s)
         self.consumers: list[Consumer] = []
+        #: the events this service publishes (`ServiceSpec.publishes`, set by `build`)
+        self.publishes: list[type[Event]] = []
         self.feeds: list[PullFeed] = []
         self.started = False
         self._up: dict[str, bool] = {}
@@ -141,6 +154,16 @@ class Runtime:
             description=(event.__doc__ or "").strip() or None,
         )
 
+    def streams(self) -> list[str]:
+        """The JetStream streams this service reads or writes."""
+        return streams_used([c.sub for c in self.consumers], self.publishes)
+
+    def nats_permissions(self, user: str | None = None) -> dict[str, list[str]]:
+        """The NATS permissions this service needs, from what it consumes and publishes
+        (`nectar_runtime.access`); its user is named after the service by default."""
+        return service_permissions(user or self.service, [c.sub for c in self.consumers],
+                                   self.publishes)
+
     def asyncapi(self) -> dict[str, Any]:
         """The AsyncAPI 3.0 document FastStream generates for this service."""
         spec = AsyncAPI(self.spec_broker, title=f"nectar-{self.service}", version="1.0.0",
@@ -170,6 +193,7 @@ class Runtime:
             self.subscribe(sub)
         for event in spec.publishes:
             self.document_publisher(event)
+            self.publishes.append(event)
         required: dict[str, Check] = {"nats": self._check_nats, "redis": self._check_redis}
         degradable: dict[str, Check] = {}
         for name, managed in spec.managed.items():
@@ -198,7 +222,8 @@ class Runtime:
 
         @contextlib.asynccontextmanager
         async def lifespan(_: Starlette) -> AsyncIterator[None]:
-            await ensure_streams(self.infra.nats_url, self.infra.stream_replicas)
+            await await_streams(connect_options(self.infra), self.streams(),
+                                self.infra.streams_wait_s)
             opened: list[tuple[str, Managed]] = []
             try:
                 for name, managed in spec.managed.items():
@@ -233,7 +258,10 @@ class Runtime:
             Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
             Route("/asyncapi.json", asyncapi), *spec.routes,
         ]
-        return Starlette(routes=routes, lifespan=lifespan)
+        own = {path for route in spec.routes if (path := getattr(route, "path", None))}
+        return Starlette(routes=routes, lifespan=lifespan,
+                         middleware=[Middleware(_RouteMetrics, service=self.service,
+                                                paths=own, metrics=self.metrics)])
 
     async def _run_checks(self, checks: Mapping[str, Check]) -> dict[str, str]:
         """Run readiness checks concurrently; name -> reason for each that failed. Each
@@ -280,6 +308,36 @@ class Runtime:
     async def _check_nats(self) -> None:
         if not await self.broker.ping(timeout=1.5):
             raise ConnectionError("NATS not reachable")
+
+
+class _RouteMetrics:
+    """Counts the answers of a service's own routes (webhooks) by status, and their time:
+    `nectar_http_requests_total`, `nectar_http_request_seconds` (probes are not counted)."""
+
+    def __init__(self, app: Any, service: str, paths: Collection[str],
+                 metrics: BusMetrics) -> None:
+        self.app, self.service, self.paths, self.metrics = app, service, set(paths), metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path") if scope["type"] == "http" else None
+        if path not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            self.metrics.http_requests.labels(self.service, path, str(status)).inc()
+            self.metrics.http_seconds.labels(self.service, path).observe(
+                time.perf_counter() - started)
 
 
 async def _supervise(job: Callable[[], Awaitable[None]]) -> None:

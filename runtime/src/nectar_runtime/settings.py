@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +19,14 @@ class InfraSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NECTAR_", extra="ignore")
 
     nats_url: str = Field("nats://127.0.0.1:4222", description="NATS server(s), comma-separated.")
+    nats_user: str | None = Field(
+        None, description="NATS user of this process. Each service has its own, with the "
+        "permissions generated from its contracts (`nectar deploy render`: "
+        "deploy/nats/permissions.json). Unset: credentials in the URL, if any.")
+    nats_password: SecretStr | None = Field(None, description="Password of `NATS_USER`.")
+    streams_wait_s: float = Field(120.0, gt=0, description="How long a starting service waits "
+                                  "for its JetStream streams, which it never creates: the "
+                                  "streams job does (`python -m nectar_runtime.streams`).")
     redis_url: str = Field("redis://127.0.0.1:6380/0",
                            description="Redis for idempotency keys and hot state.")
     log_level: str = Field("INFO", description="Log level of the JSON logs.")

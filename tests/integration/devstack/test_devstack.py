@@ -370,6 +370,9 @@ def test_services_get_their_env_and_start_after_billing(tmp_path: Path) -> None:
             env = info[n]["env"]
             assert env["NECTAR_SERVICE_HTTP_PORT"] == str(cfg.service_ports[n])
             assert env["NECTAR_NATS_URL"] == f"nats://127.0.0.1:{cfg.nats_port}"
+            # each service connects as its own NATS user (permissions from its contracts)
+            assert env["NECTAR_NATS_USER"] == n
+            assert env["NECTAR_NATS_PASSWORD"] == stack.nats_password(n)
             assert env["EDGE_WEBHOOK_SECRET"] == stack.webhook_secret()
         # billing (migrations) is ready before the other services start
         assert info["memory"]["started"] > info["billing"]["started"]

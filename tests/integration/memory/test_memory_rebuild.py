@@ -292,12 +292,13 @@ async def test_rebuild_needs_one_scope_and_all_needs_the_expected_count(infra) -
 async def test_rebuild_all_reproduces_every_user_on_its_own_stack(tmp_path: Path) -> None:
     """`--all` wipes everything of the service, so it runs on a private stack whose log
     holds only this test's users."""
+    from nectar_devstack.testing import nats_url as admin_nats_url
     from nectar_devstack.testing import start_infra
 
     stack, cfg = await asyncio.to_thread(start_infra, tmp_path / "infra")
     try:
         class Own:
-            nats_url = f"nats://{cfg.host}:{cfg.nats_port}"
+            nats_url = admin_nats_url(cfg)
             redis_url = f"redis://{cfg.host}:{cfg.redis_port}/0"
             chroma_url = f"http://{cfg.host}:{cfg.chroma_port}"
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-from . import proc
+from . import nats_auth, proc
 from .config import (
     ALL_COMPONENTS,
     COMFYUI_WORKERS,
@@ -367,6 +367,9 @@ class Stack:
                     self._spawn(c)
                 if wait:
                     self._wait_ready(names, deadline)
+                if "nats" in names:
+                    # before any service starts: services wait for their streams
+                    self.ensure_streams()
         finally:
             self._write_stack_json()
 
@@ -420,9 +423,13 @@ class Stack:
         cfg, h = self.config, self.config.host
         env: dict[str, str] = {k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ}
         env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+        nats_plain = f"nats://{h}:{cfg.nats_port}"
         env.update(
             PYTHONUNBUFFERED="1",
-            NECTAR_NATS_URL=f"nats://{h}:{cfg.nats_port}",
+            # without a service: the admin user (the CLI, tests); a service gets its own
+            # user below, with the permissions generated from its contracts
+            NECTAR_NATS_URL=nats_auth.url_with_credentials(
+                nats_plain, nats_auth.ADMIN_USER, self.nats_password(nats_auth.ADMIN_USER)),
             NECTAR_REDIS_URL=f"redis://{h}:{cfg.redis_port}/0",
             NECTAR_LOG_LEVEL="INFO",
             NECTAR_OTEL_SPANS_FILE=str(cfg.traces_dir / "spans.jsonl"),
@@ -472,8 +479,46 @@ class Stack:
             if service not in cfg.service_ports:
                 raise ValueError(f"unknown service {service!r}; known: {', '.join(SERVICES)}")
             env["NECTAR_SERVICE_NAME"] = service
+            env["NECTAR_NATS_URL"] = nats_plain
+            env["NECTAR_NATS_USER"] = service
+            env["NECTAR_NATS_PASSWORD"] = self.nats_password(service)
             env["NECTAR_SERVICE_HTTP_PORT"] = str(cfg.service_ports[service])
         return env
+
+    def nats_password(self, user: str) -> str:
+        """The password of a NATS user of this stack (random, once per data dir)."""
+        users = list(nats_auth.load_permissions(self.repo_root)["users"])
+        if user not in users:
+            raise ValueError(f"no NATS user {user!r}; users: {', '.join(users)}")
+        return nats_auth.passwords(self.config.secrets_dir, users)[user]
+
+    def nats_url_as(self, user: str) -> str:
+        """The stack's NATS URL with the credentials of `user` (e.g. a service's)."""
+        cfg = self.config
+        return nats_auth.url_with_credentials(f"nats://{cfg.host}:{cfg.nats_port}", user,
+                                              self.nats_password(user))
+
+    def ensure_streams(self) -> None:
+        """Run the streams job (`python -m nectar_runtime.streams`) as the `streams` user:
+        services never create streams. Idempotent; logged to logs/streams.log."""
+        env = {k: v for k, v in self.env().items() if not k.startswith("NECTAR_NATS_")}
+        env.update(NECTAR_NATS_URL=f"nats://{self.config.host}:{self.config.nats_port}",
+                   NECTAR_NATS_USER=nats_auth.STREAMS_USER,
+                   NECTAR_NATS_PASSWORD=self.nats_password(nats_auth.STREAMS_USER),
+                   NECTAR_STREAMS_WAIT_S="30")
+        argv = [str(self.bin_dir / "python"), "-m", "nectar_runtime.streams"]
+        logfile = self.config.log_path("streams")
+        res = subprocess.run(argv, check=False, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             cwd=str(self.repo_root), env=env, timeout=90)
+        with logfile.open("a", encoding="utf-8") as fh:
+            fh.write(f"\n===== {_now()} {' '.join(argv[1:])} (exit {res.returncode}) =====\n")
+            fh.write(res.stdout.decode(errors="replace"))
+        if res.returncode != 0:
+            raise StackError(f"streams: `{' '.join(argv[1:])}` failed with exit code "
+                             f"{res.returncode}. Last {LOG_TAIL_LINES} lines of {logfile}:\n"
+                             f"{proc.tail(logfile, LOG_TAIL_LINES)}")
+        log.info("streams ensured")
 
     def webhook_secret(self) -> str:
         """Random secret generated once per data dir (data_dir/secrets/webhook_secret, mode 600)."""
@@ -537,13 +582,16 @@ class Stack:
                     str(cfg.nats_port),
                     "-m",
                     str(cfg.nats_monitor_port),
+                    # users and permissions generated from the contracts (nats_auth)
+                    "-c",
+                    str(cfg.secrets_dir / "nats.conf"),
                 ],
                 [cfg.nats_port, cfg.nats_monitor_port],
                 _http_ok(f"http://{h}:{cfg.nats_monitor_port}/healthz?js-enabled-only=true"),
                 ("nats-server", str(store)),
                 base_env,
                 self.repo_root,
-                prepare=None,
+                prepare=self._prepare_nats,
                 extra={"monitor": f"http://{h}:{cfg.nats_monitor_port}"},
             )
         if name == "postgres":
@@ -770,6 +818,9 @@ class Stack:
         for name in ("nats", "redis", "chroma"):
             if name in self.components:
                 (cfg.data_dir / name).mkdir(exist_ok=True)
+
+    def _prepare_nats(self) -> None:
+        nats_auth.write_server_config(self.repo_root, self.config.secrets_dir)
 
     def _prepare_redis(self) -> None:
         path = find_redis_server()  # raises a helpful StackError when missing

@@ -19,7 +19,8 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .config import INFRA, StackConfig
+from . import nats_auth
+from .config import INFRA, StackConfig, find_repo_root
 from .stack import Stack
 
 POSTGRES_USER = "nectar"
@@ -58,8 +59,13 @@ def running_infra(tmp_dir: Path | str, timeout: float = 120) -> Iterator[tuple[S
         stack.down()
 
 
-def nats_url(config: StackConfig) -> str:
-    return f"nats://{config.host}:{config.nats_port}"
+def nats_url(config: StackConfig, user: str = nats_auth.ADMIN_USER) -> str:
+    """The stack's NATS URL with a user's credentials: the admin by default (every subject);
+    a service's name for that service's user, with its generated permissions."""
+    users = list(nats_auth.load_permissions(find_repo_root())["users"])
+    password = nats_auth.passwords(config.secrets_dir, users)[user]
+    return nats_auth.url_with_credentials(f"nats://{config.host}:{config.nats_port}", user,
+                                          password)
 
 
 def redis_url(config: StackConfig, db: int = 0) -> str:
