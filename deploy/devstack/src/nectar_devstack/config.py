@@ -111,12 +111,38 @@ def default_bin_dir(repo: Path | None = None) -> Path:
     return Path(sys.executable).parent
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def find_free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
-    """`count` distinct ports that are free right now (all sockets held until every port is picked)."""
+    """`count` distinct ports that are free right now (all sockets held until every port is
+    picked), chosen *below* the kernel's ephemeral range: a port from that range can be taken
+    by any outgoing connection of any process between a stack's `down` and its next `up`."""
+    import random
+
+    low = 20000
+    high = min(_ephemeral_range()[0] - 1, 32767)
     socks: list[socket.socket] = []
     ports: list[int] = []
     try:
-        while len(ports) < count:
+        candidates = random.sample(range(low, high), min(high - low, count * 20))
+        for port in candidates:
+            if len(ports) == count:
+                break
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            try:
+                s.bind((host, port))
+            except OSError:
+                s.close()
+                continue
+            socks.append(s)
+            ports.append(port)
+        while len(ports) < count:  # the low range is crowded: fall back on the kernel's pick
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             s.bind((host, 0))
             socks.append(s)
