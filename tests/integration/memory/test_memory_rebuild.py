@@ -76,7 +76,7 @@ async def _publish(js, event: Event) -> None:
                      headers={"Nats-Msg-Id": str(event.event_id)})
 
 
-async def _until(check: Callable[[], Awaitable[bool]], timeout: float = 20) -> None:
+async def _until(check: Callable[[], Awaitable[bool]], timeout: float = 60) -> None:
     async with asyncio.timeout(timeout):
         while not await check():
             await asyncio.sleep(0.05)
