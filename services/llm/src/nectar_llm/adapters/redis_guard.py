@@ -35,8 +35,13 @@ class RedisCostGuard:
 
     def __init__(self, redis_url: str, *, user_daily_usd: float, global_daily_usd: float,
                  timeout_s: float = 0.5, day: Callable[[], str] = _today,
-                 client: aioredis.Redis | None = None) -> None:
+                 client: aioredis.Redis | None = None, retries: int = 2,
+                 retry_delay_s: float = 0.15) -> None:
         self.redis_url = redis_url
+        #: a single slow answer (a redelivery burst, a fork for AOF) is not an outage: read
+        #: again before failing closed; a real outage still fails closed within ~1 s
+        self.retries = retries
+        self.retry_delay_s = retry_delay_s
         self.user_daily_usd = user_daily_usd
         self.global_daily_usd = global_daily_usd
         self.timeout_s = timeout_s
@@ -70,11 +75,20 @@ class RedisCostGuard:
         if self._client is None:
             raise GuardUnavailable("cost guard not started")
         user_key, global_key = self.keys(user_id)
-        try:
-            user_raw, global_raw = await self._client.mget(user_key, global_key)
-        except (RedisError, OSError) as exc:
-            raise GuardUnavailable(f"spend counters unreachable ({type(exc).__name__}); "
-                                   "refusing new generations (fail closed)") from exc
+        for attempt in range(self.retries + 1):
+            try:
+                user_raw, global_raw = await self._client.mget(user_key, global_key)
+                break
+            except (RedisError, OSError) as exc:
+                if attempt < self.retries:
+                    log.info("spend counters slow or unreachable; reading again",
+                             extra={"error": type(exc).__name__, "attempt": attempt + 1})
+                    await asyncio.sleep(self.retry_delay_s * 2 ** attempt)
+                    continue
+                raise GuardUnavailable(
+                    f"spend counters unreachable ({type(exc).__name__}) after "
+                    f"{self.retries + 1} tries; refusing new generations (fail closed)"
+                ) from exc
         spent_user = float(user_raw or 0)
         spent_all = float(global_raw or 0)
         if spent_all >= self.global_daily_usd:
