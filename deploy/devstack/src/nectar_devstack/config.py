@@ -22,11 +22,13 @@ EMULATORS: tuple[str, ...] = ("telegram_emulator", "openrouter_emulator", "comfy
 COMFYUI_WORKERS: tuple[str, ...] = ("comfyui_emulator_a", "comfyui_emulator_b")
 # billing first: it runs the database migrations the others may rely on.
 SERVICES: tuple[str, ...] = ("billing", "telegram_edge", "memory", "llm", "media", "voice")
-ALL_COMPONENTS: tuple[str, ...] = INFRA + EMULATORS + SERVICES
+#: the other two nodes of a 3-node NATS cluster (`NECTAR_NATS_CLUSTER=3`; chaos runs)
+NATS_CLUSTER_NODES: tuple[str, ...] = ("nats_2", "nats_3")
+ALL_COMPONENTS: tuple[str, ...] = INFRA + NATS_CLUSTER_NODES + EMULATORS + SERVICES
 
 # Start order. Every stage is started together, then waited for, before the next one.
 STAGES: tuple[tuple[str, ...], ...] = (
-    INFRA + EMULATORS,
+    INFRA + NATS_CLUSTER_NODES + EMULATORS,
     ("billing",),
     ("telegram_edge", "memory", "llm", "media", "voice"),
 )
@@ -61,6 +63,13 @@ DEFAULT_SERVICE_PORTS: dict[str, int] = {
 PORT_ENV_VARS: dict[str, str] = {
     "nats_port": "NECTAR_NATS_PORT",
     "nats_monitor_port": "NECTAR_NATS_MONITOR_PORT",
+    "nats_cluster_port": "NECTAR_NATS_CLUSTER_PORT",
+    "nats_2_port": "NECTAR_NATS_2_PORT",
+    "nats_2_monitor_port": "NECTAR_NATS_2_MONITOR_PORT",
+    "nats_2_cluster_port": "NECTAR_NATS_2_CLUSTER_PORT",
+    "nats_3_port": "NECTAR_NATS_3_PORT",
+    "nats_3_monitor_port": "NECTAR_NATS_3_MONITOR_PORT",
+    "nats_3_cluster_port": "NECTAR_NATS_3_CLUSTER_PORT",
     "postgres_port": "NECTAR_POSTGRES_PORT",
     "redis_port": "NECTAR_REDIS_PORT",
     "chroma_port": "NECTAR_CHROMA_PORT",
@@ -166,6 +175,16 @@ class StackConfig:
     data_dir: Path
     host: str = "127.0.0.1"
     nats_port: int = 4222
+    nats_cluster_port: int = 6222
+    nats_2_port: int = 4223
+    nats_2_monitor_port: int = 8223
+    nats_2_cluster_port: int = 6223
+    nats_3_port: int = 4224
+    nats_3_monitor_port: int = 8224
+    nats_3_cluster_port: int = 6224
+    #: 1: one NATS server; 3: a 3-node JetStream cluster (nats, nats_2, nats_3) with every
+    #: stream at 3 replicas (NECTAR_NATS_CLUSTER)
+    nats_cluster: int = 1
     nats_monitor_port: int = 8222
     postgres_port: int = 5433
     redis_port: int = 6380
@@ -225,6 +244,8 @@ class StackConfig:
             if env.get(var):
                 ports[svc] = _parse_port(var, env[var])
         kwargs["service_ports"] = ports
+        if env.get("NECTAR_NATS_CLUSTER"):
+            kwargs["nats_cluster"] = int(env["NECTAR_NATS_CLUSTER"])
         if env.get("NECTAR_PG_BIN"):
             kwargs["pg_bin_dir"] = Path(env["NECTAR_PG_BIN"])
         return cls(**kwargs)
@@ -298,6 +319,24 @@ class StackConfig:
 
     def resolved_bin_dir(self) -> Path:
         return self.bin_dir or default_bin_dir()
+
+    @property
+    def nats_nodes(self) -> list[tuple[str, int, int, int]]:
+        """(component, client port, monitor port, cluster port) of every NATS node."""
+        nodes = [("nats", self.nats_port, self.nats_monitor_port, self.nats_cluster_port)]
+        if self.nats_cluster == 3:
+            nodes += [("nats_2", self.nats_2_port, self.nats_2_monitor_port,
+                       self.nats_2_cluster_port),
+                      ("nats_3", self.nats_3_port, self.nats_3_monitor_port,
+                       self.nats_3_cluster_port)]
+        elif self.nats_cluster != 1:
+            raise ValueError(f"NECTAR_NATS_CLUSTER={self.nats_cluster}: use 1 or 3")
+        return nodes
+
+    @property
+    def nats_servers(self) -> str:
+        """The client URL(s) of the NATS server or cluster, comma-separated."""
+        return ",".join(f"nats://{self.host}:{port}" for _, port, _, _ in self.nats_nodes)
 
     def port_of(self, name: str) -> int:
         if name in self.service_ports:

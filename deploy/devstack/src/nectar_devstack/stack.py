@@ -31,6 +31,7 @@ from .config import (
     EMULATOR_MODULES,
     EMULATORS,
     INFRA,
+    NATS_CLUSTER_NODES,
     SERVICE_MODULES,
     SERVICES,
     STAGES,
@@ -332,6 +333,11 @@ class Stack:
     def __init__(self, config: StackConfig, components: Sequence[str] | None = None) -> None:
         self.config = config
         wanted = list(ALL_COMPONENTS if components is None else components)
+        # the cluster's other nodes come and go with the first one
+        if config.nats_cluster == 3 and "nats" in wanted:
+            wanted += [n for n in NATS_CLUSTER_NODES if n not in wanted]
+        elif config.nats_cluster != 3 and components is None:
+            wanted = [n for n in wanted if n not in NATS_CLUSTER_NODES]
         unknown = [n for n in wanted if n not in ALL_COMPONENTS]
         if unknown:
             raise ValueError(f"unknown component(s) {unknown}; known: {', '.join(ALL_COMPONENTS)}")
@@ -423,7 +429,7 @@ class Stack:
         cfg, h = self.config, self.config.host
         env: dict[str, str] = {k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ}
         env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
-        nats_plain = f"nats://{h}:{cfg.nats_port}"
+        nats_plain = cfg.nats_servers
         env.update(
             PYTHONUNBUFFERED="1",
             # without a service: the admin user (the CLI, tests); a service gets its own
@@ -495,14 +501,14 @@ class Stack:
     def nats_url_as(self, user: str) -> str:
         """The stack's NATS URL with the credentials of `user` (e.g. a service's)."""
         cfg = self.config
-        return nats_auth.url_with_credentials(f"nats://{cfg.host}:{cfg.nats_port}", user,
-                                              self.nats_password(user))
+        return nats_auth.url_with_credentials(cfg.nats_servers, user, self.nats_password(user))
 
     def ensure_streams(self) -> None:
         """Run the streams job (`python -m nectar_runtime.streams`) as the `streams` user:
         services never create streams. Idempotent; logged to logs/streams.log."""
         env = {k: v for k, v in self.env().items() if not k.startswith("NECTAR_NATS_")}
-        env.update(NECTAR_NATS_URL=f"nats://{self.config.host}:{self.config.nats_port}",
+        env.update(NECTAR_NATS_URL=self.config.nats_servers,
+                   NECTAR_STREAM_REPLICAS=str(self.config.nats_cluster),
                    NECTAR_NATS_USER=nats_auth.STREAMS_USER,
                    NECTAR_NATS_PASSWORD=self.nats_password(nats_auth.STREAMS_USER),
                    NECTAR_STREAMS_WAIT_S="30")
@@ -564,35 +570,32 @@ class Stack:
         cfg, h = self.config, self.config.host
         py = str(self.bin_dir / "python")
         base_env = self._infra_env
-        if name == "nats":
-            store = cfg.data_dir / "nats"
+        if name == "nats" or name in NATS_CLUSTER_NODES:
+            _, port, monitor, cluster_port = next(n for n in cfg.nats_nodes if n[0] == name)
+            store = cfg.data_dir / name
             nats_bin = self.bin_dir / "nats-server"
+            argv = [
+                str(nats_bin if nats_bin.exists() else "nats-server"),
+                "-js", "-sd", str(store), "-a", h, "-p", str(port), "-m", str(monitor),
+                # users and permissions generated from the contracts (nats_auth)
+                "-c", str(cfg.secrets_dir / "nats.conf"),
+            ]
+            if cfg.nats_cluster == 3:
+                routes = ",".join(f"nats://{h}:{c}" for _, _, _, c in cfg.nats_nodes)
+                argv += ["--name", name.replace("_", "-"), "--cluster_name", "nectar",
+                         "--cluster", f"nats://{h}:{cluster_port}", "--routes", routes]
             return Component(
                 name,
                 "infra",
-                f"nats://{h}:{cfg.nats_port}",
-                [
-                    str(nats_bin if nats_bin.exists() else "nats-server"),
-                    "-js",
-                    "-sd",
-                    str(store),
-                    "-a",
-                    h,
-                    "-p",
-                    str(cfg.nats_port),
-                    "-m",
-                    str(cfg.nats_monitor_port),
-                    # users and permissions generated from the contracts (nats_auth)
-                    "-c",
-                    str(cfg.secrets_dir / "nats.conf"),
-                ],
-                [cfg.nats_port, cfg.nats_monitor_port],
-                _http_ok(f"http://{h}:{cfg.nats_monitor_port}/healthz?js-enabled-only=true"),
+                f"nats://{h}:{port}",
+                argv,
+                [port, monitor] + ([cluster_port] if cfg.nats_cluster == 3 else []),
+                _http_ok(f"http://{h}:{monitor}/healthz?js-enabled-only=true"),
                 ("nats-server", str(store)),
                 base_env,
                 self.repo_root,
                 prepare=self._prepare_nats,
-                extra={"monitor": f"http://{h}:{cfg.nats_monitor_port}"},
+                extra={"monitor": f"http://{h}:{monitor}"},
             )
         if name == "postgres":
             return self._build_postgres()
@@ -815,7 +818,7 @@ class Stack:
         cfg = self.config
         for d in (cfg.data_dir, cfg.logs_dir, cfg.run_dir, cfg.traces_dir):
             d.mkdir(parents=True, exist_ok=True)
-        for name in ("nats", "redis", "chroma"):
+        for name in ("nats", *NATS_CLUSTER_NODES, "redis", "chroma"):
             if name in self.components:
                 (cfg.data_dir / name).mkdir(exist_ok=True)
 

@@ -64,8 +64,7 @@ def nats_url(config: StackConfig, user: str = nats_auth.ADMIN_USER) -> str:
     a service's name for that service's user, with its generated permissions."""
     users = list(nats_auth.load_permissions(find_repo_root())["users"])
     password = nats_auth.passwords(config.secrets_dir, users)[user]
-    return nats_auth.url_with_credentials(f"nats://{config.host}:{config.nats_port}", user,
-                                          password)
+    return nats_auth.url_with_credentials(config.nats_servers, user, password)
 
 
 def redis_url(config: StackConfig, db: int = 0) -> str:
