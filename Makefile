@@ -19,7 +19,7 @@ ONLY ?= all
 NAME ?=
 FOLLOW ?=
 
-.PHONY: help setup up down status logs run test bench clean-data
+.PHONY: help setup up down status logs run test bench chaos clean-data
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,8 +51,11 @@ run: setup up ## start everything and chat as a Telegram user (real bot: follow 
 test: setup ## run the test suite
 	@$(VENV)/bin/pytest -q
 
-bench: setup ## run every benchmark in bench/ (each prints one JSON line last)
-	@for b in bench/*.py; do echo "== $$b"; $(VENV)/bin/python $$b || exit 1; done
+bench: setup ## run every benchmark in bench/ (each prints one JSON line last; chaos: make chaos)
+	@for b in bench/*.py; do [ "$$b" = bench/chaos.py ] && continue; echo "== $$b"; $(VENV)/bin/python $$b || exit 1; done
+
+chaos: setup ## kill each component under load on a throwaway stack; prints lost/duplicated turns (JSON)
+	@$(VENV)/bin/python bench/chaos.py
 
 clean-data: ## delete all local data (requires CONFIRM=yes; stop the stack first)
 	@if [ "$(CONFIRM)" != "yes" ]; then \
