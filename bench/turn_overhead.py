@@ -15,9 +15,18 @@ Where it runs
   users never mix with real data, and stops it afterwards. `--running` uses the stack
   started by `make up` instead (its data then holds the benchmark users, ids >= --user-base).
 
+  * What a turn costs: CPU time of every component (read from /proc for the component's
+    process and all its descendants, children that exited included), per answered turn, for
+    each rate; the headline `cpu_ms_per_turn` is the one of the rate closest to 10 turns/s.
+    `idle_cpu_ms_per_s` is what the whole stack burns doing nothing (measured before the load).
+  * The saturation point: the highest offered rate answered at >= 95% of the offer with a
+    p99 under 1 s.
+
 Its last line is one JSON object:
   {"bench": "turn_overhead", "rates": [{"offered", "achieved", "p50_ms", "p99_ms",
-   "answered", "sent"}...], "floor_p50_ms", "floor_p99_ms", "floor_rates": [...]}
+   "answered", "sent", "cpu_ms_per_turn": {"total", "<component>"...}}...],
+   "cpu_ms_per_turn": {"total", "<component>"...}, "saturation_turns_per_s",
+   "idle_cpu_ms_per_s", "floor_p50_ms", "floor_p99_ms", "floor_rates": [...]}
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -37,8 +47,42 @@ import httpx
 import nats
 from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
 
+from nectar_devstack import proc
 from nectar_devstack.config import StackConfig
 from nectar_devstack.stack import Stack
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s(pid: int, with_dead_children: bool) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    # fields[11..14] = utime, stime, cutime, cstime (after the state field at index 0)
+    ticks = int(fields[11]) + int(fields[12])
+    if with_dead_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / _TICK
+
+
+def cpu_by_component(stack: Stack) -> dict[str, float]:
+    """CPU seconds used so far by each component: its process, its live descendants, and the
+    children it has reaped."""
+    out = {}
+    for name, pid in stack.pids().items():
+        out[name] = _cpu_s(pid, True) + sum(_cpu_s(child, False)
+                                            for child in proc.descendants(pid))
+    return out
+
+
+def cpu_per_turn(before: dict[str, float], after: dict[str, float],
+                 turns: int) -> dict[str, float]:
+    turns = max(turns, 1)
+    per = {name: round((after.get(name, 0.0) - before.get(name, 0.0)) * 1000 / turns, 2)
+           for name in after}
+    per = {name: ms for name, ms in sorted(per.items(), key=lambda kv: -kv[1])}
+    return {"total": round(sum(per.values()), 2), **per}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -66,7 +110,8 @@ async def offered_load(rate: float, count: int, send) -> list[asyncio.Task]:
 
 
 async def stack_rate(client: httpx.AsyncClient, webhook: str, secret: str, emu: str, token: str,
-                     rate: float, seconds: float, user_base: int, wait_s: float) -> dict:
+                     rate: float, seconds: float, user_base: int, wait_s: float,
+                     stack: Stack | None = None) -> dict:
     count = max(int(rate * seconds), 1)
     run = uuid.uuid4().hex[:6]
     sent_at: dict[int, float] = {}
@@ -95,6 +140,7 @@ async def stack_rate(client: httpx.AsyncClient, webhook: str, secret: str, emu: 
                               json={"blocked": False})
 
     await asyncio.gather(*(introduce(i) for i in range(count)))
+    cpu_before = cpu_by_component(stack) if stack is not None else {}
     t0 = time.time()
     tasks = await offered_load(rate, count, send)
     await asyncio.gather(*tasks)
@@ -112,9 +158,22 @@ async def stack_rate(client: httpx.AsyncClient, webhook: str, secret: str, emu: 
                                   if isinstance(at, str) else float(at))
     latencies = [(answered[u] - sent_at[u]) * 1000 for u in answered]
     last = max(answered.values(), default=t0)
-    return {"offered": rate, "sent": count, "answered": len(answered),
-            "achieved": round(len(answered) / max(last - t0, 1e-9), 2),
-            "p50_ms": round(pct(latencies, 0.5), 2), "p99_ms": round(pct(latencies, 0.99), 2)}
+    out = {"offered": rate, "sent": count, "answered": len(answered),
+           "achieved": round(len(answered) / max(last - t0, 1e-9), 2),
+           "p50_ms": round(pct(latencies, 0.5), 2), "p99_ms": round(pct(latencies, 0.99), 2)}
+    if stack is not None:
+        await asyncio.sleep(1.0)  # the turn's tail (reply delivered, memory appends) ends
+        out["cpu_ms_per_turn"] = cpu_per_turn(cpu_before, cpu_by_component(stack),
+                                              len(answered))
+    return out
+
+
+def saturation(results: list[dict]) -> float | None:
+    """The highest offered rate answered at >= 95% of the offer with p99 under 1 s."""
+    good = [r["offered"] for r in results
+            if r["answered"] >= 0.95 * r["sent"] and r["achieved"] >= 0.95 * r["offered"]
+            and r["p99_ms"] < 1000]
+    return max(good) if good else None
 
 
 async def floor_rate(nats_url: str, rate: float, seconds: float) -> dict:
@@ -210,10 +269,14 @@ async def main() -> None:
             # warm-up: first turn pays connection set-up in every service
             await stack_rate(client, webhook, secret, emu, token, 2, 1, user_base, args.wait)
             user_base += 10
+            idle_before = cpu_by_component(stack)
+            await asyncio.sleep(5.0)
+            idle = cpu_per_turn(idle_before, cpu_by_component(stack), 5)  # per second
+            log(f"idle: {idle['total']} ms of CPU per second")
             for rate in rates:
                 log(f"stack: {rate:g} turns/s for {args.seconds:g} s ...")
                 res = await stack_rate(client, webhook, secret, emu, token, rate, args.seconds,
-                                       user_base, args.wait)
+                                       user_base, args.wait, stack)
                 user_base += res["sent"] + 10
                 log(f"  {res}")
                 results.append(res)
@@ -228,7 +291,12 @@ async def main() -> None:
             tmp.cleanup()
     floor_lat_p50 = statistics.median(f["p50_ms"] for f in floors)
     floor_lat_p99 = max(f["p99_ms"] for f in floors)
+    headline = min(results, key=lambda r: abs(r["offered"] - 10))
     print(json.dumps({"bench": "turn_overhead", "rates": results,
+                      "cpu_ms_per_turn": headline.get("cpu_ms_per_turn"),
+                      "cpu_rate": headline["offered"],
+                      "saturation_turns_per_s": saturation(results),
+                      "idle_cpu_ms_per_s": idle["total"],
                       "floor_p50_ms": floor_lat_p50, "floor_p99_ms": floor_lat_p99,
                       "floor_rates": floors}))
 
