@@ -187,6 +187,79 @@ async def test_users_and_history_survive_a_restart(full_stack, client) -> None:
     assert "(I have 2 earlier messages in context.)" in calls[0]["params"]["text"]
 
 
+@pytest.mark.timeout(300)  # 13 turns and a summary (and the stack's start when run alone)
+async def test_reset_means_reset_nothing_from_before_reaches_the_next_prompt(
+        full_stack, client, js) -> None:
+    """HoneyChat's memory tutorial: a reset wipes both layers. Recent lines, the summary and
+    the semantic memories of the conversation all stay out of the next prompt."""
+    import uuid
+
+    user = 1_000_109
+    marker = f"PLUMTREE{uuid.uuid4().hex[:6]}"
+    written = await js.subscribe(f"nectar.chat.{user}.summary_written", ordered_consumer=True,
+                                 deliver_policy=DeliverPolicy.NEW)
+    for i in range(10):  # MEMORY_SUMMARY_EVERY replies: the window is summarised
+        await full_stack.post_update(client, full_stack.update(user, f"{marker} fact {i}",
+                                                               52_000 + i))
+        assert len(await full_stack.wait_sent(client, user, count=i + 1)) == i + 1
+        if i == 0:  # billing knows the user now: a paid plan's rate limit lets the 13
+            await _make_vip(full_stack, js, user)  # messages of this test through
+    summary = json.loads((await written.next_msg(timeout=60)).data)
+    await written.unsubscribe()
+    assert marker in summary["text"], "the summary (a semantic memory) holds the marker"
+    await asyncio.sleep(2)  # memory stores it in Chroma
+    before = await _prompt_of(full_stack, client, user, 52_010, "do you remember?", 11)
+    assert marker in before, "before the reset, old context reaches the prompt"
+
+    await full_stack.post_update(client, full_stack.update(user, "/reset", 52_011))
+    [*_, fresh] = await full_stack.wait_sent(client, user, count=12)
+    assert fresh["params"]["text"].startswith("Fresh start!")
+    await asyncio.sleep(3)  # memory handles the reset (another consumer than turns)
+    after = await _prompt_of(full_stack, client, user, 52_012, "hello again", 13)
+
+    assert "hello again" in after
+    assert marker not in after, "nothing from before the reset reaches the prompt"
+
+
+async def _make_vip(full_stack, js, user: int) -> None:
+    """Billing's side of a purchase: after billing created the user (its user_created is
+    in the edge's plan cache), a plan_changed to vip."""
+    from nectar_contracts import PlanChanged
+
+    redis = Redis.from_url(full_stack.env["NECTAR_REDIS_URL"], decode_responses=True)
+    try:
+        deadline = time.monotonic() + 15
+        while await redis.get(f"edge:plan:{user}") is None:
+            assert time.monotonic() < deadline, "billing did not create the user"
+            await asyncio.sleep(0.2)
+        paid = PlanChanged.new(producer="billing", user_id=user, plan="vip",
+                               previous_plan="free")
+        await js.publish(paid.subject, paid.model_dump_json().encode(), stream=paid.stream,
+                         headers={"Nats-Msg-Id": str(paid.event_id)})
+        while await redis.get(f"edge:plan:{user}") != "vip":
+            assert time.monotonic() < deadline, "the edge did not cache the plan"
+            await asyncio.sleep(0.2)
+    finally:
+        await redis.aclose()
+
+
+async def _prompt_of(full_stack, client, user: int, update_id: int, text: str,
+                     replies: int) -> str:
+    """The prompt (every message, as JSON) the model got for this turn."""
+    import uuid
+
+    nonce = uuid.uuid4().hex[:8]
+    await full_stack.post_update(client, full_stack.update(user, f"{text} {nonce}", update_id))
+    assert len(await full_stack.wait_sent(client, user, count=replies)) == replies
+    port = full_stack.config.openrouter_emulator_port
+    calls = (await client.get(f"http://{full_stack.config.host}:{port}/_emulator/calls")
+             ).json()["calls"]
+    prompts = [json.dumps(call, ensure_ascii=False) for call in calls]
+    mine = [p for p in prompts if nonce in p]
+    assert mine, "the model was called for the turn"
+    return mine[-1]
+
+
 def test_every_service_worked_within_its_nats_permissions(full_stack) -> None:
     """Last in this module: the stack's NATS runs each service as its own user with the
     permissions generated from its code; after every turn above, the server reported no

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import httpx
@@ -50,19 +51,23 @@ def config_docs(
     typer.echo(f"wrote {CONFIG_DOC}")
 
 
-def _user(user: int, lang: str):
+def _user(user: int, lang: str, emulator: str | None = None, token: str | None = None):
     from nectar_cli.stackinfo import endpoints
     from nectar_cli.telegram_user import TelegramUser
 
-    ep = endpoints()
-    if ep.real_telegram:
-        typer.echo("TELEGRAM_BOT_TOKEN is set: the stack serves real Telegram. Talk to your "
-                   "bot in the Telegram app instead.", err=True)
-        raise typer.Exit(2)
+    if emulator and token:
+        api, bot_token = emulator, token
+    else:
+        ep = endpoints()
+        if ep.real_telegram:
+            typer.echo("TELEGRAM_BOT_TOKEN is set: the stack serves real Telegram. Talk to "
+                       "your bot in the Telegram app instead.", err=True)
+            raise typer.Exit(2)
+        api, bot_token = ep.telegram_api, ep.bot_token
     try:
-        return TelegramUser(ep.telegram_api, ep.bot_token, user, language=lang)
+        return TelegramUser(api, bot_token, user, language=lang)
     except httpx.HTTPError as exc:
-        typer.echo(f"cannot reach the Telegram emulator at {ep.telegram_api} ({exc}); is the "
+        typer.echo(f"cannot reach the Telegram emulator at {api} ({exc}); is the "
                    "stack up? Run `make up`.", err=True)
         raise typer.Exit(3) from exc
 
@@ -106,14 +111,37 @@ def chat(
     = None,
     lang: Annotated[str, typer.Option(help="Telegram language_code of the user.")] = "en",
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each reply.")] = 30.0,
+    save_dir: Annotated[Path | None, typer.Option(
+        help="Where photos and voice notes from the bot are saved (default: chat/<user> in "
+             "the stack's data directory).")] = None,
+    emulator: Annotated[str | None, typer.Option(
+        help="Bot API emulator URL (default: the running stack's).")] = None,
+    token: Annotated[str | None, typer.Option(
+        help="Bot token in the emulator (default: the running stack's).")] = None,
 ) -> None:
-    """Chat interactively as a Telegram user (Ctrl-D or /quit to leave)."""
-    from nectar_cli.telegram_user import NoReply
+    """Chat interactively as a Telegram user (Ctrl-D or /quit to leave).
 
-    tg = _user(user, lang)
+    Buttons and invoices are numbered: type the number to press it (an invoice is paid with
+    emulated Telegram Stars); anything else is a message. Photos and voice notes the bot
+    sends are saved as files. A user new to the bot starts with /start, as Telegram's START
+    button does."""
+    from nectar_cli.stackinfo import running_config
+    from nectar_cli.terminal_chat import TerminalChat
+
+    if user <= 0:
+        typer.echo("--user must be a positive Telegram id", err=True)
+        raise typer.Exit(2)
+    tg = _user(user, lang, emulator, token)
+    folder = save_dir or running_config().data_dir / "chat" / str(user)
+    session = TerminalChat(tg, typer.echo, folder, timeout_s=timeout)
     typer.echo(f"Chatting as Telegram user {user} through the local Bot API emulator. "
-               "Try /start, /help, or just say hi. Ctrl-D or /quit to leave.")
-    _character(tg, character, timeout)
+               "Type a number to press a button, or just write. /help lists the commands; "
+               "Ctrl-D or /quit to leave.")
+    if tg.is_new():
+        typer.echo("(sending /start, as Telegram's START button does)")
+        session.handle("/start")
+    if character:
+        session.handle(f"/character {character}")
     while True:
         try:
             line = input("you> ").strip()
@@ -124,15 +152,7 @@ def chat(
             continue
         if line in {"/quit", "/exit"}:
             return
-        tg.send(line)
-        try:
-            for message in tg.replies(wait_s=timeout):
-                body = message.get("text") or message.get("caption") or ""
-                kind = "" if message.get("method") == "sendMessage" else \
-                    f"[{message.get('method')}] "
-                typer.echo(f"bot> {kind}{body}")
-        except NoReply as exc:
-            typer.echo(f"(no reply: {exc}; see `make logs`)", err=True)
+        session.handle(line)
 
 
 @app.command()

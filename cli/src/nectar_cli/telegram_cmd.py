@@ -2,14 +2,20 @@
 
 The bot token, the webhook secret and the Bot API base URL come from the edge's own
 environment variables (EDGE_TELEGRAM_BOT_TOKEN, EDGE_WEBHOOK_SECRET, EDGE_TELEGRAM_API_BASE);
-without them, from the running local stack (the Telegram emulator). Secrets are never
+without them, from the running local stack (the Telegram emulator). The bus (NATS, for the
+refund's `billing.payment_refunded`) comes from the same place: NECTAR_NATS_URL with the
+environment's bot, the stack's NATS with the stack's bot, never a guess. Secrets are never
 printed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 import httpx
@@ -18,8 +24,6 @@ import typer
 app = typer.Typer(help="Telegram Bot API operations: webhook, Stars refunds.",
                   no_args_is_help=True)
 
-#: the update types the edge handles (it registers the same list itself at startup)
-ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,19 @@ class BotApi:
         except ValueError:
             typer.echo(f"{method}: HTTP {resp.status_code} without a JSON answer", err=True)
             raise typer.Exit(1) from None
+
+
+def _nats_url() -> str | None:
+    """The bus of the bot `_bot_api` talks to: NECTAR_NATS_URL when the bot comes from the
+    environment, the stack's NATS when it comes from the stack, else None (not guessed: a
+    default port may belong to another stack)."""
+    if os.environ.get("NECTAR_NATS_URL"):
+        return os.environ["NECTAR_NATS_URL"]
+    if os.environ.get("EDGE_TELEGRAM_BOT_TOKEN") or os.environ.get("EDGE_TELEGRAM_API_BASE"):
+        return None
+    from nectar_cli.stackinfo import endpoints
+
+    return endpoints().nats_url
 
 
 def _bot_api() -> BotApi:
@@ -79,9 +96,11 @@ def set_webhook(
     if not url.startswith(("https://", "http://")):
         typer.echo(f"not a URL: {url!r}", err=True)
         raise typer.Exit(2)
+    from nectar_edge.bot.dispatcher import allowed_updates  # what the edge registers itself
+
     api = _bot_api()
     answer = api.call("setWebhook", {"url": url, "secret_token": secret,
-                                     "allowed_updates": ALLOWED_UPDATES,
+                                     "allowed_updates": allowed_updates(),
                                      "drop_pending_updates": drop_pending})
     if not answer.get("ok"):
         _fail("setWebhook", answer)
@@ -110,6 +129,94 @@ def webhook_info() -> None:
         typer.echo(f"{key}: {value}")
 
 
+@dataclass(frozen=True)
+class Paid:
+    """What a Stars charge paid, from its `billing.payment_received` on the bus."""
+
+    amount: Decimal
+    currency: str
+    at: datetime
+
+
+async def _connect(nats_url: str) -> Any:
+    import nats
+
+    async def quiet(_: Exception) -> None:
+        return None
+
+    return await asyncio.wait_for(
+        nats.connect(nats_url, connect_timeout=3, allow_reconnect=False,
+                     max_reconnect_attempts=1, error_cb=quiet), timeout=8)
+
+
+async def _find_payment(nats_url: str, user_id: int, charge_id: str) -> Paid | None:
+    """The user's `billing.payment_received` of this charge (the BILLING stream keeps them
+    forever), or None."""
+    from nats.js.api import DeliverPolicy
+    from nectar_contracts import PaymentReceived
+
+    nc = await _connect(nats_url)
+    try:
+        js = nc.jetstream()
+        subject = PaymentReceived.subject_template.format(user_id=user_id)
+        sub = await js.subscribe(subject, ordered_consumer=True,
+                                 deliver_policy=DeliverPolicy.ALL)
+        try:
+            while True:
+                try:
+                    msg = await sub.next_msg(timeout=1.0)
+                except TimeoutError:
+                    return None
+                data = json.loads(msg.data)
+                if data.get("provider") == "telegram_stars" and \
+                        data.get("external_id") == charge_id:
+                    return Paid(Decimal(str(data["amount"])), str(data["currency"]),
+                                datetime.fromisoformat(data["occurred_at"]))
+        finally:
+            await sub.unsubscribe()
+    finally:
+        await nc.close()
+
+
+async def _publish_refund(nats_url: str, user_id: int, charge_id: str, paid: Paid) -> str:
+    """Publish `billing.payment_refunded` for the charge (its id derived from the charge and
+    the payment, so running the command again publishes the same event); the event id."""
+    from nectar_contracts import PaymentRefunded, keyed_uuid7
+
+    event_id = keyed_uuid7(f"telegram-stars-refund|{charge_id}", paid.at)
+    event = PaymentRefunded(
+        event_id=event_id, correlation_id=event_id, producer="telegram_edge",
+        user_id=user_id, provider="telegram_stars", external_id=charge_id,
+        amount=paid.amount, currency=paid.currency)
+    nc = await _connect(nats_url)
+    try:
+        await nc.jetstream().publish(event.subject, event.model_dump_json().encode(),
+                                     stream=event.stream,
+                                     headers={"Nats-Msg-Id": str(event.event_id)})
+    finally:
+        await nc.close()
+    return str(event_id)
+
+
+def _paid(nats_url: str | None, user_id: int, charge_id: str,
+          amount: int | None) -> tuple[Paid | None, str]:
+    """What the charge paid (from the bus, else `--amount` Stars) and where that came
+    from, for the operator."""
+    found: Paid | None = None
+    where = "no bus known (set NECTAR_NATS_URL)"
+    if nats_url is not None:
+        try:
+            found = asyncio.run(_find_payment(nats_url, user_id, charge_id))
+            where = f"payment_received on {nats_url}" if found else \
+                f"no payment_received of this charge on {nats_url}"
+        except Exception as exc:  # noqa: BLE001  # the refund itself does not need the bus
+            where = f"NATS at {nats_url} unreachable ({type(exc).__name__})"
+    if found is None and amount is not None:
+        found = Paid(Decimal(amount), "XTR", datetime.now(UTC))
+        where += f"; --amount {amount}"
+    return found, where
+
+
 @app.command("refund")
 def refund(
     user_id: Annotated[int, typer.Option("--user", help="Telegram user id who paid.")],
@@ -118,24 +225,45 @@ def refund(
                          "id of the telegram_stars payment).")],
     yes: Annotated[bool, typer.Option(
         "--yes", help="Really refund; without it, only say what would be done.")] = False,
+    amount: Annotated[int | None, typer.Option(
+        "--amount", help="Stars refunded, when the payment is not on the bus.")] = None,
 ) -> None:
     """Refund a Telegram Stars payment (refundStarPayment); a dry run unless --yes.
 
-    A charge refunded before (CHARGE_ALREADY_REFUNDED) counts as done. The plan is changed
-    by billing, not here."""
+    A charge refunded before (CHARGE_ALREADY_REFUNDED) counts as done. Then publishes
+    `billing.payment_refunded` (amount from the payment's `billing.payment_received` on the
+    bus, or --amount) so billing records the refund and derives the plan again; the edge
+    publishes the same fact from Telegram's `refunded_payment` message, and tells the
+    user."""
     if user_id <= 0 or not charge_id.strip():
         typer.echo("--user must be a positive Telegram id and --charge non-empty", err=True)
         raise typer.Exit(2)
+    api = _bot_api()
+    nats_url = _nats_url()
+    paid, where = _paid(nats_url, user_id, charge_id, amount)
     if not yes:
-        typer.echo(f"dry run: would refund charge {charge_id} of user {user_id}; "
-                   "pass --yes to refund")
+        what = f"{paid.amount} {paid.currency}" if paid else "amount unknown"
+        typer.echo(f"dry run: would refund charge {charge_id} of user {user_id} ({what}; "
+                   f"{where}) and publish billing.payment_refunded; pass --yes to refund")
         return
-    answer = _bot_api().call("refundStarPayment", {"user_id": user_id,
-                                                   "telegram_payment_charge_id": charge_id})
+    answer = api.call("refundStarPayment", {"user_id": user_id,
+                                            "telegram_payment_charge_id": charge_id})
     if answer.get("ok"):
         typer.echo(f"refunded charge {charge_id} of user {user_id}")
-        return
-    if "CHARGE_ALREADY_REFUNDED" in str(answer.get("description", "")):
+    elif "CHARGE_ALREADY_REFUNDED" in str(answer.get("description", "")):
         typer.echo(f"charge {charge_id} was already refunded: done")
+    else:
+        _fail("refundStarPayment", answer)
+    if paid is None or nats_url is None:
+        typer.echo(f"billing.payment_refunded not published here ({where}); the edge "
+                   "publishes it when Telegram's refunded_payment message reaches it")
         return
-    _fail("refundStarPayment", answer)
+    try:
+        event_id = asyncio.run(_publish_refund(nats_url, user_id, charge_id, paid))
+    except Exception as exc:
+        typer.echo(f"billing.payment_refunded not published ({type(exc).__name__}: {exc}); "
+                   "the edge publishes it when Telegram's refunded_payment message reaches "
+                   "it", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"published billing.payment_refunded {event_id} ({paid.amount} "
+               f"{paid.currency})")

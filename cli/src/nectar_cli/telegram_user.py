@@ -46,6 +46,38 @@ class TelegramUser:
         resp.raise_for_status()
         return dict(resp.json())
 
+    def is_new(self) -> bool:
+        """No message in this chat yet (Telegram would show the START button)."""
+        return self.last_seen == 0
+
+    def press(self, data: str, message_id: int) -> dict[str, Any]:
+        """Press the inline button with callback `data` under bot message `message_id`."""
+        resp = self.client.post(
+            f"/_emulator/bots/{self.token}/users/{self.user_id}/callback",
+            json={"data": data, "message_id": message_id, "language_code": self.language,
+                  "first_name": self.first_name})
+        resp.raise_for_status()
+        return dict(resp.json())
+
+    def pay(self, invoice: dict[str, Any]) -> dict[str, Any]:
+        """Pay an invoice the bot sent: Telegram's pre-checkout query (the bot approves it,
+        then gets the successful_payment message)."""
+        resp = self.client.post(
+            f"/_emulator/bots/{self.token}/users/{self.user_id}/pre_checkout_query",
+            json={"invoice_payload": invoice.get("payload"),
+                  "currency": invoice.get("currency"),
+                  "total_amount": invoice.get("total_amount"),
+                  "language_code": self.language, "first_name": self.first_name})
+        resp.raise_for_status()
+        return dict(resp.json())
+
+    def file(self, file_id: str) -> tuple[bytes, str]:
+        """The bytes and content type of a file the bot uploaded (raises httpx.HTTPError
+        for one it sent by URL: the emulator has no bytes of it)."""
+        resp = self.client.get(f"/_emulator/bots/{self.token}/files/{file_id}")
+        resp.raise_for_status()
+        return resp.content, resp.headers.get("content-type", "")
+
     def replies(self, wait_s: float = 30.0, settle_s: float = 1.5) -> list[dict[str, Any]]:
         """Bot messages after the last seen one: waits up to `wait_s` for the first, then
         keeps collecting until none arrives for `settle_s`."""

@@ -6,6 +6,7 @@ Services share nothing but this package and `nectar_runtime`.
 from nectar_contracts.billing import (
     AuthSource,
     PaymentReceived,
+    PaymentRefunded,
     PlanChanged,
     UserCreated,
     UserDeleted,
@@ -36,7 +37,7 @@ from nectar_contracts.voice import VoiceFailed, VoiceReady, VoiceRequested
 __all__ = [
     "ALL_EVENTS", "ALL_STREAMS", "DLQ", "EVENT_TYPES", "AuthSource", "ChatLine", "ContextReady",
     "ConversationReset", "DeadLettered", "Event", "ImageFailed", "ImageReady", "ImageRequested",
-    "MalformedEvent", "MemoryHit", "PaymentReceived", "Plan", "PlanChanged", "ReplyDelivered",
+    "MalformedEvent", "MemoryHit", "PaymentReceived", "PaymentRefunded", "Plan", "PlanChanged", "ReplyDelivered",
     "ReplyFailed", "ReplyMode", "ReplyReady", "StreamSpec", "SummaryRequested", "SummaryWritten",
     "TurnReceived", "UpdateReceived", "Usage", "UserCreated", "UserDeleted", "VoiceFailed", "VoiceReady",
     "VoiceRequested", "dead_letter_subject", "derived_uuid7", "keyed_uuid7", "parse_event", "uuid7",

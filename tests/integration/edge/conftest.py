@@ -158,13 +158,33 @@ class Edge:
         resp.raise_for_status()
 
 
+def plans_file(tmp_path: Path, daily_turn_limits: dict[str, int]) -> Path:
+    """A copy of the plan catalog with other daily turn limits (the edge reads its limits
+    from the catalog, `NECTAR_PLANS_FILE`)."""
+    import re
+
+    from nectar_contracts.plans import PACKAGED_PLANS_FILE
+
+    text = PACKAGED_PLANS_FILE.read_text()
+    for plan, limit in daily_turn_limits.items():
+        text = re.sub(rf"(\[plans\.{plan}\][^\[]*?daily_messages = )\d+", rf"\g<1>{limit}",
+                      text, flags=re.DOTALL)
+    path = tmp_path / f"plans-{secrets.token_hex(4)}.toml"
+    path.write_text(text)
+    return path
+
+
 @pytest.fixture
-def edge_service(infra, telegram: RunningServer, token: str,
-                 tmp_path: Path) -> Callable[..., Any]:
-    """`async with edge_service(webhook=True, **settings) as edge:` runs the edge app."""
+def edge_service(infra, telegram: RunningServer, token: str, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """`async with edge_service(webhook=True, **settings) as edge:` runs the edge app.
+    `daily_turn_limits={plan: n}` runs it on a plan catalog with those limits."""
 
     @asynccontextmanager
     async def run(webhook: bool = True, **overrides: Any) -> AsyncIterator[Edge]:
+        limits = overrides.pop("daily_turn_limits", None)
+        if limits:
+            monkeypatch.setenv("NECTAR_PLANS_FILE", str(plans_file(tmp_path, limits)))
         port = free_port()
         spans_file = tmp_path / f"spans-{port}.jsonl"
         # one chat action per turn within a test's few seconds (tests count them)

@@ -104,6 +104,22 @@ async def test_delete_by_user(index) -> None:
     assert [h.text for h in await _query(index, other, "theirs")] == ["theirs"]
 
 
+async def test_delete_by_conversation(index) -> None:
+    user, other = _user(), _user()
+    await _add(index, user, "mine 0", 0)
+    await _add(index, user, "mine 1", 1, session="2")
+    await _add(index, user, "with another character", 0, character="max")
+    await _add(index, other, "theirs", 0)
+
+    assert await index.delete_conversation(user, "luna") == 2
+    assert await index.delete_conversation(user, "luna") == 0
+
+    assert await _query(index, user, "mine") == []
+    assert [h.text for h in await _query(index, user, "another", character="max")] == [
+        "with another character"]
+    assert [h.text for h in await _query(index, other, "theirs")] == ["theirs"]
+
+
 async def test_missing_collection_is_empty_not_an_error(infra) -> None:
     idx = _chroma(infra)  # never connected: the collection does not exist
     user = _user()

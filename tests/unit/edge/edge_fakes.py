@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nectar_contracts import Event, Plan
+from nectar_contracts.plans import load_plan_catalog
 from nectar_edge.background import BackgroundTasks
+from nectar_edge.bootstrap import plan_terms
 from nectar_edge.deps import Deps, Policy
 from nectar_edge.domain.delivery import DeliveryRecord, take_over
 from nectar_edge.domain.errors import MessageRejected
@@ -22,8 +24,11 @@ TEST_PAYMENT_KEY = b"edge-unit-tests-" + b"k" * 16
 
 
 def edge_policy(**overrides: Any) -> Policy:
-    """The edge's policy with a test payment key; `overrides` as in `Policy(...)`."""
-    return Policy(**{"payment_key": TEST_PAYMENT_KEY, **overrides})
+    """The edge's policy with a test payment key and the plan catalog's prices and limits;
+    `overrides` as in `Policy(...)`."""
+    prices, limits = plan_terms(load_plan_catalog())
+    return Policy(**{"payment_key": TEST_PAYMENT_KEY, "star_prices": prices,
+                     "daily_turn_limits": limits, **overrides})
 
 
 @dataclass
@@ -46,6 +51,7 @@ class FakeMessenger:
         self.pre_checkouts: list[tuple[str, bool, str]] = []
         self.charges: dict[str, bool] = {}  # charge id -> refunded
         self._next_id = 100
+        self.username: str | None = "nectar_test_bot"
 
     def _record(self, kind: str, chat_id: int, **payload: Any) -> int:
         if self.failures:

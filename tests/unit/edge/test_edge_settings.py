@@ -79,7 +79,7 @@ def test_the_service_exits_with_a_clear_message_before_connecting_anything() -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EDGE_", "NECTAR_"))}
     env["EDGE_TELEGRAM_BOT_TOKEN"] = TOKEN
     env["NECTAR_NATS_URL"] = "nats://127.0.0.1:9"  # nothing listens: must not be reached
-    done = subprocess.run([sys.executable, "-m", "nectar_edge"], env=env, timeout=60,
+    done = subprocess.run([sys.executable, "-m", "nectar_edge"], env=env, timeout=60, check=False,
                           capture_output=True, text=True)
     assert done.returncode == 1
     assert "EDGE_PAYMENT_SECRET is required in production mode" in done.stderr
@@ -92,4 +92,4 @@ def test_the_policy_has_no_payment_key_by_default() -> None:
     with pytest.raises(TypeError, match="payment_key"):
         Policy()  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="payment_key"):
-        Policy(payment_key=b"")
+        Policy(payment_key=b"", star_prices={}, daily_turn_limits={})

@@ -266,6 +266,48 @@ async def test_reset_drops_hot_state_and_late_summary(deps: Deps) -> None:
     assert out.recent == [] and out.summary is None
 
 
+async def test_reset_deletes_the_conversations_semantic_memories(deps: Deps) -> None:
+    """HoneyChat's memory tutorial: a reset wipes both layers. Only (user, character) goes."""
+    user, other = _user(), _user()
+    await handlers.build_context(_turn(user, "my cat is called Miso"), deps)
+    await _index(deps, user, "user has a cat called Miso", window=0)
+    await _index(deps, user, "an older session: user plays the cello", window=3, session="0")
+    await _index(deps, other, "other user has a cat called Miso", window=0)
+    [vec] = await deps.embedder.embed(["a memory of another character"])
+    await deps.index.upsert_summary(SummaryRecord(Conversation(user, "kai", "1"), 0,
+                                                  "a memory of another character",
+                                                  datetime.now(UTC)), vec)
+
+    await handlers.reset_conversation(ConversationReset.new(
+        producer="test", user_id=user, chat_id=user, character=CHARACTER, session="1",
+        new_session="2"), deps)
+    [out] = await handlers.build_context(_turn(user, "do you remember my cat Miso?",
+                                               session="2"), deps)
+
+    assert out.memories == [] and out.summary is None and out.recent == []
+    left = sorted((rec.conversation.user_id, rec.conversation.character)
+                  for rec, _ in deps.index.records.values())
+    assert left == sorted([(other, CHARACTER), (user, "kai")])
+
+
+async def test_reset_while_chroma_is_down_is_an_outage_retried_not_a_poison(deps: Deps) -> None:
+    from nectar_runtime import outage_of
+
+    user = _user()
+    await _index(deps, user, "user has a cat called Miso", window=0)
+    deps.index.available = False
+    reset = ConversationReset.new(producer="test", user_id=user, chat_id=user,
+                                  character=CHARACTER, session="1", new_session="2")
+
+    with pytest.raises(Exception) as raised:
+        await handlers.reset_conversation(reset, deps)
+    assert outage_of(raised.value) == "chroma"
+
+    deps.index.available = True
+    await handlers.reset_conversation(reset, deps)  # the redelivery
+    assert deps.index.records == {}
+
+
 async def test_late_reply_of_a_reset_session_is_not_recorded(deps: Deps) -> None:
     user = _user()
     await handlers.build_context(_turn(user, "hello"), deps)

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -21,7 +22,9 @@ from .protocol import BotApiError, UploadedFile, error_response, is_valid_token
 from .state import BotState, Fault, PendingUpdate, TelegramEmulator
 from .updates import (
     UserProfile,
+    bot_membership,
     callback_query,
+    group_message,
     inject_update,
     pre_checkout_query,
     successful_payment,
@@ -46,6 +49,8 @@ class FaultBody(_Body):
     retry_after: int | None = Field(default=None, description="parameters.retry_after (429).")
     times: int | None = Field(default=1, ge=1, description="Calls to fail; null: until cleared.")
     delay_ms: int = Field(default=0, ge=0, description="Delay before answering.")
+    after_ms: int = Field(default=0, ge=0, description="The method runs, then its answer "
+                          "waits this long (with status < 400).")
     token: str | None = Field(default=None, description="Only this bot; null: every bot.")
 
 
@@ -98,6 +103,22 @@ class PaymentBody(UserBody):
 
 class BlockBody(_Body):
     blocked: bool = True
+
+
+class GroupBotBody(UserBody):
+    """POST .../groups/{chat_id}/bot: the user adds the bot to the group (or removes it)."""
+
+    user_id: int
+    added: bool = True
+    title: str = "Group"
+    type: str = Field(default="group", pattern="^(group|supergroup)$")
+
+
+class GroupMessageBody(UserBody):
+    """POST .../groups/{chat_id}/messages: the user writes in the group."""
+
+    user_id: int
+    text: str
 
 
 class ControlError(Exception):
@@ -331,8 +352,51 @@ async def post_block(request: Request) -> Response:
     chat = bot.chat(user_id) or bot.meet_user(
         {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
     )
+    if chat.blocked != body.blocked:
+        # Telegram tells the bot with a my_chat_member update (member <-> kicked)
+        bot_membership(bot, chat, UserProfile(id=user_id),
+                       old_status="kicked" if chat.blocked else "member",
+                       new_status="kicked" if body.blocked else "member")
     chat.blocked = body.blocked
     return JSONResponse({"user_id": user_id, "blocked": chat.blocked})
+
+
+async def post_group_bot(request: Request) -> Response:
+    """POST /_emulator/bots/{token}/groups/{chat_id}/bot {"user_id", "added", "title",
+    "type"}: the user adds the bot to a group or supergroup (negative chat id), or removes
+    it; the bot gets a my_chat_member update. A removed bot's sends answer 403."""
+    bot = _bot(request)
+    body = await _body(request, GroupBotBody)
+    chat_id = request.path_params["chat_id"]
+    if chat_id >= 0:
+        raise ControlError(422, "group chat ids are negative")
+    chat = bot.group(chat_id, body.title, body.type)
+    old = "member" if chat.bot_member else "left"
+    chat.bot_member = body.added
+    pending = bot_membership(bot, chat, body.profile(body.user_id), old_status=old,
+                             new_status="member" if body.added else "left",
+                             want_receipt=_wants_receipt(request))
+    return JSONResponse(await _receipt(request, bot, pending))
+
+
+async def post_group_message(request: Request) -> Response:
+    """POST /_emulator/bots/{token}/groups/{chat_id}/messages {"user_id", "text"}: a user
+    writes in a group the bot is in."""
+    bot = _bot(request)
+    body = await _body(request, GroupMessageBody)
+    chat = bot.chat(request.path_params["chat_id"])
+    if chat is None or chat.is_private or not chat.bot_member:
+        raise ControlError(404, "the bot is not in this group; add it first")
+    pending, message = group_message(bot, chat, body.profile(body.user_id), text=body.text,
+                                     want_receipt=_wants_receipt(request))
+    return JSONResponse({**await _receipt(request, bot, pending),
+                         "message_id": message["message_id"]})
+
+
+async def get_callback_queries(request: Request) -> Response:
+    """GET /_emulator/bots/{token}/callback_queries: every button press and whether the
+    bot answered it (answerCallbackQuery)."""
+    return JSONResponse({"callback_queries": _bot(request).callback_queries})
 
 
 async def post_raw_update(request: Request) -> Response:
@@ -367,13 +431,22 @@ async def get_chat_messages(request: Request) -> Response:
         _query_number(request, "timeout", 0.0), _emulator(request).settings.max_long_poll_s
     )
 
+    files = _emulator(request).files
+
     def newer() -> list[dict[str, Any]]:
         chat = bot.chat(chat_id)
         sent = chat.sent if chat is not None else []
-        return [s.view() for s in sent if s.message["message_id"] > after]
+        return [_with_file_url(s.view(), files) for s in sent
+                if s.message["message_id"] > after]
 
     await bot.chat_signal.wait_until(lambda: bool(newer()), timeout)
     return JSONResponse({"messages": newer()})
+
+
+def _with_file_url(view: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
+    """A message view plus `file_url` when its file was sent by URL (no bytes here)."""
+    stored = files.get(view.get("file_id") or "")
+    return {**view, "file_url": stored.url if stored is not None else None}
 
 
 async def get_calls(request: Request) -> Response:
@@ -416,6 +489,20 @@ async def get_file_bytes(request: Request) -> Response:
     return Response(stored.data, media_type=stored.content_type or "application/octet-stream")
 
 
+class SignedIntConvertor(Convertor[int]):
+    """Chat ids: negative for groups and channels (Starlette's `int` takes digits only)."""
+
+    regex = "-?[0-9]+"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+register_url_convertor("chat_id", SignedIntConvertor())
+
 _BOT = "/_emulator/bots/{token}"
 _USER = _BOT + "/users/{user_id:int}"
 
@@ -432,9 +519,12 @@ def control_routes() -> list[Route]:
         (_USER + "/pre_checkout_query", post_pre_checkout, ["POST"]),
         (_USER + "/successful_payment", post_successful_payment, ["POST"]),
         (_USER + "/block", post_block, ["POST"]),
+        (_BOT + "/groups/{chat_id:chat_id}/bot", post_group_bot, ["POST"]),
+        (_BOT + "/groups/{chat_id:chat_id}/messages", post_group_message, ["POST"]),
+        (_BOT + "/callback_queries", get_callback_queries, ["GET"]),
         (_BOT + "/updates", post_raw_update, ["POST"]),
         (_BOT + "/updates", get_pending_updates, ["GET"]),
-        (_BOT + "/chats/{chat_id:int}/messages", get_chat_messages, ["GET"]),
+        (_BOT + "/chats/{chat_id:chat_id}/messages", get_chat_messages, ["GET"]),
         (_BOT + "/calls", get_calls, ["GET"]),
         (_BOT + "/calls", clear_calls, ["DELETE"]),
         (_BOT + "/deliveries", get_deliveries, ["GET"]),

@@ -21,7 +21,7 @@ from .formatting import FormattingError, parse_formatted, utf16_len
 from .media import image_size, is_ogg_opus, ogg_opus_duration, photo_sizes
 from .protocol import BotApiError, Params, UploadedFile, summarise
 from .state import BotState, ChatState, RecordedCall, SentMessage, TelegramEmulator, Webhook
-from .updates import UserProfile, successful_payment
+from .updates import UserProfile, refunded_payment, successful_payment
 
 __all__ = ["METHOD_NAMES", "Described", "call_method"]
 
@@ -108,6 +108,8 @@ async def call_method(
         if name.startswith(("send", "edit", "copy", "forward")):
             emulator.check_flood(bot, _chat_id_hint(raw_params))
         outcome = await handler(Call(emulator, bot, Params(raw_params)))
+        if fault is not None and fault.after_ms:
+            await asyncio.sleep(fault.after_ms / 1000)
     except BotApiError as exc:
         status, description = exc.error_code, exc.description
         raise
@@ -151,8 +153,9 @@ def _target_chat(call: Call) -> ChatState:
         if call.settings.strict_chats:
             raise BotApiError.bad_request("chat not found")
         chat = call.bot.meet_user({"id": chat_id, "is_bot": False, "first_name": f"User {chat_id}"})
-    if chat.blocked:
-        raise BotApiError(403, "Forbidden: bot was blocked by the user")
+    forbidden = chat.forbidden()
+    if forbidden is not None:
+        raise BotApiError(403, forbidden)
     return chat
 
 
@@ -728,6 +731,9 @@ async def refund_star_payment(call: Call) -> bool:
     if refunded:
         raise BotApiError.bad_request("CHARGE_ALREADY_REFUNDED")
     call.bot.charges[charge_id] = True
+    if charge_id in call.bot.charge_details:
+        # Telegram then sends the bot (and the user) the refunded_payment service message
+        refunded_payment(call.bot, charge_id)
     return True
 
 

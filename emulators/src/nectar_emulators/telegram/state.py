@@ -54,6 +54,9 @@ class Fault:
     times: int | None = 1
     delay_ms: int = 0
     token: str | None = None
+    #: the method runs, then its answer waits this long (the call happened; the bot does
+    #: not know yet: a crash now is the "sent but not recorded" window)
+    after_ms: int = 0
 
     def matches(self, token: str, method: str) -> bool:
         return (self.token in (None, token)) and self.method.lower() in ("*", method.lower())
@@ -149,13 +152,27 @@ class SentMessage:
 
 @dataclass
 class ChatState:
-    """A private chat between a bot and one user; message ids are shared by both sides."""
+    """A chat of the bot (private with one user, or a group); message ids are shared by
+    every side of it."""
 
     chat: dict[str, Any]
     next_message_id: int = 1
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     sent: list[SentMessage] = field(default_factory=list)
+    #: private chat: the user blocked the bot
     blocked: bool = False
+    #: group: whether the bot is a member (sends answer 403 when it is not)
+    bot_member: bool = True
+
+    @property
+    def is_private(self) -> bool:
+        return self.chat.get("type") == "private"
+
+    def forbidden(self) -> str | None:
+        """Telegram's 403 description for a send to this chat now, or None."""
+        if self.is_private:
+            return "Forbidden: bot was blocked by the user" if self.blocked else None
+        return None if self.bot_member else "Forbidden: bot was kicked from the group chat"
 
     def allocate_message_id(self) -> int:
         message_id = self.next_message_id
@@ -213,6 +230,8 @@ class BotState:
         self.commands: list[dict[str, Any]] = []
         self.pre_checkout_details: dict[str, dict[str, Any]] = {}
         self.charges: dict[str, bool] = {}
+        #: charge id -> what was paid (user_id, currency, total_amount, invoice_payload)
+        self.charge_details: dict[str, dict[str, Any]] = {}
         self.poll_generation = 0
         self.changes = 0
         self.retired = False
@@ -275,6 +294,14 @@ class BotState:
 
     def chat(self, chat_id: int) -> ChatState | None:
         return self.chats.get(chat_id)
+
+    def group(self, chat_id: int, title: str, kind: str) -> ChatState:
+        """The group or supergroup `chat_id` (negative), created on first use."""
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            chat = self.chats[chat_id] = ChatState({"id": chat_id, "type": kind,
+                                                    "title": title}, bot_member=False)
+        return chat
 
     def record_sent(self, chat: ChatState, sent: SentMessage) -> None:
         chat.messages[sent.message["message_id"]] = sent.message

@@ -18,9 +18,12 @@ from .state import BotState, ChatState, PendingUpdate, TelegramEmulator
 
 __all__ = [
     "UserProfile",
+    "bot_membership",
     "callback_query",
+    "group_message",
     "inject_update",
     "pre_checkout_query",
+    "refunded_payment",
     "successful_payment",
     "user_message",
 ]
@@ -182,6 +185,9 @@ def successful_payment(
     user, chat = _meet(bot, profile)
     charge_id = charge_id or f"emu_charge_{secrets.token_hex(8)}"
     bot.charges[charge_id] = False
+    bot.charge_details[charge_id] = {"user_id": profile.id, "currency": currency,
+                                     "total_amount": total_amount,
+                                     "invoice_payload": invoice_payload}
     message: dict[str, Any] = {
         "message_id": chat.allocate_message_id(),
         "from": user,
@@ -209,3 +215,78 @@ def inject_update(
         if isinstance(sender.get("id"), int) and not sender.get("is_bot"):
             bot.meet_user({"first_name": f"User {sender['id']}", **sender})
     return bot.enqueue(update, want_receipt=want_receipt)
+
+
+def refunded_payment(bot: BotState, charge_id: str) -> PendingUpdate:
+    """Telegram's service message after a Stars refund (Bot API 7.10 `refunded_payment`):
+    sent to the bot's chat with the user who paid, with the refunded payment's details."""
+    details = bot.charge_details[charge_id]
+    user, chat = _meet(bot, UserProfile(id=details["user_id"]))
+    message: dict[str, Any] = {
+        "message_id": chat.allocate_message_id(),
+        "from": user,
+        "chat": chat.chat,
+        "date": int(time.time()),
+        "refunded_payment": {
+            "currency": details["currency"],
+            "total_amount": details["total_amount"],
+            "invoice_payload": details["invoice_payload"],
+            "telegram_payment_charge_id": charge_id,
+        },
+    }
+    chat.messages[message["message_id"]] = message
+    return bot.enqueue({"message": message})
+
+
+def _member(user: dict[str, Any], status: str) -> dict[str, Any]:
+    """A ChatMember object of `user` with `status` (member, kicked, left, administrator)."""
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "kicked":
+        member["until_date"] = 0
+    return member
+
+
+def bot_membership(
+    bot: BotState,
+    chat: ChatState,
+    profile: UserProfile,
+    *,
+    old_status: str,
+    new_status: str,
+    want_receipt: bool = False,
+) -> PendingUpdate:
+    """`my_chat_member`: the bot's status in `chat` changed, by the user of `profile` (they
+    blocked or unblocked it in private, added it to or removed it from a group)."""
+    user, _ = _meet(bot, profile)
+    update = {
+        "chat": chat.chat,
+        "from": user,
+        "date": int(time.time()),
+        "old_chat_member": _member(bot.user, old_status),
+        "new_chat_member": _member(bot.user, new_status),
+    }
+    return bot.enqueue({"my_chat_member": update}, want_receipt=want_receipt)
+
+
+def group_message(
+    bot: BotState,
+    chat: ChatState,
+    profile: UserProfile,
+    *,
+    text: str,
+    want_receipt: bool = False,
+) -> tuple[PendingUpdate, dict[str, Any]]:
+    """A user writes `text` in a group the bot is in."""
+    user, _ = _meet(bot, profile)
+    message: dict[str, Any] = {
+        "message_id": chat.allocate_message_id(),
+        "from": user,
+        "chat": chat.chat,
+        "date": int(time.time()),
+        "text": text,
+    }
+    entities = bot_command_entities(text)
+    if entities:
+        message["entities"] = entities
+    chat.messages[message["message_id"]] = message
+    return bot.enqueue({"message": message}, want_receipt=want_receipt), message

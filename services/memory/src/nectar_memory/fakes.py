@@ -203,6 +203,15 @@ class FakeVectorIndex:
             del self.records[rid]
         return len(ids)
 
+    async def delete_conversation(self, user_id: int, character: str) -> int:
+        self._check()
+        ids = [rid for rid, (rec, _) in self.records.items()
+               if rec.conversation.user_id == user_id
+               and rec.conversation.character == character]
+        for rid in ids:
+            del self.records[rid]
+        return len(ids)
+
 
 class FakeEmbedder:
     """Bag of words hashed into a small space; `available=False` raises

@@ -36,7 +36,7 @@ from nectar_memory.domain import (
 from nectar_memory.metrics import MemoryMetrics
 from nectar_memory.ports import Embedder, MemoryStore, VectorIndex
 from nectar_memory.recall import ReferenceBank, recall
-from nectar_runtime import Index, On
+from nectar_runtime import Index, On, Unavailable
 
 PRODUCER = "memory"
 SEMANTIC = "semantic"
@@ -239,15 +239,24 @@ async def _was_reset(conv: Conversation, deps: Deps) -> bool:
 
 async def reset_conversation(event: ConversationReset, deps: Deps) -> list[Event]:
     """On `chat.conversation_reset`: make `new_session` current, then delete the old
-    session's hot buffer, counters, summary cache and summary lock. Deleting the lock cancels
-    an in-flight summarisation: its late `summary_written` is dropped by `store_summary`
-    because the session changed. Semantic memories of (user, character) are kept. Emits
-    nothing."""
+    session's hot buffer, counters, summary cache and summary lock, and every semantic
+    memory of (user, character): after a reset nothing from before reaches a prompt.
+    Deleting the lock cancels an in-flight summarisation: its late `summary_written` is
+    dropped by `store_summary` because the session changed. Chroma down: raised as an
+    outage (retried until it is back; the deletion must complete). A redelivery deletes
+    nothing more. Emits nothing."""
     old = _conversation(event)
     # New session first: from here on a late summary of the old one is recognised as stale.
     await deps.store.open_session(Conversation(event.user_id, event.character,
                                                event.new_session))
     await deps.store.drop_conversation(old)
+    try:
+        deleted = await deps.index.delete_conversation(event.user_id, event.character)
+    except SemanticMemoryUnavailable as exc:
+        raise Unavailable(f"memories of a reset conversation not deleted: {exc}",
+                          dependency="chroma") from exc
+    log.info("conversation reset", extra={"session": event.session,
+                                          "memories_deleted": deleted})
     return []
 
 

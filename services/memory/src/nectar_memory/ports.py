@@ -133,6 +133,12 @@ class VectorIndex(Protocol):
         """Delete every record of the user; returns how many (best effort count)."""
         ...
 
+    async def delete_conversation(self, user_id: int, character: str) -> int:
+        """Delete every record of the user's conversation with `character` (all its
+        sessions: `query` searches them all); returns how many (best effort count). A
+        missing collection is no error."""
+        ...
+
 
 class Embedder(Protocol):
     """Turns texts into vectors (raises `EmbedderUnavailable` on failure)."""

@@ -4,12 +4,12 @@ reply/image/voice events -> Bot API calls."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from nectar_contracts import (
     ConversationReset,
     ImageRequested,
     PaymentReceived,
+    PaymentRefunded,
     ReplyDelivered,
     TurnReceived,
     UpdateReceived,
@@ -20,8 +20,7 @@ from starlette.routing import BaseRoute
 
 from nectar_edge.adapters.telegram import TelegramGateway
 from nectar_edge.bootstrap import build_deps
-from nectar_edge.bot.dispatcher import build_dispatcher
-from nectar_edge.bot.feed import read_update
+from nectar_edge.bot.dispatcher import allowed_updates
 from nectar_edge.deps import Deps
 from nectar_edge.entrypoints.http import webhook_route
 from nectar_edge.entrypoints.intake import UpdateIntake
@@ -52,7 +51,7 @@ def create_app(settings: EdgeSettings, deps: Deps | None = None,
         subscriptions=[] if settings.role == "intake" else subscriptions("edge", HANDLERS,
                                                                          deps),
         publishes=[UpdateReceived, TurnReceived, ImageRequested, ReplyDelivered,
-                   ConversationReset, PaymentReceived],
+                   ConversationReset, PaymentReceived, PaymentRefunded],
         routes=routes,
         managed=managed,
         background=background,
@@ -66,16 +65,11 @@ def _intake(settings: EdgeSettings, gateway: TelegramGateway, intake: UpdateInta
     nothing (a worker)."""
     if settings.role == "worker":
         return [], []  # no intake: another process takes updates in
-    # the update kinds the routers handle: what Telegram is asked to send
-    allowed_updates = build_dispatcher().resolve_used_update_types()
+    kinds = allowed_updates()
     if not settings.webhook_url:
-        return [], [long_polling_job(intake, gateway, settings.poll_timeout_s,
-                                     allowed_updates)]
+        return [], [long_polling_job(intake, gateway, settings.poll_timeout_s, kinds,
+                                     settings.webhook_max_body_bytes)]
     assert settings.webhook_secret is not None  # enforced by EdgeSettings
     secret = settings.webhook_secret.get_secret_value()
-
-    def parse(data: dict[str, Any]) -> Any:
-        return read_update(data, gateway.bot)
-
-    return ([webhook_route(intake, secret, parse)],
-            [register_webhook_job(gateway, settings.webhook_url, secret, allowed_updates)])
+    return ([webhook_route(intake, secret, settings.webhook_max_body_bytes)],
+            [register_webhook_job(gateway, settings.webhook_url, secret, kinds)])

@@ -5,6 +5,7 @@ opened by the runtime: `TelegramGateway` is a `Managed` adapter)."""
 
 from __future__ import annotations
 
+from nectar_contracts.plans import PlanCatalog, load_plan_catalog
 from opentelemetry import trace
 from prometheus_client import REGISTRY, CollectorRegistry
 from redis.asyncio import Redis
@@ -44,9 +45,22 @@ def payment_key(settings: EdgeSettings) -> bytes:
     return derive_key(settings.telegram_bot_token.get_secret_value())
 
 
-def policy_from(settings: EdgeSettings) -> Policy:
+def plan_terms(catalog: PlanCatalog) -> tuple[dict[str, int], dict[str, int]]:
+    """What the edge takes from the plan catalog: the Stars price of each plan for sale
+    (cheapest first, the order of /buy's buttons) and every plan's daily turn limit."""
+    prices = {plan.name: plan.prices.stars for plan in catalog.paid()}
+    limits = {name: plan.entitlements.daily_messages for name, plan in catalog.plans.items()}
+    return prices, limits
+
+
+def policy_from(settings: EdgeSettings, catalog: PlanCatalog | None = None) -> Policy:
+    """The handlers' policy: settings, and the plan catalog (`NECTAR_PLANS_FILE` or the
+    packaged one) read here, once, outside the domain."""
+    prices, limits = plan_terms(catalog or load_plan_catalog())
     return Policy(
         payment_key=payment_key(settings),
+        star_prices=prices,
+        daily_turn_limits=limits,
         default_character=settings.default_character,
         characters=settings.characters,
         default_language=settings.default_language,
@@ -57,9 +71,7 @@ def policy_from(settings: EdgeSettings) -> Policy:
         delivery_in_flight_retry_s=settings.delivery_in_flight_retry_s,
         rate_window_s=settings.rate_window_s,
         rate_limits=dict(settings.rate_limits),
-        daily_turn_limits=dict(settings.daily_turn_limits),
         global_daily_turns=settings.global_daily_turns,
-        star_prices=dict(settings.star_prices),
         payment_support_text=settings.payment_support_text,
         chat_action_every_s=settings.chat_action_every_s,
         chat_action_max_s=settings.chat_action_max_s,

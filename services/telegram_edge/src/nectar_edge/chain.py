@@ -17,6 +17,7 @@ from typing import Literal
 from nectar_contracts import Plan
 
 from nectar_edge.deps import Deps
+from nectar_edge.domain.commands import parse_command
 from nectar_edge.domain.context import (
     DEFAULT_SESSION,
     Sender,
@@ -35,22 +36,28 @@ log = logging.getLogger("nectar.telegram_edge.chain")
 
 #: what an update asks for, as far as limits go: `free_of_limits` (payments, pre-checkout:
 #: never refused), `command` (counted by the rate limit), `costly` (also spends the cost
-#: guard's budget: chat turns and images)
-UpdateKind = Literal["free_of_limits", "command", "costly"]
+#: guard's budget: chat turns and images), `ignored` (a command for another bot: dropped
+#: before any step)
+UpdateKind = Literal["free_of_limits", "command", "costly", "ignored"]
 
 
-def classify(text: str | None, *, is_payment: bool = False,
+def classify(text: str | None, *, bot_username: str | None = None, is_payment: bool = False,
              is_callback: bool = False) -> UpdateKind:
-    """What limits apply to an update."""
+    """What limits apply to an update. Decided by the parser the routers use
+    (`domain.commands`): every text that becomes a model turn is `costly`, whatever its
+    first character; a command is `command` (known or not: an unknown one gets a hint, not a
+    model turn) unless it starts model work (/image); a command addressed to another bot
+    (`/help@OtherBot`) is `ignored`."""
     if is_payment:
         return "free_of_limits"
     if is_callback or text is None:
         return "command"
-    stripped = text.lstrip()
-    if stripped.startswith("/"):
-        command = stripped[1:].split(maxsplit=1)[0].split("@", 1)[0].lower()
-        return "costly" if command == "image" else "command"
-    return "costly"
+    command = parse_command(text)
+    if command is None:
+        return "costly"
+    if command.addressed_elsewhere(bot_username):
+        return "ignored"
+    return "costly" if command.costly else "command"
 
 
 async def authenticate(sender: Sender, deps: Deps) -> UserContext | None:
@@ -131,7 +138,8 @@ async def _tell(ctx: UserContext, text: str, deps: Deps) -> None:
     try:
         await deps.messenger.send_text(ctx.chat_id, text)
     except RecipientUnavailable as exc:
-        await deps.users.mark_inactive(ctx.user_id, str(exc))
+        if ctx.chat_id == ctx.user_id:  # a group that is gone says nothing about the user
+            await deps.users.mark_inactive(ctx.user_id, str(exc))
     except Exception:  # the refusal is a courtesy; the update is still stopped
         log.warning("could not tell the user about a refusal", exc_info=True,
                     extra={"user_id": ctx.user_id})

@@ -30,12 +30,18 @@ PRODUCER = "telegram_edge"
 
 @dataclass(frozen=True)
 class Policy:
-    """Defaults and limits the handlers apply (from `EdgeSettings`).
+    """Defaults and limits the handlers apply (from `EdgeSettings` and the plan catalog).
 
     `payment_key` has no default: it signs invoice payloads, and a key known from the
-    source code would let anyone forge one."""
+    source code would let anyone forge one. `star_prices` and `daily_turn_limits` have none
+    either: they come from the one plan catalog (`nectar_contracts.plans`), never from a
+    copy."""
 
     payment_key: bytes
+    #: price of each plan for sale, in Stars (the paid plans of the catalog)
+    star_prices: Mapping[str, int]
+    #: model-backed requests per UTC day, by plan (the catalog's `daily_messages`)
+    daily_turn_limits: Mapping[str, int]
     default_character: str = "luna"
     characters: tuple[str, ...] = ("luna", "kai", "mira")
     default_language: str = "en"
@@ -47,11 +53,7 @@ class Policy:
     rate_window_s: float = 60.0
     rate_limits: Mapping[str, int] = field(default_factory=lambda: {
         "free": 12, "basic": 20, "premium": 30, "vip": 40, "elite": 60})
-    daily_turn_limits: Mapping[str, int] = field(default_factory=lambda: {
-        "free": 30, "basic": 200, "premium": 1000, "vip": 3000, "elite": 10000})
     global_daily_turns: int = 200_000
-    star_prices: Mapping[str, int] = field(default_factory=lambda: {
-        "basic": 250, "premium": 500, "vip": 1000, "elite": 2000})
     payment_support_text: str = ""
     chat_action_every_s: float = 4.5
     chat_action_max_s: float = 40.0

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 class Messenger(Protocol):
     """Sends to Telegram. Raises the exceptions of `nectar_edge.domain.errors`."""
 
+    #: the bot's @username (without the @) once the session knows it, else None
+    username: str | None
+
     async def send_text(self, chat_id: int, text: str, keyboard: Keyboard = ()) -> int:
         """Send plain text (no parse mode), with an inline keyboard when given; returns the
         message id."""

@@ -52,6 +52,12 @@ class EdgeSettings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (1-256 "
         "chars of A-Z a-z 0-9 _ -). Required in webhook mode.")
+    webhook_max_body_bytes: int = Field(
+        512 * 1024, ge=64 * 1024, le=900_000,
+        description="Largest webhook body accepted; larger ones are refused with 413 before "
+        "anything is stored. Telegram's updates are far smaller (a message is at most 4096 "
+        "characters plus entities and a replied-to message); the cap stays under NATS's "
+        "1 MiB message limit.")
     poll_timeout_s: int = Field(25, ge=0, le=50, description="Long-poll wait of getUpdates, s.")
     default_character: str = Field("luna", description="Character of a user who never chose one.")
     characters: Annotated[tuple[str, ...], NoDecode] = Field(
@@ -78,19 +84,9 @@ class EdgeSettings(BaseSettings):
         {"free": 12, "basic": 20, "premium": 30, "vip": 40, "elite": 60},
         description="Messages a user may send per sliding window, by plan (JSON object). A "
         "plan missing here gets the `free` limit.")
-    daily_turn_limits: dict[str, int] = Field(
-        {"free": 30, "basic": 200, "premium": 1000, "vip": 3000, "elite": 10000},
-        description="Cost guard: model-backed requests (chat turns, images) a user may start "
-        "per UTC day, by plan (JSON object; defaults = billing's `daily_messages` "
-        "entitlements). A plan missing here gets the `free` limit.")
     global_daily_turns: int = Field(200_000, gt=0, description="Cost guard: model-backed "
                                     "requests all users together may start per UTC day; "
                                     "over it every user gets a friendly 'try later'.")
-    star_prices: dict[str, int] = Field(
-        {"basic": 250, "premium": 500, "vip": 1000, "elite": 2000},
-        description="Price of 30 days of each paid plan in Telegram Stars (XTR), as offered "
-        "by /buy (JSON object); a plan missing here is not for sale. Must equal billing's "
-        "`stars` prices (plans.toml), or billing records the payment without the plan.")
     payment_secret: SecretStr | None = Field(
         None, description="Key that signs invoice payloads (HMAC-SHA256), the same on every "
         f"replica. Required in production mode (at least {MIN_PAYMENT_SECRET} characters; "

@@ -323,6 +323,18 @@ class ChromaVectorIndex:
         deleted = result.get("deleted") if isinstance(result, dict) else None
         return int(deleted or 0)
 
+    async def delete_conversation(self, user_id: int, character: str) -> int:
+        async def run() -> Any:
+            col = await self._get_collection(self.shard_of(user_id), create=False)
+            return await col.delete(where={"conv": conv_key(user_id, character)})
+
+        try:
+            result = await self._call("delete", run)
+        except _Missing:
+            return 0
+        deleted = result.get("deleted") if isinstance(result, dict) else None
+        return int(deleted or 0)
+
     async def delete_all(self) -> int:
         """Delete every collection of the layout; returns how many records they held
         (`nectar memory rebuild --all` starts from nothing)."""

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -25,7 +26,8 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Update
+from aiogram.methods.base import TelegramMethod
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice
 from nectar_runtime import MetricSet
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 
@@ -70,6 +72,19 @@ def translated_errors() -> Iterator[None]:
         raise TelegramUnavailable(f"{type(exc).__name__}: {exc.message}") from exc
 
 
+class GetRawUpdates(TelegramMethod[list[dict[str, Any]]]):
+    """getUpdates answered as raw JSON objects: aiogram validates the answer as a whole,
+    so one update it cannot read would fail the batch and stall polling (aiogram issue
+    #1840); the edge reads each update itself, on the bus (`nectar_edge.bot.feed`)."""
+
+    __returning__ = list[dict[str, Any]]
+    __api_method__ = "getUpdates"
+
+    offset: int | None = None
+    timeout: int | None = None
+    allowed_updates: list[str] | None = None
+
+
 #: how long a (cosmetic) chat action may wait for a send slot before it is skipped
 _ACTION_MAX_WAIT_S = 0.5
 
@@ -111,6 +126,7 @@ class TelegramGateway:
                  registry: CollectorRegistry = REGISTRY) -> None:
         self.settings = settings
         self.bot_id = settings.bot_id
+        self.username: str | None = None
         self._bot: Bot | None = None
         self.flood = FloodSchedule(settings.flood_per_chat_per_s, settings.flood_global_per_s)
         self.metrics = SendMetrics.for_registry(registry)
@@ -146,6 +162,7 @@ class TelegramGateway:
             await session.close()
             raise
         self._bot = bot
+        self.username = me.username
         log.info("telegram session started", extra={"bot_id": me.id, "username": me.username,
                                                     "api_base": self.settings.telegram_api_base})
 
@@ -272,8 +289,10 @@ class TelegramGateway:
             await self.bot.delete_webhook(drop_pending_updates=False)
 
     async def get_updates(self, offset: int | None, timeout_s: int,
-                          allowed_updates: list[str]) -> list[Update]:
+                          allowed_updates: list[str]) -> list[dict[str, Any]]:
+        """getUpdates: the updates as Telegram sent them (JSON objects, unread)."""
         with translated_errors():
-            return await self.bot.get_updates(
-                offset=offset, timeout=timeout_s, allowed_updates=allowed_updates,
+            return await self.bot(
+                GetRawUpdates(offset=offset, timeout=timeout_s,
+                              allowed_updates=allowed_updates),
                 request_timeout=int(timeout_s + self.settings.telegram_request_timeout_s))

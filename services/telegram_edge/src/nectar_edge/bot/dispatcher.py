@@ -22,3 +22,9 @@ def build_dispatcher(deps: Deps | None = None) -> Dispatcher:
         dp.update.outer_middleware(middleware)
     dp.include_routers(*build_routers())
     return dp
+
+
+def allowed_updates() -> list[str]:
+    """The update kinds Telegram is asked to send (setWebhook / getUpdates): what the
+    routers handle, and the bot's own membership (the chain's chat scope handles it)."""
+    return sorted({*build_dispatcher().resolve_used_update_types(), "my_chat_member"})

@@ -34,3 +34,12 @@ class TelegramUnavailable(TelegramError):
 
 class TokenRejected(TelegramError):
     """The bot token is not accepted by the Bot API (401)."""
+
+
+class UnreadableUpdate(ValueError):
+    """A Telegram update this code cannot read at all (no kind it knows, or its core object
+    is malformed); `reason` says why. Dead-lettered, never retried."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -67,6 +67,10 @@ STRINGS: dict[str, dict[str, str]] = {
                       "here and our team will check it. Refunds of Telegram Stars are "
                       "made by our team on request.",
         "upsell_button": "⭐ Upgrade my plan",
+        "unknown_command": "I don't know {command}. Send /help to see what I understand.",
+        "group_note": "Hi everyone! I only chat in private messages — write to me directly: @{bot}",
+        "refund_done": "Your payment of {stars} ⭐ has been refunded. Your plan will be updated "
+                       "in a moment.",
     },
     "ru": {
         "greeting": "Привет, я {character}! Как здорово, что ты здесь. Расскажи что-нибудь — "
@@ -112,6 +116,11 @@ STRINGS: dict[str, dict[str, str]] = {
                       "здесь, и наша команда проверит. Возврат Telegram Stars делает наша "
                       "команда по запросу.",
         "upsell_button": "⭐ Улучшить тариф",
+        "unknown_command": "Я не знаю команду {command}. Напиши /help, чтобы увидеть, что я "
+                           "понимаю.",
+        "group_note": "Всем привет! Я общаюсь только в личных сообщениях — напишите мне "
+                      "напрямую: @{bot}",
+        "refund_done": "Твой платёж на {stars} ⭐ возвращён. Тариф обновится через мгновение.",
     },
     "ja": {
         "greeting": "こんにちは、{character}です！来てくれてうれしいな。なんでも話して — "
@@ -156,6 +165,9 @@ STRINGS: dict[str, dict[str, str]] = {
                       "チームが確認します。Telegram Stars の返金はご依頼に応じてチームが"
                       "行います。",
         "upsell_button": "⭐ プランをアップグレード",
+        "unknown_command": "{command} はわからないコマンドなの。/help でわかることを確認してね。",
+        "group_note": "みなさん、こんにちは！私は個別メッセージでだけお話しします — 直接書いてね：@{bot}",
+        "refund_done": "{stars} ⭐ のお支払いを返金しました。プランはまもなく更新されるよ。",
     },
     "zh": {
         "greeting": "你好，我是{character}！很高兴你来了。想聊什么都可以 —— 今天过得怎么样？"
@@ -198,6 +210,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "paysupport": "支付帮助：如果购买时出现问题，请在这里描述，我们的团队会核实。"
                       "Telegram Stars 的退款由我们的团队根据申请处理。",
         "upsell_button": "⭐ 升级我的套餐",
+        "unknown_command": "我不认识 {command} 这个命令。发送 /help 看看我能理解什么。",
+        "group_note": "大家好！我只在私聊中聊天 —— 请直接给我发消息：@{bot}",
+        "refund_done": "你支付的 {stars} ⭐ 已退款。你的套餐马上就会更新。",
     },
     "ko": {
         "greeting": "안녕, 나는 {character}야! 와 줘서 정말 기뻐. 무엇이든 말해 줘 — "
@@ -241,6 +256,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "paysupport": "결제 도움말: 구매에 문제가 있었다면 여기에 적어 줘. 우리 팀이 "
                       "확인할게. Telegram Stars 환불은 요청하면 우리 팀이 처리해.",
         "upsell_button": "⭐ 요금제 업그레이드",
+        "unknown_command": "{command}는 모르는 명령어야. /help를 보내면 내가 알아듣는 걸 볼 수 있어.",
+        "group_note": "모두 안녕! 나는 개인 메시지에서만 대화해 — 나에게 직접 보내 줘: @{bot}",
+        "refund_done": "{stars} ⭐ 결제가 환불됐어. 요금제는 곧 업데이트될 거야.",
     },
     "es": {
         "greeting": "¡Hola, soy {character}! Me alegra mucho que estés aquí. Cuéntame lo "
@@ -291,6 +309,11 @@ STRINGS: dict[str, dict[str, str]] = {
                       "nuestro equipo lo revisará. Los reembolsos de Telegram Stars los "
                       "hace nuestro equipo a petición.",
         "upsell_button": "⭐ Mejorar mi plan",
+        "unknown_command": "No conozco {command}. Envía /help para ver lo que entiendo.",
+        "group_note": "¡Hola a todos! Solo converso por mensajes privados: escríbeme "
+                      "directamente: @{bot}",
+        "refund_done": "Tu pago de {stars} ⭐ ha sido reembolsado. Tu plan se actualizará en un "
+                       "momento.",
     },
     "fr": {
         "greeting": "Salut, je suis {character} ! Je suis ravie que tu sois là. Raconte-moi "
@@ -342,6 +365,12 @@ STRINGS: dict[str, dict[str, str]] = {
                       "notre équipe vérifiera. Les remboursements de Telegram Stars sont "
                       "faits par notre équipe sur demande.",
         "upsell_button": "⭐ Améliorer ma formule",
+        "unknown_command": "Je ne connais pas {command}. Envoie /help pour voir ce que je "
+                           "comprends.",
+        "group_note": "Bonjour à tous ! Je ne discute qu'en messages privés : écrivez-moi "
+                      "directement : @{bot}",
+        "refund_done": "Ton paiement de {stars} ⭐ a été remboursé. Ton forfait sera mis à jour "
+                       "dans un instant.",
     },
     "de": {
         "greeting": "Hi, ich bin {character}! Schön, dass du da bist. Erzähl mir alles — "
@@ -391,6 +420,12 @@ STRINGS: dict[str, dict[str, str]] = {
                       "es hier und unser Team prüft es. Erstattungen von Telegram Stars "
                       "nimmt unser Team auf Anfrage vor.",
         "upsell_button": "⭐ Tarif upgraden",
+        "unknown_command": "{command} kenne ich nicht. Schick /help, um zu sehen, was ich "
+                           "verstehe.",
+        "group_note": "Hallo zusammen! Ich schreibe nur in privaten Nachrichten — schreibt mir "
+                      "direkt: @{bot}",
+        "refund_done": "Deine Zahlung über {stars} ⭐ wurde erstattet. Dein Tarif wird gleich "
+                       "aktualisiert.",
     },
     "it": {
         "greeting": "Ciao, sono {character}! Sono felicissima che tu sia qui. Raccontami "
@@ -440,6 +475,10 @@ STRINGS: dict[str, dict[str, str]] = {
                       "descrivilo qui e il nostro team controllerà. I rimborsi di Telegram "
                       "Stars li fa il nostro team su richiesta.",
         "upsell_button": "⭐ Migliora il mio piano",
+        "unknown_command": "Non conosco {command}. Invia /help per vedere cosa capisco.",
+        "group_note": "Ciao a tutti! Chiacchiero solo in privato: scrivetemi direttamente: @{bot}",
+        "refund_done": "Il tuo pagamento di {stars} ⭐ è stato rimborsato. Il tuo piano verrà "
+                       "aggiornato tra un attimo.",
     },
     "pt": {
         "greeting": "Oi, eu sou {character}! Que bom que você está aqui. Me conta qualquer "
@@ -488,6 +527,11 @@ STRINGS: dict[str, dict[str, str]] = {
                       "e a nossa equipe vai verificar. Os reembolsos de Telegram Stars são "
                       "feitos pela nossa equipe a pedido.",
         "upsell_button": "⭐ Melhorar meu plano",
+        "unknown_command": "Não conheço {command}. Envie /help para ver o que eu entendo.",
+        "group_note": "Olá a todos! Só converso em mensagens privadas — escrevam-me "
+                      "diretamente: @{bot}",
+        "refund_done": "O seu pagamento de {stars} ⭐ foi reembolsado. O seu plano será "
+                       "atualizado num instante.",
     },
     "pl": {
         "greeting": "Cześć, jestem {character}! Bardzo się cieszę, że tu jesteś. Opowiedz "
@@ -536,6 +580,12 @@ STRINGS: dict[str, dict[str, str]] = {
                       "tutaj, a nasz zespół to sprawdzi. Zwroty Telegram Stars wykonuje "
                       "nasz zespół na prośbę.",
         "upsell_button": "⭐ Ulepsz mój plan",
+        "unknown_command": "Nie znam polecenia {command}. Wyślij /help, żeby zobaczyć, co "
+                           "rozumiem.",
+        "group_note": "Cześć wszystkim! Rozmawiam tylko w wiadomościach prywatnych — napiszcie "
+                      "do mnie bezpośrednio: @{bot}",
+        "refund_done": "Twoja płatność {stars} ⭐ została zwrócona. Twój plan zaktualizuje się "
+                       "za chwilę.",
     },
     "hi": {
         "greeting": "नमस्ते, मैं {character} हूँ! मुझे बहुत खुशी है कि तुम यहाँ हो। मुझसे कुछ "
@@ -581,6 +631,12 @@ STRINGS: dict[str, dict[str, str]] = {
                       "हमारी टीम जाँच करेगी। Telegram Stars का रिफ़ंड अनुरोध पर हमारी टीम "
                       "करती है।",
         "upsell_button": "⭐ मेरा प्लान अपग्रेड करो",
+        "unknown_command": "मुझे {command} नहीं पता। मैं क्या समझती हूँ, यह देखने के लिए /help "
+                           "भेजो।",
+        "group_note": "सभी को नमस्ते! मैं सिर्फ़ निजी संदेशों में बात करती हूँ — मुझे सीधे "
+                      "लिखो: @{bot}",
+        "refund_done": "तुम्हारा {stars} ⭐ का भुगतान वापस कर दिया गया है। तुम्हारा प्लान कुछ ही "
+                       "पल में अपडेट हो जाएगा।",
     },
     "ar": {
         "greeting": "مرحبًا، أنا {character}! سعيدة جدًا بوجودك هنا. أخبرني بأي شيء — كيف "
@@ -625,6 +681,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "paysupport": "المساعدة في الدفع: إذا حدثت مشكلة في عملية شراء، صِفها هنا وسيتحقق "
                       "فريقنا منها. يقوم فريقنا باسترداد Telegram Stars عند الطلب.",
         "upsell_button": "⭐ ترقية خطتي",
+        "unknown_command": "لا أعرف الأمر {command}. أرسل /help لترى ما أفهمه.",
+        "group_note": "مرحبًا بالجميع! أنا أتحدث في الرسائل الخاصة فقط — راسلوني مباشرة: @{bot}",
+        "refund_done": "تم استرداد دفعتك البالغة {stars} ⭐. سيتم تحديث خطتك بعد لحظات.",
     },
     "he": {
         "greeting": "היי, אני {character}! כל כך שמחה שאתה כאן. ספר לי הכול — איך עובר "
@@ -670,6 +729,9 @@ STRINGS: dict[str, dict[str, str]] = {
                       "יבדוק. החזרים של Telegram Stars מתבצעים על ידי הצוות שלנו לפי "
                       "בקשה.",
         "upsell_button": "⭐ שדרוג המסלול שלי",
+        "unknown_command": "אני לא מכירה את {command}. שלח /help כדי לראות מה אני מבינה.",
+        "group_note": "שלום לכולם! אני משוחחת רק בהודעות פרטיות — כתבו לי ישירות: @{bot}",
+        "refund_done": "התשלום שלך על {stars} ⭐ הוחזר. המסלול שלך יתעדכן בעוד רגע.",
     },
     "nl": {
         "greeting": "Hoi, ik ben {character}! Wat fijn dat je er bent. Vertel me alles — "
@@ -718,6 +780,11 @@ STRINGS: dict[str, dict[str, str]] = {
                       "hier en ons team kijkt ernaar. Terugbetalingen van Telegram Stars "
                       "doet ons team op verzoek.",
         "upsell_button": "⭐ Mijn abonnement upgraden",
+        "unknown_command": "{command} ken ik niet. Stuur /help om te zien wat ik begrijp.",
+        "group_note": "Hallo allemaal! Ik praat alleen in privéberichten — schrijf me direct: "
+                      "@{bot}",
+        "refund_done": "Je betaling van {stars} ⭐ is terugbetaald. Je abonnement wordt zo "
+                       "bijgewerkt.",
     },
     "tr": {
         "greeting": "Merhaba, ben {character}! Burada olmana çok sevindim. Bana her şeyi "
@@ -765,6 +832,11 @@ STRINGS: dict[str, dict[str, str]] = {
                       "kontrol edecek. Telegram Stars iadelerini ekibimiz talep üzerine "
                       "yapar.",
         "upsell_button": "⭐ Planımı yükselt",
+        "unknown_command": "{command} komutunu bilmiyorum. Neleri anladığımı görmek için /help "
+                           "gönder.",
+        "group_note": "Herkese merhaba! Sadece özel mesajlarda sohbet ediyorum — bana doğrudan "
+                      "yazın: @{bot}",
+        "refund_done": "{stars} ⭐ tutarındaki ödemen iade edildi. Planın birazdan güncellenecek.",
     },
     "uk": {
         "greeting": "Привіт, я {character}! Як чудово, що ти тут. Розкажи що завгодно — "
@@ -809,6 +881,10 @@ STRINGS: dict[str, dict[str, str]] = {
                       "і наша команда перевірить. Повернення Telegram Stars робить наша "
                       "команда на запит.",
         "upsell_button": "⭐ Покращити тариф",
+        "unknown_command": "Я не знаю команду {command}. Напиши /help, щоб побачити, що я розумію.",
+        "group_note": "Усім привіт! Я спілкуюся лише в особистих повідомленнях — напишіть мені "
+                      "напряму: @{bot}",
+        "refund_done": "Твій платіж на {stars} ⭐ повернуто. Тариф оновиться за мить.",
     },
 }
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from nectar_edge.adapters.telegram import TelegramGateway
 from nectar_edge.domain.errors import RateLimited, TelegramUnavailable
@@ -12,23 +14,37 @@ from nectar_edge.entrypoints.intake import UpdateIntake
 
 log = logging.getLogger("nectar.telegram_edge.polling")
 
-#: tries of one failing update before the poller moves past it (it is logged)
-MAX_UPDATE_ATTEMPTS = 3
+#: longest pause between two tries of storing an update while the bus is down
+MAX_PAUSE_S = 10.0
 
 
 def long_polling_job(intake: UpdateIntake, gateway: TelegramGateway, timeout_s: int,
-                     allowed_updates: list[str],
+                     allowed_updates: list[str], max_update_bytes: int,
                      error_pause_s: float = 1.0) -> Callable[[], Awaitable[None]]:
     """A background job: deleteWebhook, then getUpdates(offset, timeout) forever, each update
-    through the same intake as the webhook (stored on the bus, handled by the consumers);
-    the offset moves past an update once it is stored (or failed `MAX_UPDATE_ATTEMPTS`
-    times, so one poison update cannot stall the bot)."""
+    (as Telegram sent it, unread) through the same intake as the webhook: stored on the
+    bus, handled by the consumers, which read it and dead-letter what they cannot
+    understand. The offset moves past an update once it is stored; while the bus is down
+    the same update is tried again with a growing pause, never skipped (only an update
+    larger than the webhook's body limit is, with an error log, as the webhook refuses it
+    with 413)."""
+
+    async def store(update: dict[str, Any], update_id: int) -> None:
+        pause = error_pause_s
+        while True:
+            try:
+                await intake.accept(update)
+                return
+            except Exception:
+                log.warning("update not stored; trying again", exc_info=True,
+                            extra={"update_id": update_id, "pause_s": pause})
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, MAX_PAUSE_S)
 
     async def poll_telegram_updates() -> None:
         await gateway.delete_webhook()
         log.info("long polling started", extra={"timeout_s": timeout_s})
         offset: int | None = None
-        failures: dict[int, int] = {}
         while True:
             try:
                 updates = await gateway.get_updates(offset, timeout_s, allowed_updates)
@@ -40,21 +56,17 @@ def long_polling_job(intake: UpdateIntake, gateway: TelegramGateway, timeout_s: 
                 await asyncio.sleep(error_pause_s)
                 continue
             for update in updates:
-                try:
-                    await intake.accept(update.model_dump(mode="json", exclude_none=True,
-                                                          by_alias=True))
-                except Exception:
-                    tries = failures.get(update.update_id, 0) + 1
-                    failures[update.update_id] = tries
-                    if tries < MAX_UPDATE_ATTEMPTS:
-                        log.warning("update failed; will retry", exc_info=True,
-                                    extra={"update_id": update.update_id, "attempt": tries})
-                        await asyncio.sleep(error_pause_s)
-                        break  # offset stays: getUpdates returns this update again
-                    log.exception("update failed repeatedly; skipped",
-                                  extra={"update_id": update.update_id, "attempt": tries})
-                failures.pop(update.update_id, None)
-                offset = update.update_id + 1
+                update_id = update.get("update_id")
+                if not isinstance(update_id, int) or isinstance(update_id, bool):
+                    log.error("getUpdates returned something that is not an update; skipped",
+                              extra={"update": str(update)[:200]})
+                    continue
+                if len(json.dumps(update).encode()) > max_update_bytes:
+                    log.error("update over the size limit; skipped",
+                              extra={"update_id": update_id, "limit_bytes": max_update_bytes})
+                else:
+                    await store(update, update_id)
+                offset = update_id + 1
 
     return poll_telegram_updates
 

@@ -9,6 +9,7 @@ import logging
 from nectar_contracts import Event, TurnReceived
 
 from nectar_edge.deps import PRODUCER, Deps
+from nectar_edge.domain.chats import is_user_content
 from nectar_edge.domain.i18n import translate
 from nectar_edge.domain.messages import IncomingMessage
 from nectar_edge.handlers.common import answer, language_of, resolve_conversation, turn_id_for
@@ -41,6 +42,18 @@ async def receive_text(message: IncomingMessage, deps: Deps) -> list[Event]:
 async def explain_text_only(message: IncomingMessage, deps: Deps) -> list[Event]:
     """On a message without text (sticker, photo, ...): say that only text is read yet."""
     await answer(message, translate("text_only", language_of(message, deps)), deps)
+    return []
+
+
+async def answer_non_text(message: IncomingMessage, content_type: str,
+                          deps: Deps) -> list[Event]:
+    """On any other message in a private chat: content a user sent (photo, sticker,
+    voice, ...) gets "text only"; a service message (a pin, an auto-delete timer, write
+    access, or a kind newer than this code) gets nothing. Emits nothing."""
+    if is_user_content(content_type):
+        return await explain_text_only(message, deps)
+    log.info("service message ignored", extra={"user_id": message.user_id,
+                                               "content_type": content_type})
     return []
 
 

@@ -45,6 +45,15 @@ async def show_help(message: IncomingMessage, deps: Deps) -> list[Event]:
     return []
 
 
+async def explain_unknown_command(message: IncomingMessage, command: str,
+                                  deps: Deps) -> list[Event]:
+    """On a command the bot does not know (`/story tell me...`): a short hint towards
+    /help in the user's language. Never a model turn. Emits nothing."""
+    await answer(message, translate("unknown_command", language_of(message, deps),
+                                    command=f"/{command}"), deps)
+    return []
+
+
 async def request_image(message: IncomingMessage, prompt: str | None, deps: Deps) -> list[Event]:
     """On `/image <prompt>`: emit `media.image_requested` (and show `upload_photo`);
     an empty prompt gets a usage hint and emits nothing."""

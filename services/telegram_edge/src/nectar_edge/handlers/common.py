@@ -63,5 +63,17 @@ async def answer(message: IncomingMessage, text: str, deps: Deps,
         else:
             await deps.messenger.send_text(message.chat_id, text)
     except RecipientUnavailable as exc:
-        await deps.users.mark_inactive(message.user_id, str(exc))
-        log.warning("user unreachable, marked inactive", extra={"user_id": message.user_id})
+        await recipient_gone(message.user_id, message.chat_id, str(exc), deps)
+
+
+async def recipient_gone(user_id: int, chat_id: int, reason: str, deps: Deps) -> None:
+    """Telegram says the chat cannot be written to: in the user's private chat the user is
+    marked inactive (nothing more is sent until they write again); a group that is gone
+    says nothing about the user, whose state stays as it is."""
+    if chat_id != user_id:
+        log.warning("chat unreachable; no user state changed",
+                    extra={"user_id": user_id, "chat_id": chat_id, "reason": reason})
+        return
+    await deps.users.mark_inactive(user_id, reason)
+    log.warning("user unreachable, marked inactive", extra={"user_id": user_id,
+                                                            "reason": reason})

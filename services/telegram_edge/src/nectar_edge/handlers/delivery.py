@@ -34,6 +34,7 @@ from nectar_edge.domain.messages import (
 )
 from nectar_edge.domain.text import split_message
 from nectar_edge.handlers.chat import mark_answered
+from nectar_edge.handlers.common import recipient_gone
 from nectar_edge.ports import Messenger
 
 log = logging.getLogger("nectar.telegram_edge.handlers")
@@ -87,8 +88,8 @@ async def deliver(event: Event, chat_id: int, parts: Sequence[OutgoingPart],
         raise Retry(f"telegram rate limit: {exc}", exc.retry_after_s) from exc
     except RecipientUnavailable as exc:
         await _release(key, owner, sent, deps)
-        await deps.users.mark_inactive(event.user_id, str(exc))
-        log.warning("recipient unavailable; user marked inactive, message dropped",
+        await recipient_gone(event.user_id, chat_id, str(exc), deps)
+        log.warning("recipient unavailable; message dropped",
                     extra={"user_id": event.user_id, "chat_id": chat_id, "reason": str(exc)})
         return None
     except MessageRejected as exc:

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nectar_contracts import Event, PaymentReceived, keyed_uuid7
+from nectar_contracts import Event, PaymentReceived, PaymentRefunded, keyed_uuid7
 
 from nectar_edge.deps import PRODUCER, Deps
-from nectar_edge.domain.errors import RecipientUnavailable
+from nectar_edge.domain.errors import MessageRejected, RecipientUnavailable
 from nectar_edge.domain.i18n import translate
 from nectar_edge.domain.language import normalize_language
 from nectar_edge.domain.messages import Button, IncomingMessage, Keyboard
@@ -21,7 +21,12 @@ from nectar_edge.domain.payments import (
     sign_payload,
     verify_payload,
 )
-from nectar_edge.handlers.common import answer, language_of, resolve_conversation
+from nectar_edge.handlers.common import (
+    answer,
+    language_of,
+    recipient_gone,
+    resolve_conversation,
+)
 
 log = logging.getLogger("nectar.telegram_edge.handlers")
 
@@ -56,7 +61,7 @@ async def send_invoice(message: IncomingMessage, plan: str, deps: Deps) -> list[
             message.chat_id, translate("invoice_title", language, plan=plan.title()),
             translate("invoice_description", language, plan=plan.title()), payload, price)
     except RecipientUnavailable as exc:
-        await deps.users.mark_inactive(message.user_id, str(exc))
+        await recipient_gone(message.user_id, message.chat_id, str(exc), deps)
     return []
 
 
@@ -76,14 +81,20 @@ async def answer_pre_checkout(query: PreCheckout, deps: Deps) -> list[Event]:
     """On a pre-checkout query: approve it when the payload is ours, bound to this user,
     in Stars, for its amount, and the plan is still sold at that price; refuse it with a
     reason in the user's language otherwise. Telegram cancels the payment after 10 s, so
-    this reads nothing but the policy. Emits nothing (no money moved yet)."""
+    this reads nothing but the policy; a query Telegram no longer knows (answered too late)
+    is logged and dropped: no money moved. Emits nothing (no money moved yet)."""
     verdict = check_checkout(deps.policy.payment_key, query.payload, query.user_id,
                              query.currency, query.total_amount, dict(deps.policy.star_prices))
     language = (await deps.users.language(query.user_id)
                 or normalize_language(query.language_code, deps.policy.default_language))
-    await deps.messenger.answer_pre_checkout(
-        query.query_id, verdict.ok, "" if verdict.ok else translate(verdict.error_key,
-                                                                    language))
+    try:
+        await deps.messenger.answer_pre_checkout(
+            query.query_id, verdict.ok, "" if verdict.ok else translate(verdict.error_key,
+                                                                        language))
+    except MessageRejected as exc:  # expired or unknown: Telegram cancelled the payment
+        log.warning("pre-checkout query could not be answered", extra={
+            "user_id": query.user_id, "error": str(exc)})
+        return []
     if not verdict.ok:
         log.warning("pre-checkout refused", extra={"user_id": query.user_id,
                                                    "reason": verdict.error_key})
@@ -131,6 +142,51 @@ async def record_payment(payment: StarsPayment, deps: Deps) -> list[Event]:
         raise
     await answer(message, translate("pay_thanks", language_of(message, deps),
                                     plan=terms.plan.title()), deps)
+    return []
+
+
+@dataclass(frozen=True)
+class StarsRefund:
+    """A `refunded_payment` service message: Stars went back to the user (refunded by us
+    with refundStarPayment, e.g. `nectar telegram refund`, or by Telegram)."""
+
+    message: IncomingMessage
+    currency: str
+    total_amount: int
+    payload: str
+    charge_id: str
+
+
+async def record_refund(refund: StarsRefund, deps: Deps) -> list[Event]:
+    """On `refunded_payment`: emit `billing.payment_refunded` (provider telegram_stars,
+    external id = the refunded charge's telegram_payment_charge_id, the one its
+    `billing.payment_received` carried) once per charge (Redis `SET NX refund:<charge>`,
+    forgotten again when the publish fails; the event id is derived from the charge), and
+    tell the user in their language. Billing records the refund in the ledger and derives
+    the plan again (`billing.plan_changed` updates the plan cache)."""
+    message = refund.message
+    key = f"refund:{refund.charge_id}"
+    try:
+        verify_payload(deps.policy.payment_key, refund.payload)
+    except InvalidPayload:  # money went back all the same: billing decides what it means
+        log.warning("refunded_payment with a foreign payload",
+                    extra={"user_id": message.user_id, "charge_id": refund.charge_id})
+    if not await deps.payments.record(key):
+        log.info("refund already recorded", extra={"charge_id": refund.charge_id})
+        return []
+    language = language_of(message, deps)
+    event_id = keyed_uuid7(f"telegram-stars-refund|{refund.charge_id}", message.sent_at)
+    event = PaymentRefunded(
+        event_id=event_id, correlation_id=event_id, producer=PRODUCER,
+        user_id=message.user_id, provider="telegram_stars", external_id=refund.charge_id,
+        amount=Decimal(refund.total_amount), currency=refund.currency, language=language)
+    try:
+        await deps.publisher.publish_all([event])
+    except BaseException:
+        await deps.payments.forget(key)
+        raise
+    await answer(message, translate("refund_done", language, stars=str(refund.total_amount)),
+                 deps)
     return []
 
 

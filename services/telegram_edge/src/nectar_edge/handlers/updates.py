@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from nectar_contracts import Event, UpdateReceived
+from nectar_runtime import Poison
 from opentelemetry import trace
 
 from nectar_edge.deps import Deps
+from nectar_edge.domain.errors import UnreadableUpdate
 
 log = logging.getLogger("nectar.telegram_edge.handlers")
 
@@ -22,6 +24,11 @@ async def handle_update(event: UpdateReceived, deps: Deps) -> list[Event]:
     is handled and remembered for `update_dedupe_ttl_s` once handled; a failure releases
     the claim and propagates, so the redelivery is handled. A crash mid-handling leaves only
     the short claim; the turn's deterministic id lets JetStream drop a second publish.
+
+    An update the bot cannot read at all (`UnreadableUpdate`: no update kind this code
+    knows, or a malformed core object) is dead-lettered at once with the reason (`Poison`)
+    and remembered as handled, so Telegram's copies of it are not parked again. (The
+    webhook answered 200 long before: Telegram never holds later updates behind it.)
     """
     if deps.feed is None:
         raise RuntimeError("this edge process handles no updates (Deps.feed is not set)")
@@ -32,6 +39,11 @@ async def handle_update(event: UpdateReceived, deps: Deps) -> list[Event]:
         return []
     try:
         await deps.feed.feed(event.update, deps)
+    except UnreadableUpdate as exc:
+        await deps.updates.complete(bot_id, update_id, policy.update_dedupe_ttl_s)
+        log.error("update this code cannot read; dead-lettered",
+                  extra={"update_id": update_id, "reason": exc.reason})
+        raise Poison(f"telegram update {update_id}: {exc.reason}") from exc
     except BaseException:
         try:
             await deps.updates.release(bot_id, update_id)

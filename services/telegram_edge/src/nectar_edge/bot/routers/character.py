@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message, Update
 
+from nectar_edge.bot.commands import command
 from nectar_edge.bot.convert import from_callback, incoming
 from nectar_edge.bot.publishing import publish
 from nectar_edge.deps import Deps
 from nectar_edge.domain.context import UserContext
-from nectar_edge.handlers import commands, common
+from nectar_edge.handlers import commands
 
 
 def build_router() -> Router:
     router = Router(name="character")
 
-    @router.message(Command("character"))
+    @router.message(command("character"))
     async def on_character(message: Message, command: CommandObject, event_update: Update,
                            bot: Bot, deps: Deps,
                            user_context: UserContext | None = None) -> None:
@@ -28,13 +29,12 @@ def build_router() -> Router:
     async def on_character_button(query: CallbackQuery, event_update: Update, bot: Bot,
                                   deps: Deps,
                                   user_context: UserContext | None = None) -> None:
-        await common.acknowledge(query.id, deps)
         events = await commands.choose_character(
             from_callback(query, event_update, bot, user_context),
             (query.data or "").split(":", 1)[1], deps)
         await publish(events, deps)
 
-    @router.message(Command("reset"))
+    @router.message(command("reset"))
     async def on_reset(message: Message, event_update: Update, bot: Bot, deps: Deps,
                        user_context: UserContext | None = None) -> None:
         events = await commands.reset_conversation(

@@ -1,24 +1,24 @@
-"""Telegram Stars: /buy, the plan buttons (`buy:<plan>`, `upsell`), pre-checkout queries
-and `successful_payment` messages."""
+"""Telegram Stars: /buy, the plan buttons (`buy:<plan>`, `upsell`), pre-checkout queries,
+`successful_payment` and `refunded_payment` messages."""
 
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message, PreCheckoutQuery, Update
 
+from nectar_edge.bot.commands import command
 from nectar_edge.bot.convert import from_callback, incoming
 from nectar_edge.bot.publishing import publish
 from nectar_edge.deps import Deps
 from nectar_edge.domain.context import UserContext
-from nectar_edge.handlers import common, payments
-from nectar_edge.handlers.payments import PreCheckout, StarsPayment
+from nectar_edge.handlers import payments
+from nectar_edge.handlers.payments import PreCheckout, StarsPayment, StarsRefund
 
 
 def build_router() -> Router:
     router = Router(name="payments")
 
-    @router.message(Command("buy"))
+    @router.message(command("buy"))
     async def on_buy(message: Message, event_update: Update, bot: Bot, deps: Deps,
                      user_context: UserContext | None = None) -> None:
         events = await payments.offer_plans(
@@ -28,7 +28,6 @@ def build_router() -> Router:
     @router.callback_query(F.data == "upsell")
     async def on_upsell_button(query: CallbackQuery, event_update: Update, bot: Bot,
                                deps: Deps, user_context: UserContext | None = None) -> None:
-        await common.acknowledge(query.id, deps)
         events = await payments.offer_plans(
             from_callback(query, event_update, bot, user_context), deps)
         await publish(events, deps)
@@ -36,7 +35,6 @@ def build_router() -> Router:
     @router.callback_query(F.data.startswith("buy:"))
     async def on_buy_button(query: CallbackQuery, event_update: Update, bot: Bot,
                             deps: Deps, user_context: UserContext | None = None) -> None:
-        await common.acknowledge(query.id, deps)
         events = await payments.send_invoice(
             from_callback(query, event_update, bot, user_context),
             (query.data or "").split(":", 1)[1], deps)
@@ -60,6 +58,19 @@ def build_router() -> Router:
             message=incoming(message, event_update, bot, user_context),
             currency=paid.currency, total_amount=paid.total_amount,
             payload=paid.invoice_payload, charge_id=paid.telegram_payment_charge_id), deps)
+        await publish(events, deps)
+
+    @router.message(F.refunded_payment)
+    async def on_refunded_payment(message: Message, event_update: Update, bot: Bot,
+                                  deps: Deps,
+                                  user_context: UserContext | None = None) -> None:
+        refunded = message.refunded_payment
+        assert refunded is not None
+        events = await payments.record_refund(StarsRefund(
+            message=incoming(message, event_update, bot, user_context),
+            currency=refunded.currency, total_amount=refunded.total_amount,
+            payload=refunded.invoice_payload,
+            charge_id=refunded.telegram_payment_charge_id), deps)
         await publish(events, deps)
 
     return router

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import Message, Update
 
+from nectar_edge.bot.commands import command
 from nectar_edge.bot.convert import incoming
 from nectar_edge.bot.publishing import publish
 from nectar_edge.deps import Deps
@@ -16,7 +17,7 @@ from nectar_edge.handlers import commands
 def build_router() -> Router:
     router = Router(name="voice")
 
-    @router.message(Command("voice"))
+    @router.message(command("voice"))
     async def on_voice(message: Message, command: CommandObject, event_update: Update,
                        bot: Bot, deps: Deps,
                        user_context: UserContext | None = None) -> None:
