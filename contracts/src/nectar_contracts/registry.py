@@ -6,7 +6,13 @@ import json
 
 from pydantic import ValidationError
 
-from nectar_contracts.billing import PaymentReceived, PlanChanged, UserCreated, UserDeleted
+from nectar_contracts.billing import (
+    PaymentReceived,
+    PaymentRefunded,
+    PlanChanged,
+    UserCreated,
+    UserDeleted,
+)
 from nectar_contracts.chat import (
     ContextReady,
     ConversationReset,
@@ -28,7 +34,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     SummaryRequested, SummaryWritten, ConversationReset,
     ImageRequested, ImageReady, ImageFailed,
     VoiceRequested, VoiceReady, VoiceFailed,
-    UserCreated, UserDeleted, PaymentReceived, PlanChanged,
+    UserCreated, UserDeleted, PaymentReceived, PaymentRefunded, PlanChanged,
     UpdateReceived,
     DeadLettered,
 )

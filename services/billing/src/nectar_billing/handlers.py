@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 
 from nectar_contracts import Event, PaymentReceived, PlanChanged, TurnReceived, UserCreated
+from nectar_contracts.billing import PaymentRefunded
 from nectar_runtime import Index, On, Poison, consumer_name
 
 from nectar_billing.deps import Deps
 from nectar_billing.domain import UserRejected, telegram_user
-from nectar_billing.domain.ledger import PlanState, derive_plan_state
+from nectar_billing.domain.ledger import PlanState, derive_plan_state, refund_entry
 from nectar_billing.domain.plans import payment_entry
 from nectar_billing.ports import UnitOfWork
 
@@ -25,6 +26,9 @@ PRODUCER = "billing"
 CONSUMERS = "billing"
 ENSURE_USER_CONSUMER = consumer_name(CONSUMERS, TurnReceived)  # billing-turn_received
 STARS_CONSUMER = consumer_name(CONSUMERS, PaymentReceived)  # billing-payment_received
+REFUND_CONSUMER = consumer_name(CONSUMERS, PaymentRefunded)  # billing-payment_refunded
+#: ledger external id of the refund of a charge reported by event (one per charge)
+REFUND_ID = "refund:{charge}"
 
 log = logging.getLogger("nectar.billing.handlers")
 
@@ -122,6 +126,45 @@ async def record_stars_payment(event: PaymentReceived, deps: Deps) -> list[Event
     return []
 
 
+async def record_refund(event: PaymentRefunded, deps: Deps) -> list[Event]:
+    """On `billing.payment_refunded` (the edge, for a Telegram Stars refund): append a
+    refund entry to the user's ledger once per refunded charge id and derive the plan again
+    (a full refund cancels what the payment bought; `billing.plan_changed` via the outbox).
+
+    A charge the ledger does not hold yet is recorded all the same, with a warning: the
+    refund entry names it, so should its payment arrive later it counts as refunded (the
+    two events travel on different consumers and may arrive in either order).
+    Refused with `Poison` (dead-lettered with the reason, nothing written): a user billing
+    does not know (never seen, or deleted), a charge that belongs to another user.
+    """
+    entry = refund_entry(provider=event.provider,
+                         refund_id=REFUND_ID.format(charge=event.external_id),
+                         refers_to=event.external_id, amount=event.amount,
+                         currency=event.currency, occurred_at=event.occurred_at)
+    async with deps.uow() as uow:
+        if not await uow.processed.claim(REFUND_CONSUMER, event.event_id):
+            return []
+        owner = await uow.ledger.owner_of(event.provider, event.external_id)
+        if owner is not None and owner != event.user_id:
+            raise Poison(f"refund of {event.provider} charge {event.external_id!r} for user "
+                         f"{event.user_id}, but the charge belongs to another user: refused")
+        stored = await uow.plans.lock(event.user_id)
+        if stored is None:
+            raise Poison(f"refund for user {event.user_id}, whom billing does not know "
+                         "(never seen, or deleted): not recorded")
+        if owner is None:
+            log.warning("refund of a charge not in the ledger (yet): recorded; it cancels "
+                        "the payment should that arrive", extra={
+                            "user_id": event.user_id, "external_id": event.external_id})
+        if await uow.ledger.append(event.user_id, entry):
+            await apply_ledger(uow, event.user_id, deps, cause=event, stored=stored)
+        else:
+            log.info("refund already in the ledger",
+                     extra={"external_id": event.external_id, "user_id": event.user_id})
+        await uow.commit()
+    return []
+
+
 async def expire_plans(deps: Deps, limit: int = 100) -> int:
     """Periodic (not a bus handler): users whose stored plan has lapsed get their state
     derived again (free, unless a later ledger entry says otherwise) and
@@ -143,4 +186,7 @@ HANDLERS: Index = {
     PaymentReceived: On(record_stars_payment, "Telegram Stars payments from the edge: ledger "
                         "once per charge id, plan derived, `billing.plan_changed` via the "
                         "outbox", deliver_all=True),
+    PaymentRefunded: On(record_refund, "Refunds from the edge (Telegram Stars): a refund "
+                        "entry once per refunded charge id, plan derived from the ledger, "
+                        "`billing.plan_changed` via the outbox", deliver_all=True),
 }

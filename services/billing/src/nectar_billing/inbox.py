@@ -15,13 +15,16 @@ from dataclasses import dataclass
 
 from nectar_billing.deps import Deps
 from nectar_billing.domain import InvalidSignature
+from nectar_billing.domain.ledger import refund_entry
 from nectar_billing.domain.plans import payment_entry
 from nectar_billing.domain.webhooks import (
     CARD,
     CRYPTOBOT,
     CRYPTOBOT_SIGNATURE_HEADER,
     PADDLE_SIGNATURE_HEADER,
+    Ignored,
     MalformedNotification,
+    Notification,
     ProviderPayment,
     parse_cryptobot,
     parse_paddle,
@@ -33,7 +36,7 @@ from nectar_billing.ports import Invoice, PendingWebhook, UnitOfWork, WebhookSta
 
 log = logging.getLogger("nectar.billing.webhooks")
 
-PARSERS: dict[str, Callable[[bytes], ProviderPayment | None]] = {
+PARSERS: dict[str, Callable[[bytes], Notification]] = {
     CRYPTOBOT: parse_cryptobot, CARD: parse_paddle}
 PROVIDERS = tuple(PARSERS)
 
@@ -67,9 +70,10 @@ async def receive_webhook(provider: str, raw_body: bytes, headers: Mapping[str, 
                           deps: Deps, now: float) -> WebhookAnswer:
     """A provider's HTTP notification: verify, then record it; processing happens later.
 
-    Bad or stale signature: 401 and nothing is written. A notification that is not a
-    payment: 200, nothing written. A payment: recorded in `processed_webhooks` (unique on
-    provider + payment id, so repeats are recognised) and answered 200 at once.
+    Bad or stale signature: 401 and nothing is written. A notification that is neither a
+    payment nor a refund, or a sale Nectar did not start: 200, nothing written (logged with
+    the reason). A payment or refund: recorded in `processed_webhooks` (unique on
+    provider + payment or refund id, so repeats are recognised) and answered 200 at once.
     Raises `StoreUnavailable` when it cannot be recorded (the route answers 503).
     """
     try:
@@ -82,7 +86,8 @@ async def receive_webhook(provider: str, raw_body: bytes, headers: Mapping[str, 
     except MalformedNotification as exc:
         log.warning("webhook unreadable", extra={"provider": provider, "reason": str(exc)})
         return WebhookAnswer(400, "malformed")
-    if payment is None:
+    if isinstance(payment, Ignored):
+        log.info("webhook ignored", extra={"provider": provider, "reason": payment.reason})
         return WebhookAnswer(200, "ignored")
     async with deps.uow() as uow:
         new = await uow.webhooks.record(provider, payment.external_id, payment.event_type,
@@ -108,16 +113,23 @@ def _short_of(payment: ProviderPayment, invoice: Invoice) -> str | None:
     return None
 
 
+def _parse_recorded(webhook: PendingWebhook) -> ProviderPayment:
+    parsed = PARSERS[webhook.provider](json.dumps(webhook.body).encode())
+    assert isinstance(parsed, ProviderPayment)  # only payments and refunds are recorded
+    return parsed
+
+
 async def process_webhook(webhook: PendingWebhook, uow: UnitOfWork, deps: Deps
                           ) -> WebhookStatus:
     """Process one recorded notification inside `uow`; returns its final status.
 
-    Unknown invoice: logged, no effect. Amount or currency short of the invoice: logged as
-    `mismatch`, no effect. Otherwise the payment is appended to the ledger (once per
-    provider + payment id) and the plan derived again.
+    A payment: unknown invoice: logged, no effect. Amount or currency short of the invoice:
+    logged as `mismatch`, no effect. Otherwise the payment is appended to the ledger (once
+    per provider + payment id) and the plan derived again. A refund: see `process_refund`.
     """
-    payment = PARSERS[webhook.provider](json.dumps(webhook.body).encode())
-    assert payment is not None  # only payments are recorded
+    payment = _parse_recorded(webhook)
+    if payment.kind == "refund":
+        return await process_refund(webhook, payment, uow, deps)
     invoice = await uow.invoices.get(webhook.provider, payment.invoice_ref)
     if invoice is None:
         log.warning("webhook for an unknown invoice: no effect",
@@ -140,6 +152,32 @@ async def process_webhook(webhook: PendingWebhook, uow: UnitOfWork, deps: Deps
     if status == "credited":
         await apply_ledger(uow, invoice.user_id, deps, stored=stored)
     return await _finish(uow, webhook, status, invoice.user_id, None)
+
+
+async def process_refund(webhook: PendingWebhook, refund: ProviderPayment, uow: UnitOfWork,
+                         deps: Deps) -> WebhookStatus:
+    """A provider refund: appended to the ledger of the user who made the refunded payment
+    (once per refund id), and the plan derived again (a full refund cancels what the
+    payment bought). A refund of a payment the ledger does not hold (a sale Nectar did not
+    start, or an anonymised account) is marked `unknown_payment` and has no effect."""
+    assert refund.refers_to is not None
+    owner = await uow.ledger.owner_of(webhook.provider, refund.refers_to)
+    stored = await uow.plans.lock(owner) if owner is not None else None
+    if owner is None or stored is None:
+        return await _finish(uow, webhook, "unknown_payment", None,
+                             f"refund of {refund.refers_to!r}: no such payment in the ledger",
+                             external_id=refund.external_id)
+    entry = refund_entry(provider=webhook.provider, refund_id=refund.external_id,
+                         refers_to=refund.refers_to, amount=refund.amount,
+                         currency=refund.currency, occurred_at=refund.occurred_at)
+    status: WebhookStatus = ("refunded" if await uow.ledger.append(owner, entry)
+                             else "duplicate")
+    if status == "refunded":
+        await apply_ledger(uow, owner, deps, stored=stored)
+        log.info("refund recorded", extra={"provider": webhook.provider, "user_id": owner,
+                                           "refund_id": refund.external_id,
+                                           "refers_to": refund.refers_to})
+    return await _finish(uow, webhook, status, owner, None)
 
 
 async def _one_by_one(deps: Deps, ids: list[int]) -> int:

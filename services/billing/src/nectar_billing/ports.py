@@ -31,7 +31,8 @@ from nectar_billing.domain.ledger import LedgerEntry, PlanState
 Publish = Callable[[Event], Awaitable[None]]
 
 #: what became of a recorded provider notification
-WebhookStatus = Literal["received", "credited", "duplicate", "unknown_invoice", "mismatch"]
+WebhookStatus = Literal["received", "credited", "duplicate", "unknown_invoice", "mismatch",
+                        "refunded", "unknown_payment"]
 
 
 @dataclass(frozen=True)

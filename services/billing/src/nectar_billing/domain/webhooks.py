@@ -11,7 +11,15 @@ header `Paddle-Signature: ts=<unix seconds>;h1=<hex>` where h1 = HMAC-SHA256 of
 `ts` is further than the replay window from now is refused, so a captured delivery cannot be
 replayed later. `transaction.completed` carries the payment (`data.id` = transaction id,
 `data.custom_data.nectar_invoice` = our invoice reference, `data.details.totals.total` in
-the currency's minor units).
+the currency's minor units); one without our invoice reference (`custom_data: null`: a sale
+Nectar did not start, e.g. from Paddle's dashboard) is ignored. Refunds are adjustments,
+https://developer.paddle.com/webhooks/adjustments/adjustment-created: `adjustment.created`
+or `adjustment.updated` with `data.action` `refund` (or `chargeback`) count once their
+`data.status` is `approved` (most live refunds are created `pending_approval` and approved
+later); `data.id` is the adjustment, `data.transaction_id` the refunded payment,
+`data.totals.total` the amount in minor units.
+
+Crypto Pay sends no refund notifications (`invoice_paid` is its only update type).
 
 Verification compares digests with `hmac.compare_digest` (constant time).
 """
@@ -24,7 +32,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from nectar_billing.domain.errors import BillingError, InvalidSignature
 
@@ -36,21 +44,38 @@ PADDLE_SIGNATURE_HEADER = "paddle-signature"
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD"})
 
 
+#: Paddle adjustment actions that give money back (the payment no longer buys the plan)
+PADDLE_REFUND_ACTIONS = frozenset({"refund", "chargeback"})
+
+
 class MalformedNotification(BillingError):
     """A correctly signed body we cannot read; answered 400, recorded nowhere."""
 
 
 @dataclass(frozen=True)
 class ProviderPayment:
-    """What a payment notification says, whatever the provider."""
+    """What a payment or refund notification says, whatever the provider."""
 
     provider: str
-    external_id: str  # the provider's id of this payment: the idempotency key
-    invoice_ref: str  # our invoice, as the provider echoes it back
+    external_id: str  # the provider's id of this payment or refund: the idempotency key
+    invoice_ref: str  # our invoice, as the provider echoes it back ("" for a refund)
     amount: Decimal
     currency: str
     occurred_at: datetime
     event_type: str
+    kind: Literal["payment", "refund"] = "payment"
+    #: refund: the provider's id of the payment it gives back
+    refers_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A verified notification with nothing for billing to do (answered 200, not recorded)."""
+
+    reason: str
+
+
+Notification = ProviderPayment | Ignored
 
 
 def verify_cryptobot(raw_body: bytes, signature: str | None, app_token: str) -> None:
@@ -106,11 +131,11 @@ def _time(value: Any, where: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def parse_cryptobot(raw_body: bytes) -> ProviderPayment | None:
-    """The payment of an `invoice_paid` update; None for other update types."""
+def parse_cryptobot(raw_body: bytes) -> Notification:
+    """The payment of an `invoice_paid` update; `Ignored` for other update types."""
     body = _json(raw_body)
     if body.get("update_type") != "invoice_paid":
-        return None
+        return Ignored(f"update type {body.get('update_type')!r} is not a payment")
     invoice = body.get("payload")
     try:
         assert isinstance(invoice, dict)
@@ -128,21 +153,57 @@ def parse_cryptobot(raw_body: bytes) -> ProviderPayment | None:
                            event_type="invoice_paid")
 
 
-def parse_paddle(raw_body: bytes) -> ProviderPayment | None:
-    """The payment of a `transaction.completed` notification; None for other events."""
-    body = _json(raw_body)
-    if body.get("event_type") != "transaction.completed":
-        return None
+def _minor_units(total: Any, currency: str) -> Decimal:
+    scale = Decimal(1) if currency in ZERO_DECIMAL_CURRENCIES else Decimal(100)
+    return Decimal(str(total)) / scale
+
+
+def _paddle_transaction(body: dict[str, Any]) -> Notification:
     try:
         data = body["data"]
         txn_id = str(data["id"])
-        invoice_ref = str((data.get("custom_data") or {})["nectar_invoice"])
+        custom = data.get("custom_data")
+        if not isinstance(custom, dict) or custom.get("nectar_invoice") in (None, ""):
+            return Ignored(f"transaction {txn_id} has no nectar_invoice in custom_data: "
+                           "a sale Nectar did not start")
+        invoice_ref = str(custom["nectar_invoice"])
         currency = str(data["currency_code"]).upper()
-        minor = Decimal(str(data["details"]["totals"]["total"]))
-    except (KeyError, TypeError, InvalidOperation) as exc:
+        amount = _minor_units(data["details"]["totals"]["total"], currency)
+    except (KeyError, TypeError, AttributeError, InvalidOperation) as exc:
         raise MalformedNotification(f"not a Paddle transaction: {exc!r}") from None
-    scale = Decimal(1) if currency in ZERO_DECIMAL_CURRENCIES else Decimal(100)
     return ProviderPayment(provider=CARD, external_id=txn_id, invoice_ref=invoice_ref,
-                           amount=minor / scale, currency=currency,
+                           amount=amount, currency=currency,
                            occurred_at=_time(body.get("occurred_at"), "occurred_at"),
                            event_type="transaction.completed")
+
+
+def _paddle_adjustment(body: dict[str, Any]) -> Notification:
+    try:
+        data = body["data"]
+        adjustment_id, action, status = str(data["id"]), data.get("action"), data.get("status")
+        if action not in PADDLE_REFUND_ACTIONS or status != "approved":
+            return Ignored(f"adjustment {adjustment_id}: {action} {status}, not an approved "
+                           "refund")
+        txn_id = str(data["transaction_id"])
+        currency = str(data["currency_code"]).upper()
+        amount = _minor_units(data["totals"]["total"], currency)
+    except (KeyError, TypeError, AttributeError, InvalidOperation) as exc:
+        raise MalformedNotification(f"not a Paddle adjustment: {exc!r}") from None
+    return ProviderPayment(provider=CARD, external_id=adjustment_id, invoice_ref="",
+                           amount=amount, currency=currency,
+                           occurred_at=_time(body.get("occurred_at"), "occurred_at"),
+                           event_type=str(body.get("event_type")), kind="refund",
+                           refers_to=txn_id)
+
+
+def parse_paddle(raw_body: bytes) -> Notification:
+    """The payment of a `transaction.completed` notification, the refund of an approved
+    refund adjustment; `Ignored` for every other event (and for sales Nectar did not
+    start)."""
+    body = _json(raw_body)
+    event_type = body.get("event_type")
+    if event_type == "transaction.completed":
+        return _paddle_transaction(body)
+    if event_type in ("adjustment.created", "adjustment.updated"):
+        return _paddle_adjustment(body)
+    return Ignored(f"event type {event_type!r} is not a payment or refund")
