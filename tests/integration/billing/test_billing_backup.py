@@ -38,6 +38,7 @@ NECTAR = str(Path(sys.executable).parent / "nectar")
 
 def nectar(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BILLING_")}
+    env["NECTAR_DATA_DIR"] = "/nonexistent/nectar-test-no-stack"  # no stack file: --database-url
     return subprocess.run([NECTAR, "db", *args, "--database-url", database_url],
                           capture_output=True, text=True, env=env, timeout=120, check=False)
 

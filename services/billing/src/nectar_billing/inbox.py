@@ -12,9 +12,12 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
+
+from nectar_runtime import outage_of
 
 from nectar_billing.deps import Deps
-from nectar_billing.domain import InvalidSignature
+from nectar_billing.domain import InvalidSignature, StoreRejected
 from nectar_billing.domain.ledger import refund_entry
 from nectar_billing.domain.plans import payment_entry
 from nectar_billing.domain.webhooks import (
@@ -115,7 +118,9 @@ def _short_of(payment: ProviderPayment, invoice: Invoice) -> str | None:
 
 def _parse_recorded(webhook: PendingWebhook) -> ProviderPayment:
     parsed = PARSERS[webhook.provider](json.dumps(webhook.body).encode())
-    assert isinstance(parsed, ProviderPayment)  # only payments and refunds are recorded
+    if not isinstance(parsed, ProviderPayment):  # recorded by an older version, perhaps
+        raise MalformedNotification(f"recorded notification is not a payment or refund: "
+                                    f"{parsed.reason}")
     return parsed
 
 
@@ -180,47 +185,85 @@ async def process_refund(webhook: PendingWebhook, refund: ProviderPayment, uow: 
     return await _finish(uow, webhook, status, owner, None)
 
 
-async def _one_by_one(deps: Deps, ids: list[int]) -> int:
-    """Process each notification in its own transaction; a failure is logged and the
-    notification left for a later sweep. Returns how many were processed."""
-    done = 0
-    for webhook_id in ids:
-        try:
-            async with deps.uow() as uow:
-                for webhook in await uow.webhooks.claim_pending(1, only_id=webhook_id):
-                    await process_webhook(webhook, uow, deps)
-                    done += 1
+async def _give_up(deps: Deps, webhook: PendingWebhook, reason: str) -> None:
+    """Mark the notification `dead` (own transaction): nothing credited, an alert."""
+    async with deps.uow() as uow:
+        await uow.webhooks.finish(webhook.id, "dead", None, reason[:2000])
+        await uow.commit()
+    deps.metrics.webhooks_dead.labels(webhook.provider).inc()
+    deps.metrics.webhooks.labels(webhook.provider, "dead").inc()
+    log.error("webhook given up: dead, nothing credited; an operator must look",
+              extra={"provider": webhook.provider, "webhook_id": webhook.id,
+                     "attempts": webhook.attempts + 1, "reason": reason[:500]})
+
+
+async def _failed(deps: Deps, webhook: PendingWebhook, exc: Exception) -> None:
+    """One failed attempt at `webhook` (its transaction rolled back): unreadable or refused
+    by the database -> dead at once (retrying cannot help); anything else -> retried later
+    with backoff, dead after the last allowed attempt. An outage is not an attempt."""
+    if outage_of(exc) is not None:
+        raise exc
+    reason = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, (MalformedNotification, StoreRejected)) or \
+            webhook.attempts + 1 >= deps.webhook_retry.max_attempts:
+        await _give_up(deps, webhook, reason)
+        return
+    delay = deps.webhook_retry.delay_s(webhook.attempts + 1)
+    async with deps.uow() as uow:
+        await uow.webhooks.defer(webhook.id, reason,
+                                 deps.clock() + timedelta(seconds=delay))
+        await uow.commit()
+    deps.metrics.webhook_failures.labels(webhook.provider).inc()
+    log.warning("webhook processing failed; retried later", exc_info=exc,
+                extra={"provider": webhook.provider, "webhook_id": webhook.id,
+                       "attempts": webhook.attempts + 1, "retry_in_s": delay})
+
+
+async def _one(deps: Deps, webhook: PendingWebhook) -> None:
+    """Process one notification in its own transaction; a failure is recorded on the row."""
+    try:
+        async with deps.uow() as uow:
+            for claimed in await uow.webhooks.claim_pending(1, deps.clock(),
+                                                            only_id=webhook.id):
+                status = await process_webhook(claimed, uow, deps)
                 await uow.commit()
-        except Exception:
-            log.warning("webhook processing failed; left for a later sweep", exc_info=True,
-                        extra={"webhook_id": webhook_id})
-    return done
+                deps.metrics.webhooks.labels(claimed.provider, status).inc()
+    except Exception as exc:  # noqa: BLE001 (recorded on the row, or re-raised if an outage)
+        await _failed(deps, webhook, exc)
 
 
 async def process_pending_webhooks(deps: Deps, limit: int = 50) -> int:
-    """Process up to `limit` recorded notifications in one transaction. Returns how many.
+    """Process up to `limit` due notifications in one transaction. Returns how many were
+    taken (processed, deferred or given up): a full batch means more may be due.
 
     Should one of them fail, the batch is rolled back and its notifications are processed
-    one transaction each, so a poison notification (logged, left `received`, retried on a
-    later sweep) does not hold the others back.
+    one transaction each: a failing one is deferred with backoff (fewest attempts are taken
+    first, so it never holds back a fresh payment) and marked `dead` after its last allowed
+    attempt (an alert), or at once when it cannot be read. An outage of the database is
+    raised (the processor retries later) and counts as no attempt.
 
-    The transaction commits without waiting for its WAL flush (`synchronous_commit = off`):
-    the durable fact is the recorded notification; should a crash lose this commit, the
+    The batch commits without waiting for its WAL flush (`synchronous_commit = off`): the
+    durable fact is the recorded notification; should a crash lose this commit, the
     notification is still `received` and is processed again, with the same outcome (the
     ledger is unique on provider + payment id).
     """
-    ids: list[int] = []
+    pending: list[PendingWebhook] = []
+    outcomes: list[tuple[str, str]] = []
     try:
         async with deps.uow() as uow:
             await uow.defer_durability()
-            pending = await uow.webhooks.claim_pending(limit)
-            ids = [w.id for w in pending]
+            pending = await uow.webhooks.claim_pending(limit, deps.clock())
             for webhook in pending:
-                await process_webhook(webhook, uow, deps)
+                outcomes.append((webhook.provider, await process_webhook(webhook, uow, deps)))
             await uow.commit()
-        return len(ids)
-    except Exception:
-        if not ids:
+    except Exception as exc:
+        if not pending or outage_of(exc) is not None:
             raise
-        log.warning("webhook batch failed; processing one by one", exc_info=True)
-    return await _one_by_one(deps, ids)
+        log.warning("webhook batch failed; processing one by one",
+                    extra={"batch": len(pending), "error": f"{type(exc).__name__}: {exc}"})
+        for webhook in pending:
+            await _one(deps, webhook)
+        return len(pending)
+    for provider, status in outcomes:
+        deps.metrics.webhooks.labels(provider, status).inc()
+    return len(pending)

@@ -174,14 +174,16 @@ class Deletion:
 
 
 async def delete_user(user_id: int, reason: str, actor: str, deps: Deps) -> Deletion:
-    """GDPR erasure: remove the user's rows; keep their ledger rows (money law) but detach
-    them from the user (anonymised); emit `billing.user_deleted` for the other services."""
+    """GDPR erasure: remove the user's rows and every event about them still in the outbox;
+    keep their ledger rows (money law) but detach them from the user (anonymised); emit
+    `billing.user_deleted` for the other services (the one event kept: the tombstone every
+    consumer, a later replay included, acts on)."""
     async with deps.uow() as uow:
         await _locked_user(uow, user_id)
         anonymised = await uow.ledger.anonymise(user_id)
         webhooks = await uow.webhooks.forget_user(user_id)
         await uow.audit.forget_user(user_id)
-        await uow.outbox.forget_published(user_id)
+        await uow.outbox.forget_user(user_id)  # published or not
         await uow.users.delete(user_id)  # cascades: subscriptions, invoices
         await uow.outbox.put(UserDeleted.new(producer=PRODUCER, user_id=user_id,
                                              reason=reason))
@@ -189,6 +191,13 @@ async def delete_user(user_id: int, reason: str, actor: str, deps: Deps) -> Dele
             "reason": reason, "anonymised_ledger_rows": anonymised})
         await uow.commit()
     return Deletion(user_id, anonymised, webhooks)
+
+
+async def user_footprint(user_id: int, deps: Deps) -> dict[str, int]:
+    """Rows about the user, by table (what `delete_user` erases or anonymises; after it,
+    every count is 0)."""
+    async with deps.uow() as uow:
+        return await uow.users.footprint(user_id)
 
 
 async def open_invoice(invoice: Invoice, deps: Deps) -> None:

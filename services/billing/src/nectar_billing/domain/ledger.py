@@ -24,7 +24,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from nectar_billing.domain.errors import InvalidAmount
+
 EntryKind = Literal["payment", "refund", "grant", "revoke"]
+#: no price, payment or refund comes near this (the ledger column holds less than 10^12)
+MAX_AMOUNT = Decimal(10) ** 9
 LEDGER_PROVIDERS = ("telegram_stars", "cryptobot", "card", "admin")
 FREE = "free"
 
@@ -66,12 +70,25 @@ def refunded_payments(entries: list[LedgerEntry]) -> set[tuple[str, str]]:
             and back.get((e.provider, e.external_id, e.currency), Decimal(-1)) >= e.amount}
 
 
+def check_amount(amount: Decimal, what: str = "amount") -> Decimal:
+    """`amount`, when billing can process it: a finite, positive number no larger than
+    `MAX_AMOUNT`. Raises `InvalidAmount` with the reason otherwise (NaN, Infinity, zero,
+    negative, 1e15, ...)."""
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise InvalidAmount(f"{what} {amount!r} is not a finite number")
+    if amount <= 0:
+        raise InvalidAmount(f"{what} {amount} is not positive")
+    if amount > MAX_AMOUNT:
+        raise InvalidAmount(f"{what} {amount} is beyond any price (at most {MAX_AMOUNT})")
+    return amount
+
+
 def refund_entry(*, provider: str, refund_id: str, refers_to: str, amount: Decimal,
                  currency: str, occurred_at: datetime) -> LedgerEntry:
     """The ledger entry of a refund of payment `refers_to` (`refund_id` is unique per
     provider: one entry per refund, however often it is reported)."""
     return LedgerEntry(kind="refund", provider=provider, external_id=refund_id, plan=None,
-                       period_days=None, amount=amount, currency=currency,
+                       period_days=None, amount=check_amount(amount, "refund amount"), currency=currency,
                        occurred_at=occurred_at, refers_to=refers_to)
 
 

@@ -22,6 +22,12 @@ later); `data.id` is the adjustment, `data.transaction_id` the refunded payment,
 Crypto Pay sends no refund notifications (`invoice_paid` is its only update type).
 
 Verification compares digests with `hmac.compare_digest` (constant time).
+
+A signed body billing cannot store or process is refused as `MalformedNotification` (400)
+before anything is written: not JSON, a `NaN`/`Infinity` literal or a number beyond a double
+(`1e999`), a NUL character or unpaired surrogate in any key or string (Postgres refuses
+them), nesting deeper than any provider sends, and an amount that is not a finite, positive
+number within `MAX_AMOUNT` (`domain/ledger.py`).
 """
 
 from __future__ import annotations
@@ -29,12 +35,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from nectar_billing.domain.errors import BillingError, InvalidSignature
+from nectar_billing.domain.errors import BillingError, InvalidAmount, InvalidSignature
+from nectar_billing.domain.ledger import check_amount
 
 CRYPTOBOT = "cryptobot"
 CARD = "card"
@@ -44,6 +52,8 @@ PADDLE_SIGNATURE_HEADER = "paddle-signature"
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD"})
 
 
+#: deeper than any provider's notification (Paddle's are about 6 levels)
+MAX_DEPTH = 32
 #: Paddle adjustment actions that give money back (the payment no longer buys the plan)
 PADDLE_REFUND_ACTIONS = frozenset({"refund", "chargeback"})
 
@@ -113,14 +123,61 @@ def verify_paddle(raw_body: bytes, header: str | None, secret: str, *, now: floa
         raise InvalidSignature("Paddle-Signature h1 does not match")
 
 
+def _reject_constant(name: str) -> Any:
+    raise MalformedNotification(f"body holds {name}, which is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise MalformedNotification(f"number {text[:40]} is beyond a double")
+    return value
+
+
+def _check_strings(body: Any) -> None:
+    """Every key and string storable (no NUL, valid Unicode), nesting within `MAX_DEPTH`."""
+    stack: list[tuple[Any, int]] = [(body, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise MalformedNotification(f"body nests deeper than {MAX_DEPTH} levels")
+        if isinstance(node, dict):
+            stack.extend((key, depth + 1) for key in node)
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)
+        elif isinstance(node, str):
+            if "\x00" in node:
+                raise MalformedNotification("a string in the body holds a NUL character")
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                raise MalformedNotification("a string in the body is not valid Unicode "
+                                            "(an unpaired surrogate)") from None
+
+
 def _json(raw_body: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedNotification(f"body is not JSON: {exc}") from exc
+        body = json.loads(raw_body, parse_constant=_reject_constant,
+                          parse_float=_finite_float)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        if isinstance(exc, MalformedNotification):
+            raise
+        raise MalformedNotification(f"body is not JSON: {type(exc).__name__}: "
+                                    f"{str(exc)[:200]}") from None
     if not isinstance(body, dict):
         raise MalformedNotification("body is not a JSON object")
+    _check_strings(body)
     return body
+
+
+def _amount(value: Any, where: str) -> Decimal:
+    try:
+        return check_amount(Decimal(str(value)), where)
+    except InvalidOperation:
+        raise MalformedNotification(f"{where}: {str(value)[:40]!r} is not a number") from None
+    except InvalidAmount as exc:
+        raise MalformedNotification(str(exc)) from None
 
 
 def _time(value: Any, where: str) -> datetime:
@@ -142,7 +199,7 @@ def parse_cryptobot(raw_body: bytes) -> Notification:
         invoice_id = int(invoice["invoice_id"])
         if invoice.get("status", "paid") != "paid":
             raise MalformedNotification(f"invoice {invoice_id} is {invoice.get('status')!r}")
-        amount = Decimal(str(invoice.get("paid_amount") or invoice["amount"]))
+        amount = _amount(invoice.get("paid_amount") or invoice["amount"], "amount")
         asset = str(invoice.get("paid_asset") or invoice["asset"])
         paid_at = invoice.get("paid_at") or body.get("request_date")
     except (AssertionError, KeyError, ValueError, TypeError, InvalidOperation) as exc:
@@ -155,7 +212,13 @@ def parse_cryptobot(raw_body: bytes) -> Notification:
 
 def _minor_units(total: Any, currency: str) -> Decimal:
     scale = Decimal(1) if currency in ZERO_DECIMAL_CURRENCIES else Decimal(100)
-    return Decimal(str(total)) / scale
+    try:
+        minor = Decimal(str(total))
+    except InvalidOperation:
+        raise MalformedNotification(f"total: {str(total)[:40]!r} is not a number") from None
+    if not minor.is_finite():
+        raise MalformedNotification(f"total {minor} is not a finite number")
+    return _amount(minor / scale, "amount")
 
 
 def _paddle_transaction(body: dict[str, Any]) -> Notification:
