@@ -301,6 +301,43 @@ def rebuild(
         raise typer.Exit(1)
 
 
+@billing_app.command("webhooks")
+def webhooks(
+    status: Annotated[str, typer.Option(help="Which ones: dead (given up on: what "
+                                        "nectar_billing_webhooks_dead_total counts), "
+                                        "received, credited, mismatch, ...")] = "dead",
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many, newest "
+                                       "first.")] = 100,
+    requeue: Annotated[int | None, typer.Option(help="Put this dead webhook back to be "
+                                                "processed again (after fixing its cause)."
+                                                )] = None,
+    reason: Annotated[str, typer.Option(help="With --requeue: why (audit log).")] = "",
+    yes: Annotated[bool, typer.Option("--yes", help="With --requeue: really do it.")]
+    = False,
+    actor: Actor = "",
+    database_url: DatabaseUrl = None,
+    target: TargetOpt = "auto",
+) -> None:
+    """Recorded provider webhooks as JSON lines (default: the dead ones, with their last
+    error), or --requeue ID --yes to process a dead one again."""
+    from dataclasses import asdict
+
+    from nectar_billing import operations
+
+    where = target_of(target, database_url)
+    if requeue is None:
+        for row in _action(where, lambda deps: operations.list_webhooks(status, limit, deps)):
+            typer.echo(json.dumps(asdict(row), ensure_ascii=False))
+        return
+    if not yes or not reason:
+        typer.echo(f"dry run: would requeue dead webhook {requeue}; add --reason R --yes",
+                   err=True)
+        return
+    _action(where, lambda deps: operations.requeue_webhook(requeue, actor or _me(), reason,
+                                                           deps), announce=True)
+    typer.echo(f"webhook {requeue} requeued")
+
+
 @db_app.command("backup")
 def backup(
     out: Annotated[Path | None, typer.Option(help="Dump file to write (default: "

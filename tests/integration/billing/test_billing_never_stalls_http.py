@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
+import subprocess
+import sys
 import time
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from nectar_billing.handlers import STARS_CONSUMER
@@ -101,6 +105,14 @@ async def test_sixty_poisoned_deliveries_then_a_valid_payment_is_credited_at_onc
     reasons = await one(migrated, "SELECT count(*) FROM processed_webhooks "
                         "WHERE status = 'dead' AND last_error LIKE '%MalformedNotification%'")
     assert reasons == 60
+    # what an operator sees when the alert fires
+    listed = await asyncio.to_thread(subprocess.run, [
+        str(Path(sys.executable).parent / "nectar"), "billing", "webhooks", "--limit", "500",
+        "--database-url", database_url], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "NECTAR_DATA_DIR": "/nonexistent/nectar-test-no-stack"})
+    assert listed.returncode == 0, listed.stderr
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(rows) == 60 and all(r["status"] == "dead" and r["last_error"] for r in rows)
 
 
 async def _statuses(engine: AsyncEngine):

@@ -247,6 +247,18 @@ async def test_failed_webhooks_are_deferred_and_never_hold_back_fresh_ones(
         later = await uow.webhooks.claim_pending(10, now + timedelta(seconds=31))
         assert [w.body["ext"] for w in later] == ["fresh", "old-1"]  # dead is never due
         assert later[1].attempts == 1
+        [dead] = await uow.webhooks.listing("dead", 10)
+        assert (dead.id, dead.status, dead.attempts, dead.last_error) == (
+            old_2.id, "dead", 2, "gave up")
+        assert await uow.webhooks.requeue(old_2.id)
+        assert not await uow.webhooks.requeue(old_1.id)  # not dead: nothing to requeue
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        again = await uow.webhooks.claim_pending(10, now)
+        # requeued: no attempts, due at once, in its original (older) place
+        assert [(w.body["ext"], w.attempts) for w in again][:2] == [("old-2", 0),
+                                                                    ("fresh", 0)]
 
 
 async def test_users_by_source_allocation_and_test_cleanup(backend: Backend) -> None:

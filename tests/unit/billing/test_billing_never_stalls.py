@@ -277,3 +277,19 @@ async def test_a_value_the_database_refuses_is_poison_not_an_outage(
     with pytest.raises(Poison, match="0x00"):
         await ensure_user(turn, replace(deps, uow=lambda: Refusing(store)))
     assert store.processed == set() and store.users == {}
+
+
+async def test_operators_see_dead_webhooks_and_can_requeue_one(store: FakeBillingStore,
+                                                               deps: Deps) -> None:
+    row = legacy_row(store, {"update_type": "invoice_paid", "payload": {
+        "invoice_id": 5, "asset": "USDT", "amount": "NaN", "status": "paid"}})
+    await process_pending_webhooks(deps)
+
+    [dead] = await operations.list_webhooks("dead", 10, deps)
+    assert (dead.id, dead.attempts) == (row, 1) and "not a finite" in (dead.last_error or "")
+
+    await operations.requeue_webhook(row, "ops", "amount fixed upstream", deps)
+    assert (store.webhooks[row].status, store.webhooks[row].attempts) == ("received", 0)
+    assert store.audit[-1].action == "requeue_webhook"
+    with pytest.raises(Exception, match="no dead webhook"):
+        await operations.requeue_webhook(row, "ops", "again", deps)

@@ -25,7 +25,7 @@ from nectar_billing.domain import BillingError, UnknownUser
 from nectar_billing.domain.ledger import LedgerEntry, PlanState, derive_plan_state
 from nectar_billing.domain.plans import grantable
 from nectar_billing.handlers import PRODUCER, apply_ledger
-from nectar_billing.ports import Invoice, UnitOfWork
+from nectar_billing.ports import Invoice, UnitOfWork, WebhookView
 
 #: `audit_log.actor` of what the service does by itself
 SYSTEM_ACTOR = "billing"
@@ -191,6 +191,23 @@ async def delete_user(user_id: int, reason: str, actor: str, deps: Deps) -> Dele
             "reason": reason, "anonymised_ledger_rows": anonymised})
         await uow.commit()
     return Deletion(user_id, anonymised, webhooks)
+
+
+async def list_webhooks(status: str, limit: int, deps: Deps) -> list[WebhookView]:
+    """Recorded notifications with `status` (e.g. `dead`: what the alert is about)."""
+    async with deps.uow() as uow:
+        return await uow.webhooks.listing(status, limit)
+
+
+async def requeue_webhook(webhook_id: int, actor: str, reason: str, deps: Deps) -> None:
+    """Give a `dead` notification another round of attempts (after its cause is fixed),
+    with an audit row."""
+    async with deps.uow() as uow:
+        if not await uow.webhooks.requeue(webhook_id):
+            raise BillingError(f"no dead webhook {webhook_id}")
+        await uow.audit.write(actor, "requeue_webhook", None,
+                              {"webhook_id": webhook_id, "reason": reason})
+        await uow.commit()
 
 
 async def user_footprint(user_id: int, deps: Deps) -> dict[str, int]:

@@ -58,6 +58,21 @@ class PendingWebhook:
     attempts: int = 0
 
 
+@dataclass(frozen=True)
+class WebhookView:
+    """A recorded notification as an operator sees it (`nectar billing webhooks`)."""
+
+    id: int
+    provider: str
+    external_id: str
+    event_type: str
+    status: str
+    attempts: int
+    user_id: int | None
+    note: str | None
+    last_error: str | None
+
+
 class UserRepository(Protocol):
     """Users by id. Creation never overwrites: there is no upsert on users."""
 
@@ -191,6 +206,15 @@ class WebhookInbox(Protocol):
 
     async def forget_user(self, user_id: int) -> int:
         """Delete the notifications attributed to the user (GDPR); returns how many."""
+        ...
+
+    async def listing(self, status: str, limit: int) -> list[WebhookView]:
+        """Up to `limit` notifications with `status`, newest first."""
+        ...
+
+    async def requeue(self, webhook_id: int) -> bool:
+        """Put a `dead` notification back to `received`, due at once with no attempts
+        counted (after its cause is fixed); False when there is no such dead row."""
         ...
 
 

@@ -23,7 +23,7 @@ from nectar_contracts import Event
 from nectar_billing.domain import ID_RANGES, BillingError, NewUser, StoreUnavailable
 from nectar_billing.domain.errors import UserAlreadyExists
 from nectar_billing.domain.ledger import LedgerEntry, PlanState
-from nectar_billing.ports import Invoice, PendingWebhook, Publish, WebhookStatus
+from nectar_billing.ports import Invoice, PendingWebhook, Publish, WebhookStatus, WebhookView
 
 
 @dataclass
@@ -282,6 +282,19 @@ class FakeWebhookInbox(_Part):
         row.status, row.user_id, row.note = status, user_id, note
         if status == "dead":
             row.attempts, row.last_error = row.attempts + 1, note
+
+    async def listing(self, status: str, limit: int) -> list[WebhookView]:
+        rows = sorted((w for w in self.data.webhooks.values() if w.status == status),
+                      key=lambda w: -w.id)[:limit]
+        return [WebhookView(w.id, w.provider, w.external_id, w.event_type, w.status,
+                            w.attempts, w.user_id, w.note, w.last_error) for w in rows]
+
+    async def requeue(self, webhook_id: int) -> bool:
+        row = self.data.webhooks.get(webhook_id)
+        if row is None or row.status != "dead":
+            return False
+        row.status, row.attempts, row.next_attempt_at, row.note = "received", 0, None, None
+        return True
 
     async def forget_user(self, user_id: int) -> int:
         gone = [k for k, w in self.data.webhooks.items() if w.user_id == user_id]

@@ -47,7 +47,13 @@ from nectar_billing.domain import (
 )
 from nectar_billing.domain.errors import UserAlreadyExists
 from nectar_billing.domain.ledger import LedgerEntry, PlanState
-from nectar_billing.ports import Invoice, PendingWebhook, Publish, WebhookStatus
+from nectar_billing.ports import (
+    Invoice,
+    PendingWebhook,
+    Publish,
+    WebhookStatus,
+    WebhookView,
+)
 from nectar_billing.settings import BillingSettings
 
 log = logging.getLogger("nectar.billing.postgres")
@@ -400,6 +406,23 @@ class SqlWebhookInbox:
             return len((await self.conn.execute(
                 delete(processed_webhooks).where(processed_webhooks.c.user_id == user_id)
                 .returning(processed_webhooks.c.id))).all())
+
+    async def listing(self, status: str, limit: int) -> list[WebhookView]:
+        w = processed_webhooks.c
+        async with _storage_errors():
+            rows = (await self.conn.execute(
+                select(w.id, w.provider, w.external_id, w.event_type, w.status, w.attempts,
+                       w.user_id, w.note, w.last_error)
+                .where(w.status == status).order_by(w.id.desc()).limit(limit))).all()
+        return [WebhookView(*row) for row in rows]
+
+    async def requeue(self, webhook_id: int) -> bool:
+        w = processed_webhooks.c
+        async with _storage_errors():
+            return (await self.conn.execute(
+                update(processed_webhooks).where(w.id == webhook_id, w.status == "dead")
+                .values(status="received", attempts=0, next_attempt_at=None, note=None,
+                        processed_at=None).returning(w.id))).scalar_one_or_none() is not None
 
 
 class SqlAudit:
