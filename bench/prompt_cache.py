@@ -30,11 +30,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from nectar_contracts import ChatLine, ContextReady, ReplyReady
+from nectar_contracts.plans import PlanCatalog, load_plan_catalog, parse_plan_catalog
 from nectar_emulators.openrouter import OpenRouterEmulatorSettings, create_app
 from nectar_llm.bootstrap import build_deps
 from nectar_llm.domain.characters import Character, CharacterCatalog
 from nectar_llm.domain.prompt import estimate_tokens, system_prefix
 from nectar_llm.handlers import generate_reply
+from nectar_llm.routing_file import RoutingSource
 from nectar_llm.settings import LlmSettings
 from nectar_runtime.testing import serve_app
 from opentelemetry.sdk.trace import TracerProvider
@@ -74,13 +76,25 @@ def persona() -> Character:
     return Character(id="luna", name="Luna", persona=text, greeting="Hi!")
 
 
+def unbounded_plans() -> PlanCatalog:
+    """The shipped plan catalog with a context budget no conversation here reaches (nothing
+    is trimmed, so the prompt grows turn by turn as the measurement needs)."""
+    data = load_plan_catalog().model_dump(mode="json")
+    plans = {}
+    for name, spec in data["plans"].items():
+        spec.pop("name")
+        spec["entitlements"]["context_tokens"] = 100_000
+        plans[name] = spec
+    return parse_plan_catalog({**data, "plans": plans})
+
+
 def routing(model: str, marker: bool = True) -> str:
     chain = json.dumps([model])
     out = ["version = 1", "", f'[models."{model}"]', f"cache_marker = {str(marker).lower()}",
            "", '[models."bench-rescue/her"]', "stay_in_character = true", ""]
     for plan in ("free", "basic", "premium", "vip", "elite"):
-        out += [f"[tiers.{plan}]", "max_tokens = 200", "context_tokens = 100000",
-                'ceiling = "explicit"', "rescue = false", "", f"[tiers.{plan}.routes]",
+        out += [f"[tiers.{plan}]", "max_tokens = 200", "rescue = false", "",
+                f"[tiers.{plan}.routes]",
                 f"natural = {chain}", f"instant = {chain}", f"explicit = {chain}", ""]
     out += ["[rescue]", 'models = ["bench-rescue/her"]',
             'stay_in_character_prefix = "stay in character"', "", "[summary]",
@@ -96,7 +110,8 @@ async def conversation(url: str, model: str, character: Character, tmp: Path, *,
                            routing_file=path)
     deps = build_deps(settings, tracer=TracerProvider().get_tracer("bench"),
                       registry=CollectorRegistry(), cost_guard=NoLimit(),
-                      characters=CharacterCatalog({"luna": character}))
+                      characters=CharacterCatalog({"luna": character}),
+                      routing=RoutingSource(path, plans=unbounded_plans()))
     deps = type(deps)(**{**deps.__dict__, "cooldowns": None})
     await deps.chat_model.start()
     recent: list[ChatLine] = []

@@ -79,8 +79,8 @@ def routing() -> str:
     chain = json.dumps([MODEL, "bench-b/fallback"])
     out = ["version = 1", "", '[models."bench-r/her"]', "stay_in_character = true", ""]
     for plan in ("free", "basic", "premium", "vip", "elite"):
-        out += [f"[tiers.{plan}]", "max_tokens = 200", "context_tokens = 8000",
-                'ceiling = "explicit"', "rescue = true", "", f"[tiers.{plan}.routes]",
+        out += [f"[tiers.{plan}]", "max_tokens = 200", "rescue = true", "",
+                f"[tiers.{plan}.routes]",
                 f"natural = {chain}", f"instant = {chain}", f"explicit = {chain}", ""]
     out += ["[rescue]", 'models = ["bench-r/her"]', 'stay_in_character_prefix = "x"', "",
             "[summary]", f"models = {chain}", "max_tokens = 100", ""]

@@ -21,7 +21,6 @@ def test_asyncapi_documents_are_current() -> None:
 #: (event, side) not wired yet, with the issue that wires it; the test below fails when one
 #: gets wired, so this list only shrinks
 PENDING: dict[tuple[str, str], str] = {
-    ("PaymentRefunded", "consumed"): "issue 10 item 3: billing records the refund",
 }
 
 

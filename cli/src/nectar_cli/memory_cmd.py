@@ -1,7 +1,10 @@
 """`nectar memory ...`: inspect, search, import and rebuild the memory service's data.
 
-Settings come from the environment like the service's own (`MEMORY_*`, `NECTAR_*`; the
-defaults point at the local stack). Output is JSON (one object, or JSON lines for search).
+Where they act is resolved in one place (`nectar_cli.targets`): the stack file that `nectar
+say`, `chat`, `status` and `dlq` use, else the environment (`NECTAR_REDIS_URL`,
+`MEMORY_CHROMA_URL`, `NECTAR_NATS_URL`: required, never a default port); an ambiguous target
+is refused (`nectar memory --target stack|env ...`). `rebuild --apply` prints its target
+(stderr) before it wipes anything. Output is JSON (one object, or JSON lines for search).
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ CharacterOpt = Annotated[str, typer.Option("--character", help="Character id.")]
 
 
 def _run(coro: Any) -> Any:
-    from nectar_memory.admin import AdminError
     from nectar_memory.adapters.jetstream_log import LogUnavailable
+    from nectar_memory.admin import AdminError
     from nectar_memory.domain import SemanticMemoryUnavailable
 
     try:
@@ -35,10 +38,34 @@ def _run(coro: Any) -> Any:
         raise typer.Exit(3) from exc
 
 
-def _settings() -> Any:
+MEMORY_STORES = ("NECTAR_REDIS_URL", "MEMORY_CHROMA_URL", "NECTAR_NATS_URL")
+
+
+@app.callback()
+def where(ctx: typer.Context, target: Annotated[str, typer.Option(
+        "--target", help="Where to act: `stack` (the local stack's stack file), `env` (the "
+        "environment) or `auto` (the stack file when there is one, refused when the "
+        "environment points elsewhere).")] = "auto") -> None:
+    """Memory service: show, search, import and rebuild memories."""
+    ctx.obj = target
+
+
+def _settings(ctx: typer.Context, announce: bool = False) -> Any:
     from nectar_memory.settings import MemorySettings
 
-    return MemorySettings()
+    from nectar_cli.billing_cmd import target_of
+    from nectar_cli.targets import TargetError
+
+    target = target_of(ctx.obj or "auto", None)
+    try:
+        urls = {name: target.require(name, "memory") for name in MEMORY_STORES}
+    except TargetError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if announce:
+        typer.echo(target.describe(*MEMORY_STORES), err=True)
+    del urls
+    return target.settings("memory", MemorySettings)
 
 
 def _echo(obj: object) -> None:
@@ -47,6 +74,7 @@ def _echo(obj: object) -> None:
 
 @app.command()
 def show(
+    ctx: typer.Context,
     user: UserOpt,
     character: CharacterOpt,
     session: Annotated[str | None, typer.Option(help="Session to show (default: the current "
@@ -57,11 +85,12 @@ def show(
     (Chroma)."""
     from nectar_memory import admin
 
-    _echo(_run(admin.show(_settings(), user, character, session)))
+    _echo(_run(admin.show(_settings(ctx), user, character, session)))
 
 
 @app.command()
 def search(
+    ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="What to look for (any language).")],
     user: UserOpt,
     character: CharacterOpt,
@@ -71,12 +100,13 @@ def search(
     `{"rank", "score", "text"}` (score: cosine similarity in [0, 1])."""
     from nectar_memory import admin
 
-    for hit in _run(admin.search(_settings(), user, character, query, k)):
+    for hit in _run(admin.search(_settings(ctx), user, character, query, k)):
         _echo(hit)
 
 
 @app.command("import")
 def import_(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="JSON lines: {\"user\", \"character\", "
                                          "\"session\", \"text\"} per line.", exists=True,
                                          dir_okay=False, readable=True)],
@@ -86,13 +116,14 @@ def import_(
     as `chat.summary_written` (imported) and stored; texts already stored are skipped."""
     from nectar_memory import admin
 
-    report = _run(admin.import_file(_settings(), file))
+    report = _run(admin.import_file(_settings(ctx), file))
     _echo({"imported": report.imported, "already_there": report.already_there,
            "conversations": report.conversations})
 
 
 @app.command()
 def rebuild(
+    ctx: typer.Context,
     user: Annotated[int | None, typer.Option("--user", help="Rebuild this user only.")] = None,
     all_users: Annotated[bool, typer.Option("--all", help="Rebuild every user.")] = False,
     apply: Annotated[bool, typer.Option("--apply", help="Do it. Without it: a dry run that "
@@ -109,7 +140,7 @@ def rebuild(
     if (user is None) == (not all_users):
         typer.echo("error: give exactly one of --user ID or --all", err=True)
         raise typer.Exit(2)
-    settings = _settings()
+    settings = _settings(ctx, announce=apply)  # the target, before anything is wiped
     plan = _run(admin.rebuild_plan(settings, user))
     if not apply:
         _echo(plan)

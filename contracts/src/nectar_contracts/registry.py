@@ -34,7 +34,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     SummaryRequested, SummaryWritten, ConversationReset,
     ImageRequested, ImageReady, ImageFailed,
     VoiceRequested, VoiceReady, VoiceFailed,
-    UserCreated, UserDeleted, PaymentReceived, PlanChanged, PaymentRefunded,
+    UserCreated, UserDeleted, PaymentReceived, PaymentRefunded, PlanChanged,
     UpdateReceived,
     DeadLettered,
 )

@@ -7,15 +7,10 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
+from billing_db import drop_database, plain_dsn
 from nectar_billing.adapters import migrator
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-
-
-def plain_dsn(sqlalchemy_url: str) -> str:
-    """postgresql+asyncpg://... -> postgresql://... (for asyncpg itself)."""
-    return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(
-        hide_password=False)
 
 
 @pytest.fixture
@@ -28,11 +23,7 @@ async def database_url(infra) -> AsyncIterator[str]:
     finally:
         await admin.close()
     yield make_url(infra.postgres_url).set(database=name).render_as_string(hide_password=False)
-    admin = await asyncpg.connect(plain_dsn(infra.postgres_url))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await drop_database(infra.postgres_url, name)
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import asyncpg
 import pytest
+from billing_db import drop_database
 from nectar_billing.adapters.postgres import SqlUnitOfWork
 from nectar_billing.backup import ledger_summary
 from nectar_billing.bootstrap import build_deps
@@ -38,6 +38,7 @@ NECTAR = str(Path(sys.executable).parent / "nectar")
 
 def nectar(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BILLING_")}
+    env["NECTAR_DATA_DIR"] = "/nonexistent/nectar-test-no-stack"  # no stack file: --database-url
     return subprocess.run([NECTAR, "db", *args, "--database-url", database_url],
                           capture_output=True, text=True, env=env, timeout=120, check=False)
 
@@ -46,13 +47,7 @@ def nectar(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 async def scratch_name(infra) -> AsyncIterator[str]:
     name = f"restore_{uuid.uuid4().hex}"
     yield name
-    dsn = make_url(infra.postgres_url).set(drivername="postgresql").render_as_string(
-        hide_password=False)
-    admin = await asyncpg.connect(dsn)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await drop_database(infra.postgres_url, name)
 
 
 async def fill(engine: AsyncEngine) -> None:

@@ -205,20 +205,60 @@ async def test_invoices_and_webhook_inbox(backend: Backend) -> None:
         invoice = await uow.invoices.get("card", ref)
         assert invoice == Invoice("card", ref, user_id, "vip", Decimal("19.99"), "USD")
         assert await uow.invoices.get("cryptobot", ref) is None
-        [pending] = await uow.webhooks.claim_pending(10)
-        assert (pending.provider, pending.body) == ("card", {"n": 1})
-        assert await uow.webhooks.claim_pending(10, only_id=pending.id + 1000) == []
+        [pending] = await uow.webhooks.claim_pending(10, datetime.now(UTC))
+        assert (pending.provider, pending.body, pending.attempts) == ("card", {"n": 1}, 0)
+        assert await uow.webhooks.claim_pending(10, datetime.now(UTC),
+                                                only_id=pending.id + 1000) == []
         await uow.webhooks.finish(pending.id, "credited", user_id, None)
         await uow.commit()
 
     async with backend.uow() as uow:
-        assert await uow.webhooks.claim_pending(10) == []
+        assert await uow.webhooks.claim_pending(10, datetime.now(UTC)) == []
         assert await uow.webhooks.forget_user(user_id) == 1
         assert await uow.users.delete(user_id)
         await uow.commit()
 
     async with backend.uow() as uow:
         assert await uow.invoices.get("card", ref) is None  # went with the user
+
+
+async def test_failed_webhooks_are_deferred_and_never_hold_back_fresh_ones(
+        backend: Backend) -> None:
+    now = datetime.now(UTC)
+    async with backend.uow() as uow:
+        for ext in ("old-1", "old-2", "fresh"):
+            await uow.webhooks.record("cryptobot", f"{ext}-{uuid.uuid4().hex}",
+                                      "invoice_paid", {"ext": ext})
+        await uow.commit()
+    async with backend.uow() as uow:
+        old_1, old_2, _fresh = await uow.webhooks.claim_pending(10, now)
+        await uow.webhooks.defer(old_1.id, "boom", now + timedelta(seconds=30))
+        await uow.webhooks.defer(old_2.id, "boom", now - timedelta(seconds=1))  # due again
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        due = await uow.webhooks.claim_pending(10, now)
+        assert [w.body["ext"] for w in due] == ["fresh", "old-2"]  # fewest attempts first
+        assert [w.attempts for w in due] == [0, 1]
+        await uow.webhooks.finish(old_2.id, "dead", None, "gave up")
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        later = await uow.webhooks.claim_pending(10, now + timedelta(seconds=31))
+        assert [w.body["ext"] for w in later] == ["fresh", "old-1"]  # dead is never due
+        assert later[1].attempts == 1
+        [dead] = await uow.webhooks.listing("dead", 10)
+        assert (dead.id, dead.status, dead.attempts, dead.last_error) == (
+            old_2.id, "dead", 2, "gave up")
+        assert await uow.webhooks.requeue(old_2.id)
+        assert not await uow.webhooks.requeue(old_1.id)  # not dead: nothing to requeue
+        await uow.commit()
+
+    async with backend.uow() as uow:
+        again = await uow.webhooks.claim_pending(10, now)
+        # requeued: no attempts, due at once, in its original (older) place
+        assert [(w.body["ext"], w.attempts) for w in again][:2] == [("old-2", 0),
+                                                                    ("fresh", 0)]
 
 
 async def test_users_by_source_allocation_and_test_cleanup(backend: Backend) -> None:
@@ -251,8 +291,13 @@ async def test_audit_rows_forget_the_user(backend: Backend) -> None:
         await uow.commit()
     await backend.outbox.relay_batch(_collect([]), 100)
     async with backend.uow() as uow:
-        assert await uow.outbox.forget_published(user_id) == 1
+        await uow.outbox.put(created(user_id))  # not published yet: goes too
+        await uow.outbox.put(created(uid()))  # another user's: stays
+        assert await uow.outbox.forget_user(user_id) == 2
         await uow.commit()
+    sent: list[Event] = []
+    assert await backend.outbox.relay_batch(_collect(sent), 100) == 1
+    assert sent[0].user_id != user_id
 
 
 # --- Postgres only -------------------------------------------------------------------------

@@ -172,6 +172,7 @@ async def test_payments_ledger_refuses_update_delete_and_truncate(
 
 def nectar(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BILLING_")}
+    env["NECTAR_DATA_DIR"] = "/nonexistent/nectar-test-no-stack"  # no stack file: --database-url
     return subprocess.run([NECTAR, *args, "--database-url", database_url],
                           capture_output=True, text=True, env=env, timeout=60, check=False)
 

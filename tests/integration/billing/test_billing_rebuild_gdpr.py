@@ -1,5 +1,5 @@
-"""`nectar billing rebuild` (plan state derived again from the ledger) and GDPR deletion
-(`nectar users delete`): rows removed, ledger rows kept but anonymised, user_deleted out."""
+"""`nectar billing rebuild` (plan state derived again from the ledger) and the expiry of
+lapsed plans. GDPR erasure (`nectar users delete`) is in test_billing_erasure.py."""
 
 from __future__ import annotations
 
@@ -21,8 +21,6 @@ from nectar_billing.bootstrap import build_deps
 from nectar_billing.domain import TELEGRAM_IDS, NewUser
 from nectar_billing.domain.ledger import LedgerEntry
 from nectar_billing.handlers import apply_ledger, expire_plans
-from nectar_billing.operations import grant_plan
-from nectar_billing.ports import Invoice
 from nectar_billing.settings import BillingSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,6 +32,7 @@ NECTAR = str(Path(sys.executable).parent / "nectar")
 
 def nectar(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BILLING_")}
+    env["NECTAR_DATA_DIR"] = "/nonexistent/nectar-test-no-stack"  # no stack file: --database-url
     return subprocess.run([NECTAR, *args, "--database-url", database_url],
                           capture_output=True, text=True, env=env, timeout=60, check=False)
 
@@ -83,49 +82,6 @@ async def test_rebuild_reports_differences_and_fixes_them_with_apply(
 
     clean = await asyncio.to_thread(nectar, database_url, "billing", "rebuild")
     assert clean.returncode == 0 and clean.stdout == ""
-
-
-async def test_gdpr_delete_removes_rows_keeps_anonymised_ledger_and_emits_user_deleted(
-        migrated: AsyncEngine, database_url: str) -> None:
-    deps = build_deps(BillingSettings(), engine=migrated)
-    user_id = await user_with_unapplied_payment(migrated, "premium", days_ago=2)
-    other = await user_with_unapplied_payment(migrated, "basic", days_ago=2)
-    await grant_plan(user_id, "vip", 5, "ops", "goodwill", deps)
-    async with SqlUnitOfWork(migrated, lambda: None) as uow:
-        await uow.invoices.open(Invoice("cryptobot", "9", user_id, "vip", Decimal(1), "USDT"))
-        await uow.webhooks.record("cryptobot", "9", "invoice_paid", {"x": 1})
-        await uow.commit()
-    await q(migrated, "UPDATE processed_webhooks SET user_id = :id", id=user_id)
-    await q(migrated, "UPDATE outbox SET published_at = now()")
-    ledger_before = await q(migrated, "SELECT seq, amount FROM payments ORDER BY seq")
-
-    dry = await asyncio.to_thread(nectar, database_url, "users", "delete", str(user_id),
-                                  "--reason", "user request")
-    assert dry.returncode == 0 and "dry run" in dry.stdout
-    assert await q(migrated, "SELECT id FROM users WHERE id = :id", id=user_id)
-
-    done = await asyncio.to_thread(nectar, database_url, "users", "delete", str(user_id),
-                                   "--reason", "user request", "--yes")
-    assert done.returncode == 0, done.stderr
-    assert "2 ledger rows anonymised" in done.stdout
-
-    for table, column in (("users", "id"), ("subscriptions", "user_id"),
-                          ("invoices", "user_id"), ("processed_webhooks", "user_id"),
-                          ("payment_accounts", "user_id"), ("audit_log", "user_id")):
-        assert await q(migrated, f"SELECT 1 FROM {table} WHERE {column} = :id",
-                       id=user_id) == [], table
-    assert await q(migrated, "SELECT seq, amount FROM payments ORDER BY seq") == ledger_before
-    [[anonymous]] = await q(migrated, "SELECT count(*) FROM payment_accounts "
-                            "WHERE user_id IS NULL AND anonymised_at IS NOT NULL")
-    assert anonymous == 1
-    events = await q(migrated, "SELECT event_type, payload->>'reason' FROM outbox "
-                     "WHERE payload->>'user_id' = :id", id=str(user_id))
-    assert events == [("billing.user_deleted", "user request")]  # published history purged
-    assert await q(migrated, "SELECT id FROM users WHERE id = :id", id=other)  # untouched
-
-    again = await asyncio.to_thread(nectar, database_url, "users", "delete", str(user_id),
-                                    "--reason", "x", "--yes")
-    assert again.returncode == 2 and f"no user {user_id}" in again.stderr
 
 
 async def test_lapsed_plans_expire_to_free_with_plan_changed(migrated: AsyncEngine) -> None:

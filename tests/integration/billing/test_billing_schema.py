@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 pytestmark = pytest.mark.integration
 
+#: the newest revision this code ships
+HEAD = migrator.head_revision()
+
 TABLES_0001 = {"users", "outbox", "processed_events"}
 TABLES = TABLES_0001 | {"subscriptions", "payment_accounts", "payments", "invoices",
                         "processed_webhooks", "audit_log"}
@@ -40,7 +43,7 @@ async def test_upgrade_downgrade_upgrade(engine: AsyncEngine) -> None:
 
     await migrator.upgrade(engine)
     assert await tables(engine) == TABLES
-    assert await migrator.current(engine) == ("0002",)
+    assert await migrator.current(engine) == (HEAD,)
     idx = await indexes(engine)
     assert "(auth_source)" in idx["users_auth_source_idx"]
     assert "WHERE (published_at IS NULL)" in idx["outbox_unpublished_idx"]
@@ -55,13 +58,30 @@ async def test_upgrade_downgrade_upgrade(engine: AsyncEngine) -> None:
 
     await migrator.upgrade(engine)
     assert await tables(engine) == TABLES
-    assert await migrator.current(engine) == ("0002",)
+    assert await migrator.current(engine) == (HEAD,)
+
+
+async def test_refund_outcomes_survive_a_downgrade_as_duplicates(
+        migrated: AsyncEngine) -> None:
+    async with migrated.begin() as conn:
+        await conn.execute(text(
+            "INSERT INTO processed_webhooks (provider, external_id, event_type, status) "
+            "VALUES ('card', 'adj_1', 'adjustment.updated', 'refunded'), "
+            "('card', 'adj_2', 'adjustment.updated', 'unknown_payment')"))
+
+    await migrator.downgrade(migrated, "0002")
+    async with migrated.connect() as conn:
+        statuses = (await conn.execute(text(
+            "SELECT status FROM processed_webhooks ORDER BY id"))).scalars().all()
+    assert statuses == ["duplicate", "duplicate"]
+    await migrator.upgrade(migrated)
+    assert await migrator.current(migrated) == (HEAD,)
 
 
 async def test_replicas_migrating_at_once_do_not_race(engine: AsyncEngine) -> None:
     await asyncio.gather(*(migrator.upgrade(engine) for _ in range(3)))
 
-    assert await migrator.current(engine) == ("0002",)
+    assert await migrator.current(engine) == (HEAD,)
     assert await tables(engine) == TABLES
 
 
@@ -114,12 +134,12 @@ async def test_operator_cli(engine: AsyncEngine, database_url: str) -> None:
 
     migrate = await cli("migrate")
     assert migrate.returncode == 0, migrate.stderr
-    assert "at revision: 0002" in migrate.stdout
+    assert f"at revision: {HEAD}" in migrate.stdout
     assert await tables(engine) == TABLES
 
     dry = await cli("downgrade", "base")
     assert dry.returncode == 2
-    assert "dry run" in dry.stdout and "0001" in dry.stdout and "0002" in dry.stdout
+    assert "dry run" in dry.stdout and "0001" in dry.stdout and HEAD in dry.stdout
     assert await tables(engine) == TABLES  # nothing dropped without --yes
 
     down = await cli("downgrade", "base", "--yes")

@@ -26,10 +26,11 @@ import pytest
 from nectar_billing.adapters.postgres import SqlUnitOfWork
 from nectar_billing.app import SERVICE, create_app
 from nectar_billing.domain import TELEGRAM_IDS, NewUser
-from nectar_billing.handlers import STARS_CONSUMER
+from nectar_billing.handlers import REFUND_CONSUMER, STARS_CONSUMER
 from nectar_billing.ports import Invoice
 from nectar_billing.settings import BillingSettings
 from nectar_contracts import PaymentReceived, PlanChanged, parse_event
+from nectar_contracts.billing import PaymentRefunded
 from nectar_runtime import InfraSettings, Runtime
 from nectar_runtime.testing import serve_app
 from prometheus_client import CollectorRegistry
@@ -288,3 +289,79 @@ async def test_stars_payment_event_three_times_credits_once(
     expires = await one(migrated, "SELECT expires_at FROM subscriptions WHERE user_id = :id",
                         id=user_id)
     assert 29 <= (expires - datetime.now(UTC)).days <= 30
+
+
+async def wait_consumed(js, migrated: AsyncEngine, consumer: str, count: int) -> None:
+    async with asyncio.timeout(30):
+        while True:
+            info = await js.consumer_info("BILLING", consumer)
+            if info.num_pending == 0 and info.num_ack_pending == 0 and await one(
+                    migrated, "SELECT count(*) FROM processed_events WHERE consumer = :c",
+                    c=consumer) == count:
+                return
+            await asyncio.sleep(0.05)
+
+
+async def test_stars_refund_event_ends_the_plan_with_plan_changed(
+        infra, database_url: str, migrated: AsyncEngine) -> None:
+    user_id = random.randint(*TELEGRAM_IDS)
+    charge = f"stars-{uuid.uuid4().hex}"
+    paid = PaymentReceived.new(producer="telegram_edge", user_id=user_id,
+                               provider="telegram_stars", external_id=charge,
+                               amount=Decimal(1000), currency="XTR", plan="vip")
+    refunds = [PaymentRefunded.new(producer="telegram_edge", user_id=user_id,
+                                   provider="telegram_stars", external_id=charge,
+                                   amount=Decimal(1000), currency="XTR", language="es")
+               for _ in range(2)]  # `nectar telegram refund` and Telegram's own update
+
+    async with billing_http(infra, database_url) as (_, js):
+        await js.publish(paid.subject, paid.model_dump_json().encode(), stream="BILLING",
+                         headers={"Nats-Msg-Id": str(paid.event_id)})
+        await wait_consumed(js, migrated, STARS_CONSUMER, 1)
+        for event in refunds:
+            await js.publish(event.subject, event.model_dump_json().encode(),
+                             stream="BILLING", headers={"Nats-Msg-Id": str(event.event_id)})
+        await wait_consumed(js, migrated, REFUND_CONSUMER, 2)
+        await processed(migrated)
+        changes = await plan_changes_on_nats(js, user_id)
+
+    ledger = await one(migrated, "SELECT array_agg(kind || ':' || external_id ORDER BY seq) "
+                       "FROM payments")
+    assert ledger == [f"payment:{charge}", f"refund:refund:{charge}"]
+    assert await one(migrated, "SELECT plan FROM users WHERE id = :id", id=user_id) == "free"
+    assert [(c.plan, c.previous_plan) for c in changes] == [("vip", "free"), ("free", "vip")]
+    assert changes[-1].causation_id == refunds[0].event_id
+
+
+async def test_card_refund_and_sales_nectar_did_not_start(
+        infra, database_url: str, migrated: AsyncEngine) -> None:
+    user_id = await new_user(migrated)
+    await open_invoice(migrated, "card", "inv-r", user_id, plan="vip", amount="19.99",
+                       currency="USD")
+    paid = paddle_body("txn_r1", "inv-r", total_minor="1999")
+    foreign = json.loads(paddle_body("txn_dashboard", "x"))
+    foreign["data"]["custom_data"] = None  # a sale made in Paddle's dashboard
+    foreign_body = json.dumps(foreign).encode()
+    refund = json.dumps({
+        "event_id": f"evt_{uuid.uuid4().hex}", "event_type": "adjustment.updated",
+        "occurred_at": "2026-11-23T10:00:00.000000Z", "notification_id": "ntf_2",
+        "data": {"id": "adj_01r", "action": "refund", "status": "approved", "type": "full",
+                 "transaction_id": "txn_r1", "currency_code": "USD",
+                 "totals": {"total": "1999"}}}).encode()
+
+    async with billing_http(infra, database_url) as (http, js):
+        credited = await http.post("/webhooks/card", content=paid, headers=paddle_headers(paid))
+        ignored = await http.post("/webhooks/card", content=foreign_body,
+                                  headers=paddle_headers(foreign_body))
+        await processed(migrated)
+        refunded = await http.post("/webhooks/card", content=refund,
+                                   headers=paddle_headers(refund))
+        await processed(migrated)
+        changes = await plan_changes_on_nats(js, user_id)
+
+    assert (ignored.status_code, ignored.json()["outcome"]) == (200, "ignored")
+    assert (credited.json()["outcome"], refunded.json()["outcome"]) == ("recorded", "recorded")
+    assert await one(migrated, "SELECT array_agg(status ORDER BY id) FROM processed_webhooks"
+                     ) == ["credited", "refunded"]
+    assert await one(migrated, "SELECT plan FROM users WHERE id = :id", id=user_id) == "free"
+    assert [(c.plan, c.previous_plan) for c in changes] == [("vip", "free"), ("free", "vip")]

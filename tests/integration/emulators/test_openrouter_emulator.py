@@ -102,8 +102,10 @@ async def test_completion_answers_deterministic_echo_with_usage(
     assert usage["completion_tokens"] == math.ceil(len(content) / 4)
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
     assert usage["cost"] > 0
-    assert usage["prompt_tokens_details"] == {"cached_tokens": 0}
-    assert usage["completion_tokens_details"] == {"reasoning_tokens": 0}
+    assert usage["prompt_tokens_details"] == {"cached_tokens": 0, "cache_write_tokens": 0,
+                                              "audio_tokens": 0, "video_tokens": 0}
+    assert usage["completion_tokens_details"] == {"reasoning_tokens": 0, "image_tokens": 0,
+                                                  "audio_tokens": 0}
 
 
 async def test_long_user_message_is_echoed_truncated(
@@ -135,15 +137,62 @@ async def test_stream_yields_keepalive_chunks_usage_and_done(
 
     assert lines[0] == ": OPENROUTER PROCESSING"
     assert lines[-1] == "data: [DONE]"
-    assert len(chunks) > 2
+    assert len(chunks) > 3
     assert all(c["object"] == "chat.completion.chunk" for c in chunks)
     assert len({c["id"] for c in chunks}) == 1
-    text = "".join(c["choices"][0]["delta"]["content"] or "" for c in chunks)
+    *content_chunks, finish, usage_only = chunks
+    text = "".join(c["choices"][0]["delta"]["content"] or "" for c in content_chunks)
     assert text == f'[emulator:{MODEL}] I hear you: "Tell me a story"'
-    assert all(c["choices"][0]["finish_reason"] is None for c in chunks[:-1])
-    final = chunks[-1]
-    assert final["choices"][0]["finish_reason"] == "stop"
-    assert final["usage"]["completion_tokens"] == math.ceil(len(text) / 4)
+    assert all(c["choices"][0]["finish_reason"] is None for c in content_chunks)
+    assert finish["choices"][0]["finish_reason"] == "stop" and "usage" not in finish
+    # as OpenRouter ends a stream: a last chunk with usage and no choices
+    assert usage_only["choices"] == []
+    assert usage_only["usage"]["completion_tokens"] == math.ceil(len(text) / 4)
+
+
+async def test_usage_has_cost_details_like_openrouter(
+    openrouter: RunningServer, http: httpx.AsyncClient
+) -> None:
+    reply = (await complete(http, openrouter, completion_request())).json()
+    _, chunks = await read_stream(http, openrouter, completion_request())
+
+    for usage in (reply["usage"], chunks[-1]["usage"]):
+        details = usage["cost_details"]
+        assert details["upstream_inference_cost"] == usage["cost"] > 0
+        assert details["upstream_inference_prompt_cost"] > 0
+        assert math.isclose(details["upstream_inference_prompt_cost"]
+                            + details["upstream_inference_completions_cost"], usage["cost"])
+        assert usage["prompt_tokens_details"]["cache_write_tokens"] >= 0
+        assert usage["is_byok"] is False
+
+
+async def test_moderation_refusal_carries_openrouter_metadata(
+    openrouter: RunningServer, http: httpx.AsyncClient
+) -> None:
+    await script(http, openrouter, "http_403")
+    text = "a long line the moderation flagged " * 10
+
+    response = await complete(http, openrouter, completion_request(text))
+
+    assert response.status_code == 403
+    metadata = response.json()["error"]["metadata"]
+    assert metadata["reasons"] and all(isinstance(r, str) for r in metadata["reasons"])
+    assert metadata["flagged_input"] == text.strip()[:100]
+    assert (metadata["provider_name"], metadata["model_slug"]) == ("Emulator", MODEL)
+
+
+async def test_payment_required_may_carry_retry_after(
+    openrouter: RunningServer, http: httpx.AsyncClient
+) -> None:
+    await script(http, openrouter, "http_402")
+    await script(http, openrouter, "http_402:30")
+
+    bare = await complete(http, openrouter, completion_request())
+    waiting = await complete(http, openrouter, completion_request())
+
+    assert bare.status_code == waiting.status_code == 402
+    assert "retry-after" not in bare.headers
+    assert waiting.headers["retry-after"] == "30"
 
 
 @pytest.mark.parametrize(
@@ -327,8 +376,10 @@ async def test_content_filter_streams_no_content(
 
     lines, chunks = await read_stream(http, openrouter, completion_request())
 
-    assert "".join(c["choices"][0]["delta"]["content"] or "" for c in chunks) == ""
-    assert chunks[-1]["choices"][0]["finish_reason"] == "content_filter"
+    *content_chunks, finish, usage_only = chunks
+    assert "".join(c["choices"][0]["delta"]["content"] or "" for c in content_chunks) == ""
+    assert finish["choices"][0]["finish_reason"] == "content_filter"
+    assert usage_only["choices"] == [] and "usage" in usage_only
     assert lines[-1] == "data: [DONE]"
 
 

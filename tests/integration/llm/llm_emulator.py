@@ -47,12 +47,10 @@ def routing_toml(chain: list[str], *, rescue: list[str] | None = None,
     if safety_model:
         out += [f'[models."{safety_model}"]', 'cache = "marker"', "safety_off = true", ""]
     out += [f'[models."{stay_in_character}"]', "stay_in_character = true", ""]
-    ceilings = {"free": "romantic", "basic": "suggestive", "premium": "explicit",
-                "vip": "explicit", "elite": "explicit"}
-    for plan, ceiling in ceilings.items():
+    for plan in ("free", "basic", "premium", "vip", "elite"):
         models = vip_chain if vip_chain and plan in ("vip", "elite") else chain
-        out += [f"[tiers.{plan}]", "max_tokens = 200", "context_tokens = 8000",
-                f'ceiling = "{ceiling}"', f"rescue = {'false' if plan == 'free' else 'true'}",
+        out += [f"[tiers.{plan}]", "max_tokens = 200",
+                f"rescue = {'false' if plan == 'free' else 'true'}",
                 "", f"[tiers.{plan}.routes]"]
         out += [f"{mode} = {json.dumps(models)}" for mode in ("natural", "instant", "explicit")]
         out.append("")

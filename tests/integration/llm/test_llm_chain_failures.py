@@ -227,7 +227,8 @@ async def test_over_ceiling_turn_is_answered_in_character_with_an_upsell(
         reply = await outcome(js, turn(plan="free", text="Get naked for me"))
 
     assert isinstance(reply, ReplyReady)
-    assert (reply.upsell, reply.outcome) == ("premium", "gated")
+    # the lowest plan whose ceiling (plan catalog) allows explicit content
+    assert (reply.upsell, reply.outcome) == ("vip", "gated")
     [call] = await emulator.calls(primary)
     assert "Content limit for this turn" in str(call["body"]["messages"][1])
 

@@ -59,8 +59,8 @@ async def test_answer_carries_text_usage_cost_and_the_request_is_well_formed(
     assert completion.ttft_ms is None and completion.total_ms > 0
     [call] = await emulator.calls(primary)
     body = call["body"]
-    assert (body["max_tokens"], body["temperature"], body["usage"]) == (
-        64, 0.5, {"include": True})
+    assert (body["max_tokens"], body["temperature"]) == (64, 0.5)
+    assert "usage" not in body  # deprecated at OpenRouter: usage is always reported
     assert body["messages"][0]["content"][0]["cache_control"] == {"type": "ephemeral"}
     assert body["messages"][1] == {"role": "user", "content": "hello there"}
 
@@ -74,6 +74,18 @@ async def test_streamed_answer_measures_time_to_first_token(chat_model, models) 
     assert completion.finish_reason == "stop"
     assert completion.ttft_ms is not None and 0 < completion.ttft_ms <= completion.total_ms
     assert completion.usage.completion > 0 and completion.usage.cost > 0
+
+
+async def test_stream_usage_arrives_in_a_last_chunk_without_choices(emulator, chat_model,
+                                                                   models) -> None:
+    primary, _ = models
+
+    streamed = await chat_model.complete(request(primary, stream=True))
+    whole = await chat_model.complete(request(primary))
+
+    # the emulator now ends a stream as OpenRouter does: finish chunk, then usage only
+    assert streamed.usage.cost > 0 and streamed.usage.prompt == whole.usage.prompt
+    assert streamed.usage.completion == whole.usage.completion
 
 
 async def test_stable_prefix_is_read_from_cache_on_the_next_turn(chat_model, models) -> None:
@@ -127,6 +139,8 @@ async def test_429_is_transient_with_retry_after(emulator, chat_model, models, s
     ("http_408", TransientModelError, "transient"),
     ("http_400", PermanentModelError, "client_error"),
     ("http_402", PermanentModelError, "client_error"),
+    ("http_402:30", TransientModelError, "payment_required"),
+    ("http_403", PermanentModelError, "moderated"),
     ("mid_stream_error", TransientModelError, "server_error"),
     ("stream_cut", TransientModelError, "connection"),
 ])

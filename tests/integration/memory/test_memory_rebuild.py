@@ -43,7 +43,9 @@ def _env(infra, collection: str) -> dict[str, str]:
     return {"NECTAR_NATS_URL": infra.nats_url, "NECTAR_REDIS_URL": infra.redis_url,
             "MEMORY_CHROMA_URL": infra.chroma_url, "MEMORY_CHROMA_COLLECTION": collection,
             "MEMORY_CHROMA_SHARDS": "2", "MEMORY_SUMMARY_EVERY": "2",
-            "MEMORY_HOT_BUFFER_SIZE": "6"}
+            "MEMORY_HOT_BUFFER_SIZE": "6",
+            # no stack file: the CLI acts on the environment (nectar_cli.targets)
+            "NECTAR_DATA_DIR": "/nonexistent/nectar-test-no-stack"}
 
 
 def _settings(infra, collection: str) -> MemorySettings:

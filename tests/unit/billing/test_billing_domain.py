@@ -23,7 +23,9 @@ from nectar_billing.domain import (
 )
 from nectar_billing.domain.ledger import LedgerEntry, PlanState, derive_plan_state
 from nectar_billing.domain.webhooks import (
+    Ignored,
     MalformedNotification,
+    ProviderPayment,
     parse_cryptobot,
     parse_paddle,
     verify_cryptobot,
@@ -154,11 +156,11 @@ def test_parse_provider_payments() -> None:
         "invoice_id": 7, "asset": "USDT", "amount": "9.99", "status": "paid",
         "paid_at": "2026-11-22T09:59:58.000Z"}}).encode()
     payment = parse_cryptobot(crypto)
-    assert payment is not None
+    assert isinstance(payment, ProviderPayment)
     assert (payment.external_id, payment.invoice_ref, payment.amount, payment.currency) == (
         "7", "7", Decimal("9.99"), "USDT")
     assert payment.occurred_at.tzinfo is not None
-    assert parse_cryptobot(b'{"update_type":"something_else"}') is None
+    assert isinstance(parse_cryptobot(b'{"update_type":"something_else"}'), Ignored)
 
     paddle = json.dumps({"event_type": "transaction.completed",
                          "occurred_at": "2026-11-22T10:00:00Z",
@@ -166,9 +168,67 @@ def test_parse_provider_payments() -> None:
                                   "custom_data": {"nectar_invoice": "inv"},
                                   "details": {"totals": {"total": "1999"}}}}).encode()
     card = parse_paddle(paddle)
-    assert card is not None
+    assert isinstance(card, ProviderPayment) and card.kind == "payment"
     assert (card.external_id, card.invoice_ref, card.amount, card.currency) == (
         "txn_1", "inv", Decimal("19.99"), "USD")
     for bad in (b"not json", b"[]", b'{"update_type":"invoice_paid","payload":{}}'):
         with pytest.raises(MalformedNotification):
             parse_cryptobot(bad)
+
+
+def paddle_event(event_type: str, data: dict) -> bytes:
+    return json.dumps({"event_id": "evt_1", "event_type": event_type,
+                       "occurred_at": "2026-11-22T10:00:00Z", "data": data}).encode()
+
+
+@pytest.mark.parametrize("custom_data", [None, {}, {"nectar_invoice": None},
+                                         {"other_app": "x"}])
+def test_paddle_sale_nectar_did_not_start_is_ignored_not_malformed(custom_data) -> None:
+    body = paddle_event("transaction.completed", {
+        "id": "txn_x", "currency_code": "USD", "custom_data": custom_data,
+        "details": {"totals": {"total": "999"}}})
+
+    ignored = parse_paddle(body)
+
+    assert isinstance(ignored, Ignored) and "did not start" in ignored.reason
+
+
+def adjustment(action: str = "refund", status: str = "approved", total: str = "999") -> dict:
+    return {"id": "adj_1", "action": action, "status": status, "transaction_id": "txn_1",
+            "currency_code": "USD", "type": "full", "totals": {"total": total}}
+
+
+def test_paddle_refunds_count_once_approved() -> None:
+    for event_type in ("adjustment.created", "adjustment.updated"):
+        refund = parse_paddle(paddle_event(event_type, adjustment()))
+        assert isinstance(refund, ProviderPayment)
+        assert (refund.kind, refund.external_id, refund.refers_to, refund.amount,
+                refund.currency) == ("refund", "adj_1", "txn_1", Decimal("9.99"), "USD")
+    chargeback = parse_paddle(paddle_event("adjustment.created", adjustment("chargeback")))
+    assert isinstance(chargeback, ProviderPayment) and chargeback.kind == "refund"
+    for action, status in (("refund", "pending_approval"), ("refund", "rejected"),
+                           ("credit", "approved")):
+        assert isinstance(parse_paddle(paddle_event("adjustment.updated",
+                                                    adjustment(action, status))), Ignored)
+    with pytest.raises(MalformedNotification):
+        parse_paddle(paddle_event("adjustment.updated", {"id": "adj_2", "action": "refund",
+                                                         "status": "approved"}))
+
+
+def test_partial_refunds_keep_the_plan_until_they_cover_the_payment() -> None:
+    now = T0 + timedelta(days=10)
+    paid = [pay("p", "vip", T0)]  # amount 1 XTR
+    half = LedgerEntry("refund", "telegram_stars", "r1", None, None, Decimal("0.5"), "XTR",
+                       T0 + timedelta(days=1), refers_to="p")
+    rest = LedgerEntry("refund", "telegram_stars", "r2", None, None, Decimal("0.5"), "XTR",
+                       T0 + timedelta(days=2), refers_to="p")
+    other_currency = LedgerEntry("refund", "telegram_stars", "r3", None, None, Decimal(5),
+                                 "USD", T0 + timedelta(days=2), refers_to="p")
+
+    assert derive_plan_state(paid + [half], now).plan == "vip"
+    assert derive_plan_state(paid + [other_currency], now).plan == "vip"
+    assert derive_plan_state(paid + [half, rest], now) == PlanState.free()
+    # a refund recorded before its payment still cancels it
+    early = LedgerEntry("refund", "telegram_stars", "r0", None, None, Decimal(1), "XTR",
+                        T0 - timedelta(days=1), refers_to="p")
+    assert derive_plan_state([early, *paid], now) == PlanState.free()

@@ -21,10 +21,18 @@ from nectar_billing.deps import Deps
 from nectar_billing.domain import TELEGRAM_IDS, BillingError, NewUser, UnknownUser
 from nectar_billing.domain.ledger import PlanState
 from nectar_billing.domain.plans import UnknownPlan
-from nectar_billing.handlers import STARS_CONSUMER, expire_plans, record_stars_payment
+from nectar_billing.handlers import (
+    REFUND_CONSUMER,
+    STARS_CONSUMER,
+    expire_plans,
+    record_refund,
+    record_stars_payment,
+)
 from nectar_billing.inbox import process_pending_webhooks, receive_webhook
 from nectar_billing.ports import Invoice
 from nectar_contracts import PaymentReceived, PlanChanged, UserCreated, UserDeleted
+from nectar_contracts.billing import PaymentRefunded
+from nectar_runtime import Poison
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -196,3 +204,127 @@ async def test_test_user_cleanup_is_by_auth_source_and_counted(
     assert sorted(done.deleted) == sorted(ids)
     assert list(store.users) == [real]
     assert await operations.user_counts(deps) == {"telegram": 1}
+
+
+# --- refunds (issue 10: refunds end to end) -----------------------------------------------
+
+def stars_refund(user_id: int, charge: str, amount: int = 1000) -> PaymentRefunded:
+    return PaymentRefunded.new(producer="telegram_edge", user_id=user_id,
+                               provider="telegram_stars", external_id=charge,
+                               amount=Decimal(amount), currency="XTR", language="de")
+
+
+async def test_stars_refund_ends_the_plan_once_with_plan_changed(store: FakeBillingStore,
+                                                                 deps: Deps) -> None:
+    user_id, charge = a_user(), "ch-refund-1"
+    await record_stars_payment(stars(user_id, charge), deps)
+    refund = stars_refund(user_id, charge)
+
+    await record_refund(refund, deps)
+    await record_refund(refund, deps)  # a redelivery
+    await record_refund(stars_refund(user_id, charge), deps)  # the same refund reported again
+
+    refunds = [e for e in store.ledger() if e.kind == "refund"]
+    assert [(e.external_id, e.refers_to) for e in refunds] == [(f"refund:{charge}", charge)]
+    assert store.users[user_id].plan == "free"
+    changed = [e for e in store.unpublished() if isinstance(e, PlanChanged)]
+    assert [(c.plan, c.previous_plan) for c in changed] == [("vip", "free"), ("free", "vip")]
+    assert changed[-1].causation_id == refund.event_id
+    assert (REFUND_CONSUMER, refund.event_id) in store.processed
+
+
+async def test_refund_arriving_before_its_payment_still_cancels_it(store: FakeBillingStore,
+                                                                   deps: Deps) -> None:
+    user_id, charge = a_user(), "ch-early"
+    store.users[user_id] = NewUser(user_id, "telegram")
+
+    await record_refund(stars_refund(user_id, charge), deps)
+    await record_stars_payment(stars(user_id, charge), deps)
+
+    assert len(store.ledger()) == 2  # both recorded: money in, money out
+    assert store.users[user_id].plan == "free"
+    assert not any(isinstance(e, PlanChanged) for e in store.unpublished())
+
+
+async def test_refund_refused_with_a_reason_writes_nothing(store: FakeBillingStore,
+                                                           deps: Deps) -> None:
+    payer, other, stranger = a_user(), a_user(), a_user()
+    store.users[other] = NewUser(other, "telegram")
+    await record_stars_payment(stars(payer, "ch-payer"), deps)
+    before = (len(store.ledger()), len(store.outbox), set(store.processed))
+
+    with pytest.raises(Poison, match="belongs to another user"):
+        await record_refund(stars_refund(other, "ch-payer"), deps)
+    with pytest.raises(Poison, match="does not know"):
+        await record_refund(stars_refund(stranger, "ch-unknown"), deps)
+
+    assert (len(store.ledger()), len(store.outbox), set(store.processed)) == before
+    assert stranger not in store.users  # a refund never creates a user
+    assert store.users[payer].plan == "vip"
+
+
+def paddle_refund_delivery(event_type: str, status: str, txn: str,
+                           adjustment_id: str = "adj_01", total: str = "1999"
+                           ) -> tuple[bytes, dict[str, str]]:
+    return paddle_delivery({"event_id": f"evt_{uuid.uuid4().hex}", "event_type": event_type,
+                            "occurred_at": "2026-12-01T00:00:00Z",
+                            "data": {"id": adjustment_id, "action": "refund",
+                                     "status": status, "transaction_id": txn,
+                                     "currency_code": "USD", "type": "full",
+                                     "totals": {"total": total}}})
+
+
+async def test_paddle_refund_is_credited_back_once_approved(store: FakeBillingStore,
+                                                            deps: Deps) -> None:
+    user_id = await open_invoice(deps, store, "card", "inv-9", plan="vip", amount="19.99",
+                                 currency="USD")
+    paid, paid_headers = paddle_delivery({
+        "event_id": "evt_p", "event_type": "transaction.completed",
+        "occurred_at": "2026-12-01T00:00:00Z",
+        "data": {"id": "txn_9", "currency_code": "USD", "custom_data": {
+            "nectar_invoice": "inv-9"}, "details": {"totals": {"total": "1999"}}}})
+    assert (await receive_webhook("card", paid, paid_headers, deps, time.time())
+            ).outcome == "recorded"
+    await process_pending_webhooks(deps)
+    assert store.users[user_id].plan == "vip"
+
+    pending = paddle_refund_delivery("adjustment.created", "pending_approval", "txn_9")
+    approved = paddle_refund_delivery("adjustment.updated", "approved", "txn_9")
+    answers = [await receive_webhook("card", body, headers, deps, time.time())
+               for body, headers in (pending, approved, approved)]
+    await process_pending_webhooks(deps)
+
+    assert [a.outcome for a in answers] == ["ignored", "recorded", "duplicate"]
+    assert sorted(w.status for w in store.webhooks.values()) == ["credited", "refunded"]
+    assert store.users[user_id].plan == "free"
+    [refund] = [e for e in store.ledger() if e.kind == "refund"]
+    assert (refund.external_id, refund.refers_to, refund.amount) == (
+        "adj_01", "txn_9", Decimal("19.99"))
+
+
+async def test_paddle_refund_of_a_payment_nectar_never_saw_has_no_effect(
+        store: FakeBillingStore, deps: Deps) -> None:
+    body, headers = paddle_refund_delivery("adjustment.updated", "approved", "txn_foreign")
+
+    answer = await receive_webhook("card", body, headers, deps, time.time())
+    await process_pending_webhooks(deps)
+
+    assert answer.outcome == "recorded"
+    [webhook] = store.webhooks.values()
+    assert (webhook.status, webhook.user_id) == ("unknown_payment", None)
+    assert "no such payment" in (webhook.note or "")
+    assert store.ledger() == [] and store.outbox == []
+
+
+async def test_paddle_sale_nectar_did_not_start_is_answered_200_and_ignored(
+        store: FakeBillingStore, deps: Deps) -> None:
+    body, headers = paddle_delivery({
+        "event_id": "evt_foreign", "event_type": "transaction.completed",
+        "occurred_at": "2026-12-01T00:00:00Z",
+        "data": {"id": "txn_dashboard", "currency_code": "USD", "custom_data": None,
+                 "details": {"totals": {"total": "500"}}}})
+
+    answer = await receive_webhook("card", body, headers, deps, time.time())
+
+    assert (answer.status_code, answer.outcome) == (200, "ignored")
+    assert store.webhooks == {}

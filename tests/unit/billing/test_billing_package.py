@@ -36,7 +36,7 @@ def test_settings_defaults_and_env_overrides(monkeypatch: pytest.MonkeyPatch) ->
 def test_migrations_ship_inside_the_package() -> None:
     assert migrator.MIGRATIONS_DIR.is_relative_to(PACKAGE_DIR)
     assert (migrator.MIGRATIONS_DIR / "env.py").is_file()
-    assert migrator.head_revision() == "0002"
+    assert migrator.head_revision() == "0004"
 
 
 def _upserts(source: str) -> list[str]:

@@ -29,19 +29,17 @@ def routing_toml(*, chain: Sequence[str] = (PRIMARY, FALLBACK, LAST),
                  summary: Sequence[str] = (SUMMARIZER,), stay_in_character: str = ROLEPLAY,
                  safety_model: str = GEMINI, rescue_prefix: str = RESCUE_PREFIX) -> str:
     """A valid routing file: every paid/free tier and mode uses `chain`, vip/elite use
-    `vip_chain`; free has no rescue; ceilings free=romantic, basic=suggestive, else explicit."""
+    `vip_chain`; free has no rescue. Ceilings and context budgets come from the plan catalog
+    (free romantic, basic and premium suggestive, vip and elite explicit)."""
     def arr(models: Sequence[str]) -> str:
         return json.dumps(list(models))
 
     out = ["version = 1", "",
            f'[models."{safety_model}"]', 'cache = "marker"', "safety_off = true", "",
            f'[models."{stay_in_character}"]', "stay_in_character = true", ""]
-    ceilings = {"free": "romantic", "basic": "suggestive", "premium": "explicit",
-                "vip": "explicit", "elite": "explicit"}
-    for i, (plan, ceiling) in enumerate(ceilings.items()):
+    for i, plan in enumerate(("free", "basic", "premium", "vip", "elite")):
         models = vip_chain if plan in ("vip", "elite") else chain
         out += [f"[tiers.{plan}]", f"max_tokens = {300 + 100 * i}",
-                f"context_tokens = {4000 + 1000 * i}", f'ceiling = "{ceiling}"',
                 f"rescue = {'false' if plan == 'free' else 'true'}", "",
                 f"[tiers.{plan}.routes]", f"natural = {arr(models)}",
                 f"instant = {arr(models)}", f"explicit = {arr(models)}", ""]

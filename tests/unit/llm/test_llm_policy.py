@@ -21,6 +21,7 @@ from llm_fakes import (
     write_routing,
 )
 from nectar_contracts import ChatLine, ContextReady, ReplyFailed, ReplyReady, SummaryRequested
+from nectar_contracts.plans import PlanCatalog, load_plan_catalog, parse_plan_catalog
 from nectar_llm.domain.errors import TransientModelError
 from nectar_llm.domain.gating import KeywordClassifier
 from nectar_llm.domain.refusals import soft_refusal
@@ -70,7 +71,10 @@ def test_shipped_routing_file_is_valid_and_docs_are_generated_from_it() -> None:
      "fallbacks must use different providers"),
     (lambda t: t.replace("max_tokens = 300\n", "max_tokens = 0\n", 1),
      "tiers.free.max_tokens"),
-    (lambda t: t.replace('ceiling = "romantic"', 'ceiling = "wild"'), "tiers.free.ceiling"),
+    (lambda t: t.replace("rescue = false", 'rescue = false\nceiling = "explicit"', 1),
+     "ceiling: a plan's content ceiling and context budget come from the plan catalog"),
+    (lambda t: t.replace("rescue = false", "rescue = false\ncontext_tokens = 9000", 1),
+     "context_tokens: a plan's content ceiling"),
     (lambda t: t.replace("stay_in_character = true", "stay_in_character = false"),
      "no model is marked stay_in_character"),
     (lambda t: t + "\n[extra]\nx = 1\n", "extra"),
@@ -83,6 +87,33 @@ def test_invalid_routing_files_are_refused_with_the_key_named(tmp_path, edit, me
         load_routing(path)
     assert message in str(info.value)
     assert str(path) in str(info.value)
+
+
+def catalog_with(**changes: dict[str, object]) -> PlanCatalog:
+    """The shipped plan catalog with some plans' entitlements changed."""
+    data = load_plan_catalog().model_dump(mode="json")
+    for plan, entitlements in changes.items():
+        data["plans"][plan]["entitlements"].update(entitlements)
+    return parse_plan_catalog({**data, "plans": {name: {k: v for k, v in spec.items()
+                                                        if k != "name"}
+                                                 for name, spec in data["plans"].items()}})
+
+
+def test_ceiling_and_context_budget_come_from_the_plan_catalog(tmp_path) -> None:
+    path = write_routing(tmp_path / "routing.toml")
+    shipped = load_plan_catalog()
+    table = load_routing(path)
+    for plan in ("free", "basic", "premium", "vip", "elite"):
+        route = table.route(plan, "natural")
+        assert route.ceiling == shipped[plan].entitlements.content_ceiling
+        assert route.context_tokens == shipped[plan].entitlements.context_tokens
+
+    changed = load_routing(path, catalog_with(
+        premium={"content_ceiling": "explicit", "context_tokens": 12345}))
+    assert (changed.route("premium", "instant").ceiling,
+            changed.route("premium", "instant").context_tokens) == ("explicit", 12345)
+    assert changed.lowest_plan_allowing("explicit") == "premium"
+    assert table.lowest_plan_allowing("explicit") == "vip"
 
 
 def test_missing_routing_file_is_a_clear_error(tmp_path) -> None:
@@ -279,7 +310,7 @@ async def test_turn_over_the_plan_ceiling_is_answered_in_character_with_upsell(
 
 async def test_turn_within_the_ceiling_has_no_upsell_and_routes_explicit(deps,
                                                                          fake_model) -> None:
-    [reply] = await generate_reply(context(plan="premium", text="Get naked for me"), deps)
+    [reply] = await generate_reply(context(plan="vip", text="Get naked for me"), deps)
 
     assert reply.upsell is None and reply.outcome == "answered"
     assert "Content limit" not in fake_model.calls[0].messages[1].content
@@ -376,7 +407,7 @@ async def test_the_classifier_is_pluggable(settings, fake_model, cost_guard, coo
                       classifier=AlwaysExplicit())
     [reply] = await generate_reply(context(plan="basic", text="Tell me about Orion"), deps)
 
-    assert (reply.upsell, reply.outcome) == ("premium", "gated")
+    assert (reply.upsell, reply.outcome) == ("vip", "gated")  # the catalog's first explicit
 
 
 def test_an_invalid_routing_file_stops_the_service_at_start(tmp_path) -> None:
@@ -384,6 +415,6 @@ def test_an_invalid_routing_file_stops_the_service_at_start(tmp_path) -> None:
     from nectar_llm.settings import LlmSettings
 
     path = tmp_path / "routing.toml"
-    path.write_text(routing_toml().replace('ceiling = "romantic"', 'ceiling = "wild"'))
-    with pytest.raises(RoutingError, match="tiers.free.ceiling"):
+    path.write_text(routing_toml().replace("max_tokens = 300\n", "max_tokens = 0\n", 1))
+    with pytest.raises(RoutingError, match="tiers.free.max_tokens"):
         create_app(LlmSettings(routing_file=path))

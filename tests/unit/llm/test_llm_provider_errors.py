@@ -6,7 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from nectar_llm.adapters.openrouter import parse_retry_after, parse_usage, status_error
+from nectar_llm.adapters.openrouter import (
+    _error_message,
+    moderation_reasons,
+    parse_retry_after,
+    parse_usage,
+    status_error,
+)
 from nectar_llm.domain.errors import PermanentModelError, TransientModelError
 from nectar_llm.domain.model import TokenUsage
 from nectar_llm.routing_file import DEFAULT_ROUTING_FILE
@@ -41,6 +47,31 @@ def test_other_client_errors_are_permanent(status) -> None:
 
     assert isinstance(error, PermanentModelError)
     assert (error.outcome, error.status) == ("client_error", status)
+
+
+def test_402_with_retry_after_is_transient_and_a_bare_402_is_not() -> None:
+    waiting = status_error("m/x", 402, "Insufficient credits", retry_after_s=30.0)
+    bare = status_error("m/x", 402, "Insufficient credits")
+
+    assert isinstance(waiting, TransientModelError)
+    assert (waiting.outcome, waiting.retry_after_s) == ("payment_required", 30.0)
+    assert isinstance(bare, PermanentModelError)
+
+
+def test_moderation_errors_name_the_reasons_never_the_flagged_input() -> None:
+    body = {"error": {"code": 403, "message": "Your chosen model requires moderation and "
+                      "your input was flagged", "metadata": {
+                          "reasons": ["sexual", "harassment"],
+                          "flagged_input": "the user's own private words",
+                          "provider_name": "Emulator", "model_slug": "m/x"}}}
+
+    assert moderation_reasons(body) == ["sexual", "harassment"]
+    assert moderation_reasons({"error": {"code": 403, "message": "forbidden"}}) is None
+    message = _error_message(body)
+    assert "[moderation: sexual, harassment]" in message and "[provider Emulator]" in message
+    assert "private words" not in message
+    error = status_error("m/x", 403, message, moderated=True)
+    assert isinstance(error, PermanentModelError) and error.outcome == "moderated"
 
 
 def test_usage_reads_cached_tokens_and_cost() -> None:

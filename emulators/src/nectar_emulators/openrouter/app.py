@@ -46,8 +46,10 @@ from .protocol import (
     error_body,
     estimate_tokens,
     last_user_text,
+    moderation_metadata,
     sse,
     usage,
+    usage_chunk,
 )
 from .replies import Reply, reply_for, split_for_stream
 from .settings import OpenRouterEmulatorSettings
@@ -178,11 +180,14 @@ async def _answer(
         headers: dict[str, str] = {}
         if status == 429:
             headers["Retry-After"] = str(int(behaviour.seconds or settings.default_retry_after_s))
-        metadata = (
-            {"provider_name": PROVIDER, "raw": f"emulated {behaviour.spec}"}
-            if status >= 500
-            else None
-        )
+        elif behaviour.seconds is not None:
+            # e.g. a 402 while credits are topped up automatically: try again after that
+            headers["Retry-After"] = str(int(behaviour.seconds))
+        metadata: dict[str, Any] | None = None
+        if status >= 500:
+            metadata = {"provider_name": PROVIDER, "raw": f"emulated {behaviour.spec}"}
+        elif status == 403:
+            metadata = moderation_metadata(model, user_text)
         return JSONResponse(
             error_body(status, None, metadata), status_code=status, headers=headers or None
         )
@@ -327,7 +332,9 @@ def _stream(
             if settings.stream_chunk_delay_ms:
                 await asyncio.sleep(settings.stream_chunk_delay_ms / 1000)
             yield chunk(piece)
-        yield chunk("", finish_reason=reply.finish_reason, usage_body=usage_body)
+        yield chunk("", finish_reason=reply.finish_reason)
+        yield sse(usage_chunk(generation_id=record.id, model=model, created=created,
+                              usage_body=usage_body))
         yield DONE
         record.outcome = "ok"
 

@@ -13,7 +13,9 @@ Spec strings (used by the control API, markers and `--model-behaviour`):
                           in <lang> (en, ru, es, de, fr, ja, zh; default en): salvageable
     refuse_unless_prefixed 200, a pure refusal unless a system message asks to stay in
                           character (a roleplay model that needs the rescue prefix)
-    http_<code>[:<s>]     that HTTP error with OpenRouter's error body (429: Retry-After <s>)
+    http_<code>[:<s>]     that HTTP error with OpenRouter's error body; with <s>, a
+                          Retry-After of <s> seconds (429 always has one, default
+                          `--retry-after`); 403 carries moderation metadata
     timeout[:<s>]         sleep <s> (default 30) before answering normally
     slow:<ms>             sleep <ms> then answer normally (streams start, then pause)
     stream_cut            drop the connection mid-body (no [DONE] when streaming)

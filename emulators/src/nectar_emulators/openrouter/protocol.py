@@ -2,7 +2,13 @@
 
 Follows https://openrouter.ai/docs/api-reference/overview (OpenAI-compatible chat
 completions with OpenRouter's `provider`, `native_finish_reason`, `usage.cost` and
-`{"error": {"code", "message", "metadata"}}` errors).
+`{"error": {"code", "message", "metadata"}}` errors). Usage accounting
+(https://openrouter.ai/docs/use-cases/usage-accounting) is always on: every response carries
+`usage` with `cost`, `cost_details` and token details, whatever the request says
+(`usage.include` is deprecated and has no effect); a stream ends with a usage-only chunk
+(`choices: []`) before `[DONE]`. A moderation refusal (403) carries `metadata` with
+`reasons`, `flagged_input` (at most 100 characters), `provider_name` and `model_slug`
+(https://openrouter.ai/docs/api-reference/errors).
 """
 
 from __future__ import annotations
@@ -24,8 +30,10 @@ __all__ = [
     "error_body",
     "estimate_tokens",
     "last_user_text",
+    "moderation_metadata",
     "sse",
     "usage",
+    "usage_chunk",
 ]
 
 PROVIDER = "Emulator"
@@ -115,20 +123,30 @@ def usage(
     reasoning: int = 0,
     cache_write: int = 0,
 ) -> dict[str, Any]:
-    """OpenRouter's usage object (tokens, cost in USD, details); `cache_write_tokens` only
-    when a prefix was written to the cache."""
-    body = {
+    """OpenRouter's usage object: tokens, `cost` (credits, USD), `cost_details` (what the
+    upstream provider charged, split into prompt and completion), token details."""
+    cost = pricing.cost(prompt, cached, completion)
+    prompt_cost = pricing.cost(prompt, cached, 0)
+    return {
         "prompt_tokens": prompt,
         "completion_tokens": completion,
         "total_tokens": prompt + completion,
-        "cost": pricing.cost(prompt, cached, completion),
+        "cost": cost,
         "is_byok": False,
-        "prompt_tokens_details": {"cached_tokens": cached},
-        "completion_tokens_details": {"reasoning_tokens": reasoning},
+        "prompt_tokens_details": {"cached_tokens": cached, "cache_write_tokens": cache_write,
+                                  "audio_tokens": 0, "video_tokens": 0},
+        "cost_details": {"upstream_inference_cost": cost,
+                         "upstream_inference_prompt_cost": prompt_cost,
+                         "upstream_inference_completions_cost": round(cost - prompt_cost, 12)},
+        "completion_tokens_details": {"reasoning_tokens": reasoning, "image_tokens": 0,
+                                      "audio_tokens": 0},
     }
-    if cache_write > 0:
-        body["prompt_tokens_details"]["cache_write_tokens"] = cache_write
-    return body
+
+
+def moderation_metadata(model: str, flagged_input: str) -> dict[str, Any]:
+    """`error.metadata` of a moderation refusal (HTTP 403)."""
+    return {"reasons": ["sexual", "violence"], "flagged_input": flagged_input[:100],
+            "provider_name": PROVIDER, "model_slug": model}
 
 
 def error_body(
@@ -202,6 +220,14 @@ def chat_chunk(
     if usage_body is not None:
         chunk["usage"] = usage_body
     return chunk
+
+
+def usage_chunk(*, generation_id: str, model: str, created: int,
+                usage_body: dict[str, Any]) -> dict[str, Any]:
+    """The last chunk of a stream: usage only, no choices."""
+    return {"id": generation_id, "provider": PROVIDER, "model": model,
+            "object": "chat.completion.chunk", "created": created, "choices": [],
+            "usage": usage_body}
 
 
 def sse(payload: dict[str, Any]) -> bytes:

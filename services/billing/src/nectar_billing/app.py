@@ -27,8 +27,8 @@ SERVICE = "billing"
 def create_app(settings: BillingSettings, deps: Deps | None = None,
                runtime: Runtime | None = None) -> tuple[Starlette, Runtime]:
     """Build the billing app; nothing connects until its lifespan starts."""
-    deps = deps or build_deps(settings)
     runtime = runtime or Runtime(SERVICE, settings.infra)
+    deps = deps or build_deps(settings, registry=runtime.registry)
     relay = OutboxRelay(deps.outbox, runtime.bus.publish, poll_s=settings.outbox_poll_s,
                         batch_size=settings.outbox_batch_size)
     deps.outbox_committed.listeners.append(relay.wake)
@@ -49,7 +49,8 @@ def create_app(settings: BillingSettings, deps: Deps | None = None,
     spec = ServiceSpec(
         subscriptions=subscriptions(CONSUMERS, HANDLERS, deps),
         publishes=[UserCreated, PlanChanged, UserDeleted],
-        routes=webhook_routes(deps, recorded=processor.wake),
+        routes=webhook_routes(deps, recorded=processor.wake,
+                              max_body_bytes=settings.webhook_max_body_bytes),
         managed={"postgres": deps.database},
         background=[relay_outbox, process_webhooks, expire_plans],
     )

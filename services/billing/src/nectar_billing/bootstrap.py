@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from nectar_contracts.plans import PlanCatalog, load_plan_catalog
+from prometheus_client import REGISTRY, CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from nectar_billing.adapters.postgres import (
@@ -22,7 +23,8 @@ from nectar_billing.adapters.postgres import (
     SqlUnitOfWork,
     create_engine,
 )
-from nectar_billing.deps import Deps, Wakeup, WebhookSecrets, utcnow
+from nectar_billing.deps import Deps, Wakeup, WebhookRetry, WebhookSecrets, utcnow
+from nectar_billing.metrics import BillingMetrics
 from nectar_billing.ports import Database, OutboxStore, UnitOfWorkFactory
 from nectar_billing.settings import BillingSettings
 
@@ -31,7 +33,8 @@ def build_deps(settings: BillingSettings, *, engine: AsyncEngine | None = None,
                uow: UnitOfWorkFactory | None = None, database: Database | None = None,
                outbox: OutboxStore | None = None, outbox_committed: Wakeup | None = None,
                catalog: PlanCatalog | None = None,
-               clock: Callable[[], datetime] = utcnow) -> Deps:
+               clock: Callable[[], datetime] = utcnow,
+               registry: CollectorRegistry = REGISTRY) -> Deps:
     """Billing's dependencies. Without `uow`/`database`/`outbox`, the Postgres adapters on
     `engine` (default: a new pooled engine on `BILLING_DATABASE_URL`)."""
     wakeup = outbox_committed or Wakeup()
@@ -48,6 +51,10 @@ def build_deps(settings: BillingSettings, *, engine: AsyncEngine | None = None,
             cryptobot_app_token=settings.cryptobot_app_token.get_secret_value(),
             paddle_secret=settings.paddle_webhook_secret.get_secret_value(),
             paddle_max_skew_s=settings.paddle_max_skew_s),
+        webhook_retry=WebhookRetry(max_attempts=settings.webhook_max_attempts,
+                                   base_s=settings.webhook_retry_base_s,
+                                   max_s=settings.webhook_retry_max_s),
+        metrics=BillingMetrics.for_registry(registry),
         clock=clock)
 
 
@@ -56,6 +63,7 @@ async def operator_deps(settings: BillingSettings, **overrides) -> AsyncIterator
     """`build_deps` for one operator action: refuses a database that is not at the newest
     schema, and closes the pool afterwards. Outbox rows it writes are relayed by the
     running service."""
+    overrides.setdefault("registry", CollectorRegistry())
     deps = build_deps(settings, **overrides)
     try:
         await deps.database.require_schema()

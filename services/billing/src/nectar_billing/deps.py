@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from nectar_contracts.plans import PlanCatalog
+from prometheus_client import CollectorRegistry
 
+from nectar_billing.metrics import BillingMetrics
 from nectar_billing.ports import Database, OutboxStore, UnitOfWorkFactory
 
 
@@ -36,6 +38,20 @@ class WebhookSecrets:
 
 
 @dataclass(frozen=True)
+class WebhookRetry:
+    """How a recorded notification whose processing fails is retried: exponential backoff
+    from `base_s` (capped at `max_s`), given up (`dead`) after `max_attempts` attempts."""
+
+    max_attempts: int = 5
+    base_s: float = 5.0
+    max_s: float = 3600.0
+
+    def delay_s(self, attempts: int) -> float:
+        """Seconds before the next try, after `attempts` failed ones (1, 2, ...)."""
+        return min(self.base_s * 2 ** max(attempts - 1, 0), self.max_s)
+
+
+@dataclass(frozen=True)
 class Deps:
     """Everything billing is made of: storage ports, the plan catalog, secrets, the clock.
 
@@ -50,4 +66,7 @@ class Deps:
     catalog: PlanCatalog
     outbox_committed: Wakeup = field(default_factory=Wakeup)
     secrets: WebhookSecrets = field(default_factory=WebhookSecrets)
+    webhook_retry: WebhookRetry = field(default_factory=WebhookRetry)
+    metrics: BillingMetrics = field(
+        default_factory=lambda: BillingMetrics.for_registry(CollectorRegistry()))
     clock: Callable[[], datetime] = utcnow

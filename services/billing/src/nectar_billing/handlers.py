@@ -9,13 +9,16 @@ redelivered event finds the claim and does nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from nectar_contracts import Event, PaymentReceived, PlanChanged, TurnReceived, UserCreated
+from nectar_contracts.billing import PaymentRefunded
 from nectar_runtime import Index, On, Poison, consumer_name
 
 from nectar_billing.deps import Deps
-from nectar_billing.domain import UserRejected, telegram_user
-from nectar_billing.domain.ledger import PlanState, derive_plan_state
+from nectar_billing.domain import InvalidAmount, StoreRejected, UserRejected, telegram_user
+from nectar_billing.domain.ledger import PlanState, derive_plan_state, refund_entry
 from nectar_billing.domain.plans import payment_entry
 from nectar_billing.ports import UnitOfWork
 
@@ -25,8 +28,22 @@ PRODUCER = "billing"
 CONSUMERS = "billing"
 ENSURE_USER_CONSUMER = consumer_name(CONSUMERS, TurnReceived)  # billing-turn_received
 STARS_CONSUMER = consumer_name(CONSUMERS, PaymentReceived)  # billing-payment_received
+REFUND_CONSUMER = consumer_name(CONSUMERS, PaymentRefunded)  # billing-payment_refunded
+#: ledger external id of the refund of a charge reported by event (one per charge)
+REFUND_ID = "refund:{charge}"
 
 log = logging.getLogger("nectar.billing.handlers")
+
+
+@contextmanager
+def refused_as_poison() -> Iterator[None]:
+    """An event that can never be stored (a bad user id, an amount billing cannot process,
+    a value the database refuses) is `Poison`: dead-lettered at once with the reason, not
+    retried. The surrounding transaction rolls back, so nothing is half-written."""
+    try:
+        yield
+    except (UserRejected, InvalidAmount, StoreRejected) as exc:
+        raise Poison(str(exc)) from exc
 
 
 async def ensure_user(event: TurnReceived, deps: Deps) -> list[Event]:
@@ -40,21 +57,17 @@ async def ensure_user(event: TurnReceived, deps: Deps) -> list[Event]:
     Emits (through the outbox): `billing.user_created`, once per user.
     Raises `Poison` for a user id that can never be stored (not positive).
     """
-    try:
+    with refused_as_poison():
         user = telegram_user(event.user_id, event.language)
-    except UserRejected as exc:
-        raise Poison(str(exc)) from exc
     async with deps.uow() as uow:
         if not await uow.processed.claim(ENSURE_USER_CONSUMER, event.event_id):
             return []
-        try:
+        with refused_as_poison():
             created = await uow.users.add_if_absent(user)
-        except UserRejected as exc:
-            raise Poison(str(exc)) from exc
-        if created:
-            await uow.outbox.put(event.caused(
-                UserCreated, producer=PRODUCER, auth_source=user.auth_source, plan=user.plan,
-                language=user.language))
+            if created:
+                await uow.outbox.put(event.caused(
+                    UserCreated, producer=PRODUCER, auth_source=user.auth_source,
+                    plan=user.plan, language=user.language))
         await uow.commit()
     if created:
         log.info("user created", extra={"user_id": user.id, "auth_source": user.auth_source,
@@ -93,14 +106,12 @@ async def record_stars_payment(event: PaymentReceived, deps: Deps) -> list[Event
     """
     if event.provider != "telegram_stars":
         return []
-    try:
+    with refused_as_poison():
         user = telegram_user(event.user_id, None)
-    except UserRejected as exc:
-        raise Poison(str(exc)) from exc
-    entry = payment_entry(deps.catalog, provider="telegram_stars",
-                          external_id=event.external_id, plan=event.plan,
-                          amount=event.amount, currency=event.currency,
-                          occurred_at=event.occurred_at)
+        entry = payment_entry(deps.catalog, provider="telegram_stars",
+                              external_id=event.external_id, plan=event.plan,
+                              amount=event.amount, currency=event.currency,
+                              occurred_at=event.occurred_at)
     if entry.plan is None:
         log.warning("payment does not buy a plan: recorded without one",
                     extra={"provider": "telegram_stars", "external_id": event.external_id,
@@ -113,10 +124,54 @@ async def record_stars_payment(event: PaymentReceived, deps: Deps) -> list[Event
             await uow.outbox.put(event.caused(UserCreated, producer=PRODUCER, index=1,
                                               auth_source="telegram", plan="free"))
         stored = await uow.plans.lock(event.user_id)
-        if await uow.ledger.append(event.user_id, entry):
+        with refused_as_poison():
+            appended = await uow.ledger.append(event.user_id, entry)
+        if appended:
             await apply_ledger(uow, event.user_id, deps, cause=event, stored=stored)
         else:
             log.info("stars payment already in the ledger",
+                     extra={"external_id": event.external_id, "user_id": event.user_id})
+        await uow.commit()
+    return []
+
+
+async def record_refund(event: PaymentRefunded, deps: Deps) -> list[Event]:
+    """On `billing.payment_refunded` (the edge, for a Telegram Stars refund): append a
+    refund entry to the user's ledger once per refunded charge id and derive the plan again
+    (a full refund cancels what the payment bought; `billing.plan_changed` via the outbox).
+
+    A charge the ledger does not hold yet is recorded all the same, with a warning: the
+    refund entry names it, so should its payment arrive later it counts as refunded (the
+    two events travel on different consumers and may arrive in either order).
+    Refused with `Poison` (dead-lettered with the reason, nothing written): a user billing
+    does not know (never seen, or deleted), a charge that belongs to another user.
+    """
+    with refused_as_poison():
+        entry = refund_entry(provider=event.provider,
+                             refund_id=REFUND_ID.format(charge=event.external_id),
+                             refers_to=event.external_id, amount=event.amount,
+                             currency=event.currency, occurred_at=event.occurred_at)
+    async with deps.uow() as uow:
+        if not await uow.processed.claim(REFUND_CONSUMER, event.event_id):
+            return []
+        owner = await uow.ledger.owner_of(event.provider, event.external_id)
+        if owner is not None and owner != event.user_id:
+            raise Poison(f"refund of {event.provider} charge {event.external_id!r} for user "
+                         f"{event.user_id}, but the charge belongs to another user: refused")
+        stored = await uow.plans.lock(event.user_id)
+        if stored is None:
+            raise Poison(f"refund for user {event.user_id}, whom billing does not know "
+                         "(never seen, or deleted): not recorded")
+        if owner is None:
+            log.warning("refund of a charge not in the ledger (yet): recorded; it cancels "
+                        "the payment should that arrive", extra={
+                            "user_id": event.user_id, "external_id": event.external_id})
+        with refused_as_poison():
+            appended = await uow.ledger.append(event.user_id, entry)
+        if appended:
+            await apply_ledger(uow, event.user_id, deps, cause=event, stored=stored)
+        else:
+            log.info("refund already in the ledger",
                      extra={"external_id": event.external_id, "user_id": event.user_id})
         await uow.commit()
     return []
@@ -143,4 +198,7 @@ HANDLERS: Index = {
     PaymentReceived: On(record_stars_payment, "Telegram Stars payments from the edge: ledger "
                         "once per charge id, plan derived, `billing.plan_changed` via the "
                         "outbox", deliver_all=True),
+    PaymentRefunded: On(record_refund, "Refunds from the edge (Telegram Stars): a refund "
+                        "entry once per refunded charge id, plan derived from the ledger, "
+                        "`billing.plan_changed` via the outbox", deliver_all=True),
 }

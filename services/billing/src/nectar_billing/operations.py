@@ -25,7 +25,7 @@ from nectar_billing.domain import BillingError, UnknownUser
 from nectar_billing.domain.ledger import LedgerEntry, PlanState, derive_plan_state
 from nectar_billing.domain.plans import grantable
 from nectar_billing.handlers import PRODUCER, apply_ledger
-from nectar_billing.ports import Invoice, UnitOfWork
+from nectar_billing.ports import Invoice, UnitOfWork, WebhookView
 
 #: `audit_log.actor` of what the service does by itself
 SYSTEM_ACTOR = "billing"
@@ -174,14 +174,16 @@ class Deletion:
 
 
 async def delete_user(user_id: int, reason: str, actor: str, deps: Deps) -> Deletion:
-    """GDPR erasure: remove the user's rows; keep their ledger rows (money law) but detach
-    them from the user (anonymised); emit `billing.user_deleted` for the other services."""
+    """GDPR erasure: remove the user's rows and every event about them still in the outbox;
+    keep their ledger rows (money law) but detach them from the user (anonymised); emit
+    `billing.user_deleted` for the other services (the one event kept: the tombstone every
+    consumer, a later replay included, acts on)."""
     async with deps.uow() as uow:
         await _locked_user(uow, user_id)
         anonymised = await uow.ledger.anonymise(user_id)
         webhooks = await uow.webhooks.forget_user(user_id)
         await uow.audit.forget_user(user_id)
-        await uow.outbox.forget_published(user_id)
+        await uow.outbox.forget_user(user_id)  # published or not
         await uow.users.delete(user_id)  # cascades: subscriptions, invoices
         await uow.outbox.put(UserDeleted.new(producer=PRODUCER, user_id=user_id,
                                              reason=reason))
@@ -189,6 +191,30 @@ async def delete_user(user_id: int, reason: str, actor: str, deps: Deps) -> Dele
             "reason": reason, "anonymised_ledger_rows": anonymised})
         await uow.commit()
     return Deletion(user_id, anonymised, webhooks)
+
+
+async def list_webhooks(status: str, limit: int, deps: Deps) -> list[WebhookView]:
+    """Recorded notifications with `status` (e.g. `dead`: what the alert is about)."""
+    async with deps.uow() as uow:
+        return await uow.webhooks.listing(status, limit)
+
+
+async def requeue_webhook(webhook_id: int, actor: str, reason: str, deps: Deps) -> None:
+    """Give a `dead` notification another round of attempts (after its cause is fixed),
+    with an audit row."""
+    async with deps.uow() as uow:
+        if not await uow.webhooks.requeue(webhook_id):
+            raise BillingError(f"no dead webhook {webhook_id}")
+        await uow.audit.write(actor, "requeue_webhook", None,
+                              {"webhook_id": webhook_id, "reason": reason})
+        await uow.commit()
+
+
+async def user_footprint(user_id: int, deps: Deps) -> dict[str, int]:
+    """Rows about the user, by table (what `delete_user` erases or anonymises; after it,
+    every count is 0)."""
+    async with deps.uow() as uow:
+        return await uow.users.footprint(user_id)
 
 
 async def open_invoice(invoice: Invoice, deps: Deps) -> None:

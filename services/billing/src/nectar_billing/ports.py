@@ -31,7 +31,8 @@ from nectar_billing.domain.ledger import LedgerEntry, PlanState
 Publish = Callable[[Event], Awaitable[None]]
 
 #: what became of a recorded provider notification
-WebhookStatus = Literal["received", "credited", "duplicate", "unknown_invoice", "mismatch"]
+WebhookStatus = Literal["received", "credited", "duplicate", "unknown_invoice", "mismatch",
+                        "refunded", "unknown_payment", "dead"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,23 @@ class PendingWebhook:
     id: int
     provider: str
     body: dict[str, Any]
+    #: failed processing attempts so far
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class WebhookView:
+    """A recorded notification as an operator sees it (`nectar billing webhooks`)."""
+
+    id: int
+    provider: str
+    external_id: str
+    event_type: str
+    status: str
+    attempts: int
+    user_id: int | None
+    note: str | None
+    last_error: str | None
 
 
 class UserRepository(Protocol):
@@ -92,6 +110,14 @@ class UserRepository(Protocol):
 
     async def delete(self, user_id: int) -> bool:
         """Delete the user (their subscription and invoices go with them); False if absent."""
+        ...
+
+    async def footprint(self, user_id: int) -> dict[str, int]:
+        """Rows about the user, by table (GDPR erasure reports and verifies with it):
+        `users`, `subscriptions`, `invoices`, `processed_webhooks`, `audit_log`,
+        `payment_accounts` (linked to the user), `payments` (their ledger rows, which
+        erasure anonymises), `outbox` (events about them, `user_deleted` excluded: that one
+        is the tombstone other services act on)."""
         ...
 
 
@@ -161,10 +187,16 @@ class WebhookInbox(Protocol):
         """Record a notification; False (nothing written) for a repeated delivery."""
         ...
 
-    async def claim_pending(self, limit: int, only_id: int | None = None
+    async def claim_pending(self, limit: int, now: datetime, only_id: int | None = None
                             ) -> list[PendingWebhook]:
-        """Lock up to `limit` notifications still `received`, oldest first (or only
-        `only_id`), skipping those another transaction holds."""
+        """Lock up to `limit` notifications still `received` and due at `now` (or only
+        `only_id`), fewest failed attempts first, then oldest: a row that keeps failing
+        never holds back a fresh one. Rows another transaction holds are skipped."""
+        ...
+
+    async def defer(self, webhook_id: int, error: str, until: datetime) -> None:
+        """Count a failed attempt: keep the notification `received`, not due before `until`,
+        with `error` as its last error."""
         ...
 
     async def finish(self, webhook_id: int, status: WebhookStatus, user_id: int | None,
@@ -174,6 +206,15 @@ class WebhookInbox(Protocol):
 
     async def forget_user(self, user_id: int) -> int:
         """Delete the notifications attributed to the user (GDPR); returns how many."""
+        ...
+
+    async def listing(self, status: str, limit: int) -> list[WebhookView]:
+        """Up to `limit` notifications with `status`, newest first."""
+        ...
+
+    async def requeue(self, webhook_id: int) -> bool:
+        """Put a `dead` notification back to `received`, due at once with no attempts
+        counted (after its cause is fixed); False when there is no such dead row."""
         ...
 
 
@@ -193,8 +234,10 @@ class Outbox(Protocol):
 
     async def put(self, event: Event) -> None: ...
 
-    async def forget_published(self, user_id: int) -> int:
-        """Delete already published events about the user (GDPR); returns how many."""
+    async def forget_user(self, user_id: int) -> int:
+        """Delete the events about the user, published or not (GDPR: an unpublished
+        `plan_changed` relayed after the erasure would recreate caches of the user);
+        returns how many."""
         ...
 
 

@@ -54,6 +54,18 @@ class BillingSettings(BaseSettings):
         "webhooks when nothing wakes the processor (a new recording wakes it at once).")
     webhook_batch_size: int = Field(50, ge=1, le=1000, description="Recorded webhooks "
                                     "processed per sweep.")
+    webhook_max_attempts: int = Field(
+        5, ge=1, le=100, description="Attempts to process a recorded webhook before it is "
+        "marked `dead` (nothing credited; `nectar_billing_webhooks_dead_total` counts them "
+        "and an error is logged: alert on it). An outage of the database is not an attempt.")
+    webhook_retry_base_s: float = Field(
+        5.0, gt=0, description="Delay before retrying a webhook whose processing failed, "
+        "doubled at each further failure; later webhooks are processed meanwhile.")
+    webhook_retry_max_s: float = Field(3600.0, gt=0, description="Longest delay between two "
+                                       "attempts at one webhook.")
+    webhook_max_body_bytes: int = Field(
+        65536, ge=1024, description="Largest webhook body accepted; a larger one is refused "
+        "(413) before it is read further. Provider notifications are a few kilobytes.")
     expiry_sweep_s: float = Field(60.0, gt=0, description="Seconds between two sweeps for "
                                   "paid plans that have lapsed (each gets "
                                   "`billing.plan_changed` to free).")

@@ -147,8 +147,8 @@ async def generate_reply(event: ContextReady, deps: Deps) -> list[Event]:
                              language=event.language, reason=reason, detail=detail[:2000])]
 
     escalation = deps.classifier.classify(event.text, event.language)
-    tier = table.tier(event.plan)
-    gated = over_ceiling(escalation, tier.ceiling)
+    ceiling = table.ceiling(event.plan)
+    gated = over_ceiling(escalation, ceiling)
     mode = event.content_mode or ("explicit" if escalation == "explicit" and not gated
                                   else "natural")
     route = table.route(event.plan, mode)
@@ -169,7 +169,7 @@ async def generate_reply(event: ContextReady, deps: Deps) -> list[Event]:
     messages = build_reply_prompt(
         character, text=event.text, language=event.language, recent=event.recent,
         summary=event.summary, memories=event.memories,
-        note=ceiling_note(tier.ceiling) if gated else None,
+        note=ceiling_note(ceiling) if gated else None,
         context_tokens=route.context_tokens)
     spent = 0.0
     answer: Answer | None = None

@@ -23,7 +23,7 @@ from nectar_contracts import Event
 from nectar_billing.domain import ID_RANGES, BillingError, NewUser, StoreUnavailable
 from nectar_billing.domain.errors import UserAlreadyExists
 from nectar_billing.domain.ledger import LedgerEntry, PlanState
-from nectar_billing.ports import Invoice, PendingWebhook, Publish, WebhookStatus
+from nectar_billing.ports import Invoice, PendingWebhook, Publish, WebhookStatus, WebhookView
 
 
 @dataclass
@@ -42,6 +42,10 @@ class WebhookRow:
     status: WebhookStatus = "received"
     user_id: int | None = None
     note: str | None = None
+    attempts: int = 0
+    #: None: due at once (a fresh recording)
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
 
 
 @dataclass
@@ -157,6 +161,23 @@ class FakeUserRepository(_Part):
         return True
 
 
+    async def footprint(self, user_id: int) -> dict[str, int]:
+        data = self.data
+        accounts = [a for a in data.accounts if a.user_id == user_id]
+        return {
+            "users": int(user_id in data.users),
+            "subscriptions": int(user_id in data.plans),
+            "invoices": sum(1 for i in data.invoices.values() if i.user_id == user_id),
+            "processed_webhooks": sum(1 for w in data.webhooks.values()
+                                      if w.user_id == user_id),
+            "audit_log": sum(1 for r in data.audit if r.user_id == user_id),
+            "payment_accounts": len(accounts),
+            "payments": sum(len(a.entries) for a in accounts),
+            "outbox": sum(1 for r in data.outbox if r.event.user_id == user_id
+                          and r.event.type != "billing.user_deleted"),
+        }
+
+
 class FakeLedger(_Part):
     def _account(self, user_id: int) -> Account:
         for account in self.data.accounts:
@@ -241,16 +262,39 @@ class FakeWebhookInbox(_Part):
                                                     event_type, copy.deepcopy(body))
         return True
 
-    async def claim_pending(self, limit: int, only_id: int | None = None
+    async def claim_pending(self, limit: int, now: datetime, only_id: int | None = None
                             ) -> list[PendingWebhook]:
-        rows = [w for w in sorted(self.data.webhooks.values(), key=lambda w: w.id)
-                if w.status == "received" and only_id in (None, w.id)]
-        return [PendingWebhook(w.id, w.provider, copy.deepcopy(w.body)) for w in rows[:limit]]
+        due = [w for w in self.data.webhooks.values()
+               if w.status == "received" and only_id in (None, w.id)
+               and (w.next_attempt_at is None or w.next_attempt_at <= now)]
+        due.sort(key=lambda w: (w.attempts, w.next_attempt_at or datetime.min.replace(
+            tzinfo=now.tzinfo), w.id))
+        return [PendingWebhook(w.id, w.provider, copy.deepcopy(w.body), w.attempts)
+                for w in due[:limit]]
+
+    async def defer(self, webhook_id: int, error: str, until: datetime) -> None:
+        row = self.data.webhooks[webhook_id]
+        row.attempts, row.next_attempt_at, row.last_error = row.attempts + 1, until, error
 
     async def finish(self, webhook_id: int, status: WebhookStatus, user_id: int | None,
                      note: str | None) -> None:
         row = self.data.webhooks[webhook_id]
         row.status, row.user_id, row.note = status, user_id, note
+        if status == "dead":
+            row.attempts, row.last_error = row.attempts + 1, note
+
+    async def listing(self, status: str, limit: int) -> list[WebhookView]:
+        rows = sorted((w for w in self.data.webhooks.values() if w.status == status),
+                      key=lambda w: -w.id)[:limit]
+        return [WebhookView(w.id, w.provider, w.external_id, w.event_type, w.status,
+                            w.attempts, w.user_id, w.note, w.last_error) for w in rows]
+
+    async def requeue(self, webhook_id: int) -> bool:
+        row = self.data.webhooks.get(webhook_id)
+        if row is None or row.status != "dead":
+            return False
+        row.status, row.attempts, row.next_attempt_at, row.note = "received", 0, None, None
+        return True
 
     async def forget_user(self, user_id: int) -> int:
         gone = [k for k, w in self.data.webhooks.items() if w.user_id == user_id]
@@ -277,10 +321,9 @@ class FakeOutbox(_Part):
         self.data.outbox.append(OutboxRow(event))
         self.written += 1
 
-    async def forget_published(self, user_id: int) -> int:
+    async def forget_user(self, user_id: int) -> int:
         before = len(self.data.outbox)
-        self.data.outbox = [r for r in self.data.outbox
-                            if not (r.published and r.event.user_id == user_id)]
+        self.data.outbox = [r for r in self.data.outbox if r.event.user_id != user_id]
         return before - len(self.data.outbox)
 
 

@@ -19,9 +19,9 @@ from typing import Any, Self
 from nectar_contracts import Event, parse_event
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from nectar_billing.adapters import migrator
@@ -38,10 +38,22 @@ from nectar_billing.adapters.tables import (
     test_id_seq,
     users,
 )
-from nectar_billing.domain import BillingError, NewUser, StoreUnavailable, UserRejected
+from nectar_billing.domain import (
+    BillingError,
+    NewUser,
+    StoreRejected,
+    StoreUnavailable,
+    UserRejected,
+)
 from nectar_billing.domain.errors import UserAlreadyExists
 from nectar_billing.domain.ledger import LedgerEntry, PlanState
-from nectar_billing.ports import Invoice, PendingWebhook, Publish, WebhookStatus
+from nectar_billing.ports import (
+    Invoice,
+    PendingWebhook,
+    Publish,
+    WebhookStatus,
+    WebhookView,
+)
 from nectar_billing.settings import BillingSettings
 
 log = logging.getLogger("nectar.billing.postgres")
@@ -66,9 +78,15 @@ def create_engine(settings: BillingSettings) -> AsyncEngine:
 
 @contextlib.asynccontextmanager
 async def _storage_errors() -> AsyncIterator[None]:
-    """Translate driver and connection errors into `StoreUnavailable`."""
+    """Translate driver errors: a value the database refuses on its own merits (out of
+    range, a NUL character, a broken constraint, text that is not UTF-8) becomes
+    `StoreRejected` (retrying cannot help); everything else, `StoreUnavailable` (an outage:
+    retried for as long as it lasts)."""
     try:
         yield
+    except (DataError, IntegrityError, UnicodeEncodeError) as exc:
+        raise StoreRejected(f"refused by the database: {type(exc).__name__}: "
+                            f"{getattr(exc, 'orig', None) or exc}"[:500]) from exc
     except (SQLAlchemyError, OSError, TimeoutError) as exc:
         raise StoreUnavailable(f"{type(exc).__name__}: {exc}"[:500]) from exc
 
@@ -159,6 +177,28 @@ class SqlUserRepository:
             return (await self.conn.execute(
                 delete(users).where(users.c.id == user_id).returning(users.c.id))
             ).scalar_one_or_none() is not None
+
+    async def footprint(self, user_id: int) -> dict[str, int]:
+        uid = str(user_id)
+        queries = {
+            "users": select(func.count()).where(users.c.id == user_id),
+            "subscriptions": select(func.count()).where(subscriptions.c.user_id == user_id),
+            "invoices": select(func.count()).where(invoices.c.user_id == user_id),
+            "processed_webhooks": select(func.count()).where(
+                processed_webhooks.c.user_id == user_id),
+            "audit_log": select(func.count()).where(audit_log.c.user_id == user_id),
+            "payment_accounts": select(func.count()).where(
+                payment_accounts.c.user_id == user_id),
+            "payments": select(func.count()).select_from(payments.join(
+                payment_accounts, payment_accounts.c.account_id == payments.c.account_id))
+            .where(payment_accounts.c.user_id == user_id),
+            "outbox": select(func.count()).where(
+                outbox.c.payload["user_id"].astext == uid,
+                outbox.c.event_type != "billing.user_deleted"),
+        }
+        async with _storage_errors():
+            return {name: (await self.conn.execute(query)).scalar_one()
+                    for name, query in queries.items()}
 
 
 def _entry(row) -> LedgerEntry:
@@ -325,34 +365,64 @@ class SqlWebhookInbox:
         async with _storage_errors():
             return (await self.conn.execute(stmt)).scalar_one_or_none() is not None
 
-    async def claim_pending(self, limit: int, only_id: int | None = None
+    async def claim_pending(self, limit: int, now: datetime, only_id: int | None = None
                             ) -> list[PendingWebhook]:
-        """Lock up to `limit` unprocessed notifications (oldest first; or just `only_id`),
+        """Lock up to `limit` due notifications, fewest attempts first, then oldest,
         skipping those another replica holds."""
-        stmt = (select(processed_webhooks.c.id, processed_webhooks.c.provider,
-                       processed_webhooks.c.body)
-                .where(processed_webhooks.c.status == "received")
-                .order_by(processed_webhooks.c.id).limit(limit)
+        w = processed_webhooks.c
+        stmt = (select(w.id, w.provider, w.body, w.attempts)
+                .where(w.status == "received",
+                       or_(w.next_attempt_at.is_(None), w.next_attempt_at <= now))
+                .order_by(w.attempts, w.next_attempt_at.asc().nulls_first(), w.id)
+                .limit(limit)
                 .with_for_update(skip_locked=True))
         if only_id is not None:
-            stmt = stmt.where(processed_webhooks.c.id == only_id)
+            stmt = stmt.where(w.id == only_id)
         async with _storage_errors():
             rows = (await self.conn.execute(stmt)).all()
-        return [PendingWebhook(id=r.id, provider=r.provider, body=r.body) for r in rows]
+        return [PendingWebhook(id=r.id, provider=r.provider, body=r.body, attempts=r.attempts)
+                for r in rows]
 
-    async def finish(self, webhook_id: int, status: WebhookStatus, user_id: int | None,
-                     note: str | None) -> None:
+    async def defer(self, webhook_id: int, error: str, until: datetime) -> None:
         async with _storage_errors():
             await self.conn.execute(
                 update(processed_webhooks).where(processed_webhooks.c.id == webhook_id)
-                .values(status=status, user_id=user_id, note=note,
-                        processed_at=func.now()))
+                .values(attempts=processed_webhooks.c.attempts + 1, next_attempt_at=until,
+                        last_error=error[:2000]))
+
+    async def finish(self, webhook_id: int, status: WebhookStatus, user_id: int | None,
+                     note: str | None) -> None:
+        values: dict[str, Any] = {"status": status, "user_id": user_id, "note": note,
+                                  "processed_at": func.now()}
+        if status == "dead":
+            values.update(attempts=processed_webhooks.c.attempts + 1, last_error=note)
+        async with _storage_errors():
+            await self.conn.execute(
+                update(processed_webhooks).where(processed_webhooks.c.id == webhook_id)
+                .values(**values))
 
     async def forget_user(self, user_id: int) -> int:
         async with _storage_errors():
             return len((await self.conn.execute(
                 delete(processed_webhooks).where(processed_webhooks.c.user_id == user_id)
                 .returning(processed_webhooks.c.id))).all())
+
+    async def listing(self, status: str, limit: int) -> list[WebhookView]:
+        w = processed_webhooks.c
+        async with _storage_errors():
+            rows = (await self.conn.execute(
+                select(w.id, w.provider, w.external_id, w.event_type, w.status, w.attempts,
+                       w.user_id, w.note, w.last_error)
+                .where(w.status == status).order_by(w.id.desc()).limit(limit))).all()
+        return [WebhookView(*row) for row in rows]
+
+    async def requeue(self, webhook_id: int) -> bool:
+        w = processed_webhooks.c
+        async with _storage_errors():
+            return (await self.conn.execute(
+                update(processed_webhooks).where(w.id == webhook_id, w.status == "dead")
+                .values(status="received", attempts=0, next_attempt_at=None, note=None,
+                        processed_at=None).returning(w.id))).scalar_one_or_none() is not None
 
 
 class SqlAudit:
@@ -390,12 +460,11 @@ class SqlOutbox:
                 trace_context=carrier or None))
         self.written += 1
 
-    async def forget_published(self, user_id: int) -> int:
-        """Delete already published outbox rows about the user (GDPR erasure)."""
+    async def forget_user(self, user_id: int) -> int:
+        """Delete outbox rows about the user, published or not (GDPR erasure)."""
         async with _storage_errors():
             return len((await self.conn.execute(
-                delete(outbox).where(outbox.c.published_at.is_not(None),
-                                     outbox.c.payload["user_id"].astext == str(user_id))
+                delete(outbox).where(outbox.c.payload["user_id"].astext == str(user_id))
                 .returning(outbox.c.event_id))).all())
 
 

@@ -121,6 +121,9 @@ processed_webhooks = Table(
     Column("note", Text, nullable=True),
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("processed_at", DateTime(timezone=True), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
     UniqueConstraint("provider", "external_id", name="processed_webhooks_provider_ext"),
 )
 

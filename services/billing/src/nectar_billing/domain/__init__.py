@@ -2,7 +2,9 @@
 
 from nectar_billing.domain.errors import (
     BillingError,
+    InvalidAmount,
     InvalidSignature,
+    StoreRejected,
     StoreUnavailable,
     UnknownUser,
     UserRejected,
@@ -20,5 +22,6 @@ from nectar_billing.domain.users import (
 )
 
 __all__ = ["AUTH_SOURCES", "ID_RANGES", "OAUTH_IDS", "PLANS", "TELEGRAM_IDS", "TEST_IDS",
-           "BillingError", "InvalidSignature", "NewUser", "StoreUnavailable", "UnknownUser",
+           "BillingError", "InvalidAmount", "InvalidSignature", "NewUser", "StoreRejected",
+           "StoreUnavailable", "UnknownUser",
            "UserRejected", "auth_source_of", "telegram_user"]

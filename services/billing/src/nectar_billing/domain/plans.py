@@ -13,7 +13,7 @@ from decimal import Decimal
 from nectar_contracts.plans import PlanCatalog, PlanCatalogError
 
 from nectar_billing.domain.errors import BillingError
-from nectar_billing.domain.ledger import FREE, LedgerEntry
+from nectar_billing.domain.ledger import FREE, LedgerEntry, check_amount
 
 
 class UnknownPlan(BillingError):
@@ -35,7 +35,9 @@ def plan_bought(catalog: PlanCatalog, plan: str | None, amount: Decimal,
 def payment_entry(catalog: PlanCatalog, *, provider: str, external_id: str, plan: str | None,
                   amount: Decimal, currency: str, occurred_at: datetime) -> LedgerEntry:
     """The ledger entry of a payment; it carries a plan (for that plan's period) only when
-    the amount covers the plan's price. Money is recorded either way."""
+    the amount covers the plan's price. Money is recorded either way. Raises
+    `InvalidAmount` for an amount billing cannot process."""
+    check_amount(amount, "payment amount")
     credited = plan_bought(catalog, plan, amount, currency)
     return LedgerEntry(kind="payment", provider=provider, external_id=external_id,
                        plan=credited,

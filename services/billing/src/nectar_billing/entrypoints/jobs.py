@@ -12,6 +12,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from nectar_runtime import outage_of
+
 from nectar_billing.ports import OutboxStore, Publish
 
 log = logging.getLogger("nectar.billing.jobs")
@@ -86,6 +88,7 @@ class WebhookProcessor:
         self._wakeup.set()
 
     async def run(self) -> None:
+        outage_delay = self.poll_s
         while True:
             self._wakeup.clear()
             delay = self.poll_s
@@ -94,10 +97,19 @@ class WebhookProcessor:
                     self.processed += done
                     if done < self.batch_size:
                         break
+                outage_delay = self.poll_s
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.warning("webhook processing failed; will retry", exc_info=True)
+            except Exception as exc:
+                dependency = outage_of(exc)
+                if dependency is None:
+                    log.warning("webhook processing failed; will retry", exc_info=True)
+                else:  # an outage: no traceback per sweep, and back off while it lasts
+                    outage_delay = min(outage_delay * 2, 30.0)
+                    delay = outage_delay
+                    log.warning("webhook processing paused: dependency unavailable",
+                                extra={"dependency": dependency, "error": str(exc)[:300],
+                                       "retry_in_s": delay})
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
 

@@ -3,14 +3,20 @@
 Translates every provider and transport failure into a domain exception:
 - 408, 409, 425, 429 (with `Retry-After`), 5xx, timeouts, connection errors, garbled bodies
   -> `TransientModelError`;
+- 402 (credits) with `Retry-After` -> `TransientModelError` (the account is being topped up:
+  try again after that); a bare 402 is not a wait-and-retry case (OpenRouter's error docs);
+- 403 with moderation metadata -> `PermanentModelError` with outcome `moderated` and the
+  moderation `reasons` in its message (never the flagged input: that is the user's text);
 - any other non-2xx -> `PermanentModelError`;
 - HTTP 200 with empty or whitespace content, whatever the `finish_reason` (`stop`,
   `content_filter`, `length`) -> `EmptyCompletion`: reasoning models behind some providers
   filter silently and answer 200 with nothing, which a status-code retry policy misses.
 
-Usage accounting (`usage: {"include": true}`) makes OpenRouter report cost and cached
-tokens on every response. With `stream=True` the answer arrives as server-sent events and
-the time to the first content token is measured.
+Usage accounting is always on at OpenRouter (https://openrouter.ai/docs/use-cases/
+usage-accounting): every response reports cost and cached tokens, and the deprecated
+`usage: {"include": true}` is not sent. With `stream=True` the answer arrives as server-sent
+events (the usage comes in a last chunk with no choices) and the time to the first content
+token is measured.
 """
 
 from __future__ import annotations
@@ -59,8 +65,9 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 def status_error(model: str, status: int, message: str,
-                 retry_after_s: float | None = None) -> ModelError:
-    """The domain exception for a provider error status."""
+                 retry_after_s: float | None = None, *, moderated: bool = False) -> ModelError:
+    """The domain exception for a provider error status (`moderated`: the error carried
+    moderation metadata)."""
     detail = f"HTTP {status}"
     if message:
         detail += f": {message}"
@@ -75,16 +82,36 @@ def status_error(model: str, status: int, message: str,
     if status in TRANSIENT_STATUSES:
         return TransientModelError(detail, model=model, outcome="transient", status=status,
                                    retry_after_s=retry_after_s)
-    return PermanentModelError(detail, model=model, status=status)
+    if status == 402 and retry_after_s is not None:
+        return TransientModelError(f"{detail} (retry after {retry_after_s:g}s)", model=model,
+                                   outcome="payment_required", status=status,
+                                   retry_after_s=retry_after_s)
+    error = PermanentModelError(detail, model=model, status=status)
+    if moderated:
+        error.outcome = "moderated"
+    return error
+
+
+def moderation_reasons(payload: Any) -> list[str] | None:
+    """The `reasons` of a moderation error body (None when it is not one)."""
+    error = payload.get("error") if isinstance(payload, Mapping) else None
+    raw = error.get("metadata") if isinstance(error, Mapping) else None
+    if isinstance(raw, Mapping) and isinstance(raw.get("reasons"), list):
+        return [" ".join(str(r).split())[:40] for r in raw["reasons"][:5]]
+    return None
 
 
 def _error_message(payload: Any, fallback: str = "") -> str:
-    """The provider's error message from an OpenAI/OpenRouter error body, shortened."""
+    """The provider's error message from an OpenAI/OpenRouter error body, shortened.
+    Moderation errors add their reasons, never `flagged_input` (the user's text)."""
     message = ""
     if isinstance(payload, Mapping):
         error = payload.get("error")
         if isinstance(error, Mapping):
-            message = str(error.get("message") or "")
+            message = " ".join(str(error.get("message") or "").split())[:120]
+            reasons = moderation_reasons(payload)
+            if reasons is not None:
+                message += f" [moderation: {', '.join(reasons) or 'flagged'}]"
             raw = error.get("metadata")
             if isinstance(raw, Mapping) and raw.get("provider_name"):
                 message += f" [provider {raw['provider_name']}]"
@@ -194,7 +221,6 @@ class OpenRouterChatModel:
             "messages": [self._message(m, request.cache_marker) for m in request.messages],
             "max_tokens": request.max_tokens,
             "temperature": request.temperature,
-            "usage": {"include": True},
         }
         if request.stream:
             body["stream"] = True
@@ -316,7 +342,8 @@ class OpenRouterChatModel:
             payload = None
         message = _error_message(payload, fallback=response.text[:_DETAIL_CHARS])
         retry_after = parse_retry_after(response.headers.get("retry-after"))
-        return status_error(model, response.status_code, self._scrub(message), retry_after)
+        return status_error(model, response.status_code, self._scrub(message), retry_after,
+                            moderated=moderation_reasons(payload) is not None)
 
     def _body_error(self, model: str, payload: Mapping[str, Any]) -> ModelError:
         """An error object inside an HTTP 200 body (OpenRouter reports upstream errors so)."""

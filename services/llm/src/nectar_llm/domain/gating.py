@@ -2,7 +2,7 @@
 
 A small, pluggable classifier (the `EscalationClassifier` port; `KeywordClassifier` here)
 rates the user's line as sfw < romantic < suggestive < explicit. The handler compares the
-class with the plan's ceiling from the routing file: over it, the character answers in
+class with the plan's ceiling from the plan catalog (`nectar_contracts.plans`): over it, the character answers in
 character under a constraint note and the reply carries an upsell hint for the edge. The
 model never needs to know that plans exist.
 """

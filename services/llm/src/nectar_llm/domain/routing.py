@@ -9,7 +9,12 @@ it. Rules enforced at load time, with errors that name the offending key:
   provider's moderation layer sits upstream of its models, so a same-provider fallback tends
   to fail the same way);
 - rescue rungs (paid tiers, after a refusal that salvage could not fix) and summary models
-  are listed once; output token limits and context budgets are set per tier.
+  are listed once; output token limits are set per tier.
+
+What a plan *is* (its content ceiling, its context budget) is not routing: it comes from the
+one plan catalog every service shares (`nectar_contracts.plans`), handed to the table by the
+loader. A routing file that still carries `ceiling` or `context_tokens` is refused, so no
+second copy of a plan can drift from the catalog.
 """
 
 from __future__ import annotations
@@ -19,7 +24,15 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from nectar_contracts import Plan
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from nectar_contracts.plans import PlanCatalog
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from nectar_llm.domain.salvage import LANGUAGES
 
@@ -70,17 +83,29 @@ class ModelSpec(_Strict):
         return value
 
 
+#: plan facts the catalog owns; a routing file that repeats them is refused
+CATALOG_FIELDS = ("ceiling", "context_tokens", "content_ceiling")
+
+
 class TierSpec(_Strict):
-    """Limits and chains of one plan tier."""
+    """Output limit and chains of one plan tier (the plan's ceiling and context budget come
+    from the plan catalog)."""
 
     max_tokens: int = Field(gt=0, le=8192, description="Completion token cap of a reply.")
-    context_tokens: int = Field(ge=1000, le=1_000_000, description="Prompt token budget; "
-                                "the oldest recent lines are dropped to fit.")
-    ceiling: Escalation = Field(description="Highest content escalation the plan allows.")
     rescue: bool = Field(description="Run rescue rungs after an unsalvageable refusal "
                          "(paid tiers); otherwise answer with an in-character soft refusal.")
     routes: dict[ContentMode, tuple[str, ...]] = Field(
         description="Content mode -> primary model then ordered fallbacks.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_plan_copies(cls, data: Any) -> Any:
+        copies = [k for k in CATALOG_FIELDS if isinstance(data, Mapping) and k in data]
+        if copies:
+            raise ValueError(f"{', '.join(copies)}: a plan's content ceiling and context "
+                             "budget come from the plan catalog (nectar_contracts.plans, "
+                             "NECTAR_PLANS_FILE); remove them from the routing file")
+        return data
 
     @field_validator("routes")
     @classmethod
@@ -156,14 +181,16 @@ class Route:
 
 
 class RoutingTable:
-    """A validated routing file."""
+    """A validated routing file, read together with the plan catalog."""
 
-    def __init__(self, spec: RoutingSpec, source: str = "<memory>") -> None:
+    def __init__(self, spec: RoutingSpec, plans: PlanCatalog, source: str = "<memory>") -> None:
         self.spec = spec
+        self.plans = plans
         self.source = source
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], source: str = "<memory>") -> RoutingTable:
+    def from_mapping(cls, data: Mapping[str, Any], plans: PlanCatalog,
+                     source: str = "<memory>") -> RoutingTable:
         """Validate `data` (a parsed routing file); `RoutingError` lists every problem."""
         try:
             spec = RoutingSpec.model_validate(data)
@@ -172,7 +199,7 @@ class RoutingTable:
                 f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"
                 for err in exc.errors())
             raise RoutingError(f"invalid routing file {source}: {problems}") from None
-        table = cls(spec, source)
+        table = cls(spec, plans, source)
         table._check_providers()
         return table
 
@@ -213,6 +240,14 @@ class RoutingTable:
     def tier(self, plan: str) -> TierSpec:
         return self.spec.tiers[plan]  # type: ignore[index]
 
+    def ceiling(self, plan: str) -> str:
+        """The plan's content ceiling, from the plan catalog."""
+        return self.plans[plan].entitlements.content_ceiling
+
+    def context_tokens(self, plan: str) -> int:
+        """The plan's prompt budget in tokens, from the plan catalog."""
+        return self.plans[plan].entitlements.context_tokens
+
     def route(self, plan: str, mode: str) -> Route:
         """The route for a plan and content mode; `RoutingError` for unknown ones."""
         if plan not in PLANS:
@@ -222,8 +257,8 @@ class RoutingTable:
                                f"{', '.join(CONTENT_MODES)})")
         tier = self.tier(plan)
         return Route(plan=plan, mode=mode, chain=ModelChain(tier.routes[mode]),  # type: ignore[index]
-                     max_tokens=tier.max_tokens, context_tokens=tier.context_tokens,
-                     ceiling=tier.ceiling,
+                     max_tokens=tier.max_tokens, context_tokens=self.context_tokens(plan),
+                     ceiling=self.ceiling(plan),
                      rescue=self.spec.rescue.models if tier.rescue else ())
 
     @property
@@ -234,7 +269,7 @@ class RoutingTable:
         """The cheapest plan whose ceiling allows `escalation` (for upsell hints)."""
         rank = ESCALATION_ORDER.index(escalation)
         for plan in PLANS:
-            if ESCALATION_ORDER.index(self.tier(plan).ceiling) >= rank:
+            if ESCALATION_ORDER.index(self.ceiling(plan)) >= rank:
                 return plan
         return None
 
@@ -244,7 +279,7 @@ class RoutingTable:
         lines = [f"plan {plan}, content mode {mode} (routing file v{self.version}, "
                  f"{self.source})",
                  f"max_tokens {route.max_tokens}, context budget {route.context_tokens} "
-                 f"tokens, content ceiling {route.ceiling}"]
+                 f"tokens, content ceiling {route.ceiling} (plan catalog)"]
         for i, model in enumerate(route.chain.models):
             role = "primary" if i == 0 else f"fallback {i}"
             lines.append(f"  #{i} {role:<11} {model}  [{self.provider(model)}]")
@@ -265,8 +300,9 @@ def render_markdown(table: RoutingTable) -> str:
         "# LLM routing by plan tier and content mode",
         "",
         "Generated from `services/llm/src/nectar_llm/routing.toml` (routing file version "
-        f"{table.version}) by `nectar llm route --docs`; do not edit by hand. A test fails "
-        "when this page and the file disagree.",
+        f"{table.version}) and the plan catalog `contracts/src/nectar_contracts/plans.toml` "
+        "(context budget and content ceiling: the catalog owns them) by `nectar llm route "
+        "--docs`; do not edit by hand. A test fails when this page and the files disagree.",
         "",
         "| tier | content mode | primary | fallbacks (in order) | max output tokens | "
         "context budget (tokens) | content ceiling | rescue on refusal |",
@@ -280,7 +316,7 @@ def render_markdown(table: RoutingTable) -> str:
             rescue = " → ".join(f"`{m}`" for m in table.spec.rescue.models) if tier.rescue \
                 else "no (in-character soft refusal)"
             out.append(f"| {plan} | {mode} | `{chain[0]}` | {fallbacks} | {tier.max_tokens} | "
-                       f"{tier.context_tokens} | {tier.ceiling} | {rescue} |")
+                       f"{table.context_tokens(plan)} | {table.ceiling(plan)} | {rescue} |")
     out += ["", "Summaries (memory service): " + " → ".join(
         f"`{m}`" for m in table.spec.summary.models)
         + f", max {table.spec.summary.max_tokens} tokens.", ""]
