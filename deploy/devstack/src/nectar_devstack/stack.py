@@ -734,6 +734,9 @@ class Stack:
                 "-volume.max", "16",
                 "-filer.port", str(cfg.s3_filer_port),
                 "-filer.port.grpc", str(cfg.s3_filer_grpc_port),
+                # the Iceberg and Lance catalogs default to fixed ports (8181, 9101): two
+                # stacks on one machine would collide, and nothing here uses them
+                "-s3.port.iceberg", "0", "-s3.port.lance", "0",
             ],
             [cfg.s3_port, cfg.s3_master_port, cfg.s3_volume_port, cfg.s3_filer_port,
              cfg.s3_grpc_port, cfg.s3_master_grpc_port, cfg.s3_volume_grpc_port,
