@@ -178,10 +178,12 @@ def plans_file(tmp_path: Path, daily_turn_limits: dict[str, int]) -> Path:
 def edge_service(infra, telegram: RunningServer, token: str, tmp_path: Path,
                  monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
     """`async with edge_service(webhook=True, **settings) as edge:` runs the edge app.
-    `daily_turn_limits={plan: n}` runs it on a plan catalog with those limits."""
+    `daily_turn_limits={plan: n}` runs it on a plan catalog with those limits; `redis_url`
+    on another Redis than the session's."""
 
     @asynccontextmanager
-    async def run(webhook: bool = True, **overrides: Any) -> AsyncIterator[Edge]:
+    async def run(webhook: bool = True, redis_url: str | None = None,
+                  **overrides: Any) -> AsyncIterator[Edge]:
         limits = overrides.pop("daily_turn_limits", None)
         if limits:
             monkeypatch.setenv("NECTAR_PLANS_FILE", str(plans_file(tmp_path, limits)))
@@ -190,7 +192,7 @@ def edge_service(infra, telegram: RunningServer, token: str, tmp_path: Path,
         # one chat action per turn within a test's few seconds (tests count them)
         overrides.setdefault("chat_action_every_s", 60.0)
         settings = EdgeSettings(
-            infra=InfraSettings(nats_url=infra.nats_url, redis_url=infra.redis_url,
+            infra=InfraSettings(nats_url=infra.nats_url, redis_url=redis_url or infra.redis_url,
                                 backoff_base_s=0.1, backoff_max_s=1.0,
                                 otel_spans_file=spans_file),
             telegram_bot_token=SecretStr(token),

@@ -97,3 +97,49 @@ async def test_chat_not_found_is_recipient_unavailable(telegram, token) -> None:
             await gateway.send_text(987_654_321, "anyone there?")
     finally:
         await gateway.close()
+
+
+async def test_a_lapsed_lease_keeps_the_ids_it_recorded(redis, user_id) -> None:
+    """A replica that dies mid-reply: its lease runs out, what it recorded stays."""
+    import asyncio
+
+    log = RedisDeliveryLog(redis)
+    key = f"lapse-{user_id}"
+    assert await log.claim(key, "dead", 0.3) == pending("dead")
+    await log.progress(key, "dead", (41, 42), 0.3, 600)
+    assert await log.claim(key, "next", 0.3) == pending("dead", (41, 42)), "still alive"
+    assert 500 < await redis.ttl(f"edge:delivery:{key}") <= 600, "ids outlive the lease"
+    await asyncio.sleep(0.5)
+
+    taken = await log.claim(key, "next", 30)
+    assert taken == pending("next", (41, 42))
+    await log.drop(key, "next")
+    assert await redis.get(f"edge:delivery:{key}") == "partial:41,42", "dropped, ids kept"
+
+
+async def test_billing_plans_are_read_back_from_the_billing_stream(infra, js, user_id) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import nats
+    from nectar_contracts import PlanChanged, UserCreated
+    from nectar_edge.adapters.billing_log import JetStreamBillingPlans
+    from nectar_runtime.bus import ensure_streams
+
+    await ensure_streams(infra.nats_url)  # what every service does at start
+    nc = await nats.connect(infra.nats_url)
+    plans = JetStreamBillingPlans(lambda: nc)
+    try:
+        assert await plans.latest_plan(user_id) is None
+        t0 = datetime(2026, 1, 1, tzinfo=UTC)
+        created = UserCreated.new(producer="billing", user_id=user_id, auth_source="test",
+                                  plan="free").model_copy(update={"occurred_at": t0})
+        upgraded = PlanChanged.new(producer="billing", user_id=user_id, plan="vip",
+                                   previous_plan="free").model_copy(
+            update={"occurred_at": t0 + timedelta(days=1)})
+        for event in (upgraded, created):  # the older one last: time decides, not order
+            await js.publish(event.subject, event.model_dump_json().encode(),
+                             stream=event.stream, headers={"Nats-Msg-Id": str(event.event_id)})
+        assert await plans.latest_plan(user_id) == ("vip", int(upgraded.occurred_at.timestamp()
+                                                               * 1000))
+    finally:
+        await nc.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from nectar_contracts.plans import load_plan_catalog
 from nectar_edge.background import BackgroundTasks
 from nectar_edge.bootstrap import plan_terms
 from nectar_edge.deps import Deps, Policy
-from nectar_edge.domain.delivery import DeliveryRecord, take_over
+from nectar_edge.domain.delivery import DeliveryRecord, pending, take_over
 from nectar_edge.domain.errors import MessageRejected
 from nectar_edge.domain.limits import RateDecision, sliding_window
 from nectar_edge.domain.messages import IncomingMessage, Keyboard, StoredUser
@@ -235,29 +236,53 @@ class FakePaymentLog:
 
 
 class FakeDeliveryLog:
-    """The delivery state machine in a dict (TTLs are recorded, not enforced)."""
+    """The delivery state machine in a dict, with the Redis adapter's rules: a claim is a
+    lease (`expire` lapses it), recorded ids outlive it. TTLs are recorded, not enforced;
+    `failures` are raised by the next writes (save/progress), in order."""
 
     def __init__(self) -> None:
         self.records: dict[str, DeliveryRecord] = {}
         self.ttls: dict[str, int] = {}
         self.answered_turns: set[str] = set()
+        self.failures: list[Exception] = []
 
-    async def claim(self, key: str, owner: str, ttl_s: int) -> DeliveryRecord:
+    @staticmethod
+    def _now_ms() -> int:
+        return int(time.time() * 1000)
+
+    def _write(self) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+
+    async def claim(self, key: str, owner: str, ttl_s: float,
+                    record_ttl_s: int = 7 * 24 * 3600) -> DeliveryRecord:
         current = self.records.get(key)
-        new = take_over(current, owner)
+        new = take_over(current, owner, self._now_ms())
         if new is None:
             assert current is not None
             return current
-        self.records[key], self.ttls[key] = new, ttl_s
+        new = pending(owner, new.message_ids, self._now_ms() + int(ttl_s * 1000))
+        self.records[key] = new
+        self.ttls[key] = record_ttl_s if new.message_ids else int(ttl_s)
         return new
 
+    async def progress(self, key: str, owner: str, message_ids: tuple[int, ...],
+                       lease_s: float, record_ttl_s: int) -> None:
+        self._write()
+        self.records[key] = pending(owner, message_ids, self._now_ms() + int(lease_s * 1000))
+        self.ttls[key] = record_ttl_s
+
     async def save(self, key: str, record: DeliveryRecord, ttl_s: int) -> None:
+        self._write()
         self.records[key], self.ttls[key] = record, ttl_s
 
     async def drop(self, key: str, owner: str) -> None:
         record = self.records.get(key)
         if record is not None and record.claimed_by(owner):
-            del self.records[key]
+            if record.message_ids:
+                self.records[key] = DeliveryRecord("partial", record.message_ids)
+            else:
+                del self.records[key]
 
     async def mark_answered(self, turn_id: str, ttl_s: int) -> None:
         self.answered_turns.add(turn_id)
@@ -266,8 +291,15 @@ class FakeDeliveryLog:
         return turn_id in self.answered_turns
 
     def expire(self, key: str) -> None:
-        """What Redis does when a claim's TTL runs out."""
-        self.records.pop(key, None)
+        """What happens when a claim's lease runs out: a claim without ids is gone (its key
+        lived as long as the lease); one with ids lapses and keeps them."""
+        record = self.records.get(key)
+        if record is None or record.status != "pending":
+            return
+        if record.message_ids:
+            self.records[key] = pending(record.owner, record.message_ids, 1)
+        else:
+            del self.records[key]
 
 
 class FakeUpdateLog:
@@ -312,13 +344,15 @@ class World:
     background: BackgroundTasks = field(default_factory=BackgroundTasks)
     #: the `UpdateFeed` (an `AiogramFeed` in tests of the update consumer)
     feed: Any = None
+    #: billing's plan events (None: no refill, as before the plan cache could refill)
+    plans: Any = None
 
     @property
     def deps(self) -> Deps:
         return Deps(policy=self.policy, users=self.users, deliveries=self.deliveries,
                     messenger=self.messenger, publisher=self.publisher, updates=self.updates,
                     rates=self.rates, costs=self.costs, payments=self.payments,
-                    feed=self.feed, background=self.background)
+                    feed=self.feed, background=self.background, plans=self.plans)
 
 
 def incoming(user_id: int, text: str | None = "hello", *, update_id: int = 1,
@@ -328,3 +362,21 @@ def incoming(user_id: int, text: str | None = "hello", *, update_id: int = 1,
         chat_id=user_id, text=text, language_code=language_code,
         sent_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
     )
+
+
+class FakeBillingPlans:
+    """Billing's latest plan event per user; `down` simulates the bus being unreachable."""
+
+    def __init__(self) -> None:
+        self.plans: dict[int, tuple[str, int]] = {}
+        self.down = False
+        self.asked: list[int] = []
+
+    async def latest_plan(self, user_id: int) -> tuple[Plan, int] | None:
+        from nectar_runtime import Unavailable
+
+        self.asked.append(user_id)
+        if self.down:
+            raise Unavailable("no NATS", dependency="nats")
+        found = self.plans.get(user_id)
+        return (found[0], found[1]) if found else None  # type: ignore[return-value]

@@ -18,6 +18,7 @@ from nectar_runtime import Managed, Runtime, ServiceSpec, subscriptions
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
+from nectar_edge.adapters.billing_log import JetStreamBillingPlans
 from nectar_edge.adapters.telegram import TelegramGateway
 from nectar_edge.bootstrap import build_deps
 from nectar_edge.bot.dispatcher import allowed_updates
@@ -41,9 +42,10 @@ def create_app(settings: EdgeSettings, deps: Deps | None = None,
         gateway = (deps.messenger if deps is not None
                    and isinstance(deps.messenger, TelegramGateway)
                    else TelegramGateway(settings, runtime.registry))
-    deps = deps or build_deps(settings, redis=runtime.redis, publisher=runtime.bus,
-                              messenger=gateway, tracer=runtime.tracer,
-                              registry=runtime.registry)
+    deps = deps or build_deps(
+        settings, redis=runtime.redis, publisher=runtime.bus, messenger=gateway,
+        plans=JetStreamBillingPlans(lambda: runtime.broker.connection),
+        tracer=runtime.tracer, registry=runtime.registry)
     routes, background = _intake(settings, gateway,
                                  UpdateIntake(gateway.bot_id, deps.publisher, runtime.tracer))
     managed: dict[str, Managed] = {"telegram": gateway, "background": deps.background}

@@ -24,6 +24,7 @@ from nectar_edge.bot.feed import AiogramFeed
 from nectar_edge.deps import Deps, Policy
 from nectar_edge.domain.payments import derive_key
 from nectar_edge.ports import (
+    BillingPlans,
     CostGuard,
     DeliveryLog,
     Messenger,
@@ -53,6 +54,13 @@ def plan_terms(catalog: PlanCatalog) -> tuple[dict[str, int], dict[str, int]]:
     return prices, limits
 
 
+def lease_s(configured: int, settings: EdgeSettings) -> int:
+    """A claim's lease: as configured, but never longer than half the ack wait. A replica
+    that dies holding a claim then never makes JetStream's redelivery of its message find
+    the claim alive (and drop it as a duplicate: a lost turn)."""
+    return max(1, min(configured, int(settings.infra.ack_wait_s / 2)))
+
+
 def policy_from(settings: EdgeSettings, catalog: PlanCatalog | None = None) -> Policy:
     """The handlers' policy: settings, and the plan catalog (`NECTAR_PLANS_FILE` or the
     packaged one) read here, once, outside the domain."""
@@ -64,9 +72,9 @@ def policy_from(settings: EdgeSettings, catalog: PlanCatalog | None = None) -> P
         default_character=settings.default_character,
         characters=settings.characters,
         default_language=settings.default_language,
-        update_claim_ttl_s=settings.update_claim_ttl_s,
+        update_claim_ttl_s=lease_s(settings.update_claim_ttl_s, settings),
         update_dedupe_ttl_s=settings.update_dedupe_ttl_s,
-        delivery_claim_ttl_s=settings.delivery_claim_ttl_s,
+        delivery_claim_ttl_s=lease_s(settings.delivery_claim_ttl_s, settings),
         delivery_record_ttl_s=settings.delivery_record_ttl_s,
         delivery_in_flight_retry_s=settings.delivery_in_flight_retry_s,
         rate_window_s=settings.rate_window_s,
@@ -84,10 +92,13 @@ def build_deps(settings: EdgeSettings, *, redis: Redis, publisher: Publisher,
                deliveries: DeliveryLog | None = None, updates: UpdateLog | None = None,
                rates: RateLimiter | None = None, costs: CostGuard | None = None,
                payments: PaymentLog | None = None, feed: UpdateFeed | None = None,
+               plans: BillingPlans | None = None,
                tracer: trace.Tracer | None = None,
                registry: CollectorRegistry = REGISTRY) -> Deps:
     """Wire the adapters; every one can be replaced by keyword. Updates are fed to a new
-    dispatcher bound to `messenger`'s Bot API session when that is a `TelegramGateway`."""
+    dispatcher bound to `messenger`'s Bot API session when that is a `TelegramGateway`.
+    `plans` (billing's plan events, for cache misses) needs the bus: `create_app` gives
+    the runtime's."""
     messenger = messenger or TelegramGateway(settings, registry)
     if feed is None and isinstance(messenger, TelegramGateway):
         feed = AiogramFeed(build_dispatcher(), messenger,
@@ -103,4 +114,5 @@ def build_deps(settings: EdgeSettings, *, redis: Redis, publisher: Publisher,
         costs=costs or RedisCostGuard(redis),
         payments=payments or RedisPaymentLog(redis),
         feed=feed,
+        plans=plans,
     )

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Literal
 
 from nectar_contracts import Plan
+from nectar_runtime import Poison, Retry
 
 from nectar_edge.deps import Deps
 from nectar_edge.domain.commands import parse_command
@@ -24,10 +25,13 @@ from nectar_edge.domain.context import (
     UserContext,
     known_plan,
 )
-from nectar_edge.domain.errors import RecipientUnavailable
+from nectar_edge.domain.errors import TelegramError
 from nectar_edge.domain.i18n import translate
 from nectar_edge.domain.language import normalize_language
 from nectar_edge.domain.limits import RateDecision, limit_for
+from nectar_edge.domain.messages import TextPart
+from nectar_edge.handlers.plans import refill_plan
+from nectar_edge.handlers.sending import answer_key, send_once
 
 __all__ = ["Sender", "UpdateKind", "UserContext", "authenticate", "classify", "guard_cost",
            "inject_plan", "limit_rate", "onboard"]
@@ -70,15 +74,17 @@ async def authenticate(sender: Sender, deps: Deps) -> UserContext | None:
         return None
     policy = deps.policy
     stored = await deps.users.profile(sender.user_id, policy.default_character)
+    plan = stored.plan or await refill_plan(sender.user_id, deps)
     character = stored.character or policy.default_character
     return UserContext(
         user_id=sender.user_id, chat_id=sender.chat_id or sender.user_id,
         language=stored.language or normalize_language(sender.language_code,
                                                        policy.default_language),
         character=character, session=stored.session or DEFAULT_SESSION,
-        plan=known_plan(stored.plan), voice=stored.voice,
-        known_plan=stored.plan is not None, inactive=stored.inactive,
-        onboarded=stored.character is not None, update_id=sender.update_id)
+        plan=known_plan(plan), voice=stored.voice,
+        known_plan=plan is not None, inactive=stored.inactive,
+        onboarded=stored.character is not None, update_id=sender.update_id,
+        bot_id=sender.bot_id)
 
 
 async def onboard(ctx: UserContext, deps: Deps) -> UserContext:
@@ -103,7 +109,7 @@ async def limit_rate(ctx: UserContext, kind: UpdateKind, deps: Deps) -> RateDeci
         if await deps.rates.notice_once(ctx.user_id, max(1.0, decision.retry_after_s)):
             await _tell(ctx, translate("rate_limited", ctx.language,
                                        seconds=str(max(1, round(decision.retry_after_s)))),
-                        deps)
+                        deps, "rate_limited")
         log.info("rate limited", extra={"user_id": ctx.user_id, "plan": ctx.plan})
     return decision
 
@@ -129,17 +135,18 @@ async def guard_cost(ctx: UserContext, kind: UpdateKind, deps: Deps) -> bool:
         log.exception("cost guard unavailable; refusing", extra={"user_id": ctx.user_id})
         allowed = False
     if not allowed:
-        await _tell(ctx, translate("try_later", ctx.language), deps)
+        await _tell(ctx, translate("try_later", ctx.language), deps, "try_later")
         log.info("cost guard refused", extra={"user_id": ctx.user_id, "plan": ctx.plan})
     return allowed
 
 
-async def _tell(ctx: UserContext, text: str, deps: Deps) -> None:
+async def _tell(ctx: UserContext, text: str, deps: Deps, purpose: str) -> None:
+    """Tell the user why their update stops here, once (a delivery record like every
+    answer). A courtesy: Telegram refusing it changes nothing; our store being down does
+    (the update is retried)."""
     try:
-        await deps.messenger.send_text(ctx.chat_id, text)
-    except RecipientUnavailable as exc:
-        if ctx.chat_id == ctx.user_id:  # a group that is gone says nothing about the user
-            await deps.users.mark_inactive(ctx.user_id, str(exc))
-    except Exception:  # the refusal is a courtesy; the update is still stopped
-        log.warning("could not tell the user about a refusal", exc_info=True,
-                    extra={"user_id": ctx.user_id})
+        await send_once(answer_key(ctx.bot_id, ctx.update_id, ctx.chat_id, purpose),
+                        ctx.user_id, ctx.chat_id, [TextPart(text)], deps)
+    except (Retry, Poison, TelegramError) as exc:  # the update is still stopped
+        log.warning("could not tell the user about a refusal",
+                    extra={"user_id": ctx.user_id, "error": f"{type(exc).__name__}: {exc}"})

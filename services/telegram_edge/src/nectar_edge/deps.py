@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from nectar_edge.background import BackgroundTasks
 from nectar_edge.ports import (
+    BillingPlans,
     CostGuard,
     DeliveryLog,
     Messenger,
@@ -45,9 +46,9 @@ class Policy:
     default_character: str = "luna"
     characters: tuple[str, ...] = ("luna", "kai", "mira")
     default_language: str = "en"
-    update_claim_ttl_s: int = 60
+    update_claim_ttl_s: int = 30
     update_dedupe_ttl_s: int = 86400
-    delivery_claim_ttl_s: int = 60
+    delivery_claim_ttl_s: int = 30
     delivery_record_ttl_s: int = 7 * 24 * 3600
     delivery_in_flight_retry_s: float = 5.0
     rate_window_s: float = 60.0
@@ -79,4 +80,7 @@ class Deps:
     payments: PaymentLog
     #: runs stored Telegram updates through the bot (None where no update is handled)
     feed: UpdateFeed | None = None
+    #: refills a plan missing from the cache from billing's events (None: a missing plan
+    #: is free, as for a user billing does not know yet)
+    plans: BillingPlans | None = None
     background: BackgroundTasks = field(default_factory=BackgroundTasks)

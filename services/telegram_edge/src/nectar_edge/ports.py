@@ -99,17 +99,26 @@ class UserDirectory(Protocol):
 
 
 class DeliveryLog(Protocol):
-    """Per-event delivery state (see `nectar_edge.domain.delivery`); shared by replicas."""
+    """Per-delivery state (see `nectar_edge.domain.delivery`); shared by replicas. Raises
+    the store's client errors when it is down (an outage: retried, never dead-lettered)."""
 
-    async def claim(self, key: str, owner: str, ttl_s: int) -> DeliveryRecord:
-        """Atomically take the delivery for `owner` when nobody holds it (absent or
-        `partial`), writing `pending`; return the record stored afterwards."""
+    async def claim(self, key: str, owner: str, ttl_s: float,
+                    record_ttl_s: int = 7 * 24 * 3600) -> DeliveryRecord:
+        """Atomically take the delivery for `owner` when nobody holds a live claim (absent,
+        `partial`, or a claim whose lease of `ttl_s` ran out), keeping the message ids sent
+        so far; return the record stored afterwards (`sent`, someone else's `pending`, or
+        `owner`'s). Ids stay `record_ttl_s` once recorded, whatever the lease."""
+        ...
+
+    async def progress(self, key: str, owner: str, message_ids: tuple[int, ...],
+                       lease_s: float, record_ttl_s: int) -> None:
+        """Record the ids sent so far under `owner`'s claim, renewing its lease."""
         ...
 
     async def save(self, key: str, record: DeliveryRecord, ttl_s: int) -> None: ...
 
     async def drop(self, key: str, owner: str) -> None:
-        """Delete the record if it is still `owner`'s pending claim."""
+        """Give up `owner`'s claim: deleted when nothing was sent, else kept as `partial`."""
         ...
 
     async def mark_answered(self, turn_id: str, ttl_s: int) -> None:
@@ -166,6 +175,17 @@ class PaymentLog(Protocol):
 
     async def forget(self, charge_id: str) -> None:
         """Undo `record` when publishing failed, so a redelivery publishes."""
+        ...
+
+
+class BillingPlans(Protocol):
+    """Billing's own word on a user's plan: its latest plan event on the bus (the BILLING
+    stream keeps them), for a plan missing from the edge's cache."""
+
+    async def latest_plan(self, user_id: int) -> tuple[Plan, int] | None:
+        """The plan of the user's newest `billing.plan_changed` or `billing.user_created`
+        and its time (ms since the epoch); None when billing has none yet (a new user).
+        Raises the bus client's errors when the bus is down (an outage)."""
         ...
 
 

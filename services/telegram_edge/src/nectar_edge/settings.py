@@ -67,12 +67,15 @@ class EdgeSettings(BaseSettings):
                                   "usable language_code.")
     update_dedupe_ttl_s: int = Field(86400, gt=0, description="How long a handled update_id "
                                      "is remembered (Telegram redelivers for up to 24 h).")
-    update_claim_ttl_s: int = Field(60, gt=0, description="How long an update being handled "
-                                    "is held against duplicates; after a crash mid-handling "
-                                    "Telegram's redelivery is handled once this expired.")
-    delivery_claim_ttl_s: int = Field(60, gt=0, description="Lifetime of the `pending` claim a "
-                                      "replica takes on a reply before sending it (crash "
-                                      "recovery: another replica may send after this).")
+    update_claim_ttl_s: int = Field(30, gt=0, description="Lease on an update being handled, "
+                                    "against its duplicates; capped at half of "
+                                    "NECTAR_ACK_WAIT_S, so a crashed replica's claim has "
+                                    "lapsed when JetStream redelivers the update.")
+    delivery_claim_ttl_s: int = Field(30, gt=0, description="Lease a replica takes on a "
+                                      "message before sending it; capped at half of "
+                                      "NECTAR_ACK_WAIT_S, so a crashed replica's claim has "
+                                      "lapsed when its event is redelivered (message ids "
+                                      "already recorded stay).")
     delivery_record_ttl_s: int = Field(7 * 24 * 3600, gt=0, description="How long a sent "
                                        "reply's message ids are remembered (idempotency).")
     delivery_in_flight_retry_s: float = Field(5.0, gt=0, description="Redelivery delay when "

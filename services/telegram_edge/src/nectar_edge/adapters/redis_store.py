@@ -7,7 +7,8 @@ Keys (the `{...}` parts are values, not hash tags):
     edge:voice:{user}                "on" | "off"
     edge:inactive:{user}             why the user cannot be reached (blocked, chat gone)
     edge:update:{bot_id}:{update_id} "1" once an update was taken (TTL: dedupe window)
-    edge:delivery:{event_id}         delivery record (see nectar_edge.domain.delivery)
+    edge:delivery:{key}              delivery record of a bus event or a direct answer (see
+                                     nectar_edge.domain.delivery)
     edge:answered:{turn_id}          the turn got its answer (stops the chat action)
     edge:language:{user}             language chosen with /language
     edge:rate:{user}                 sliding-window log (ZSET of message times, ms)
@@ -26,9 +27,8 @@ from typing import cast
 
 from nectar_contracts import Plan
 from redis.asyncio import Redis
-from redis.exceptions import WatchError
 
-from nectar_edge.domain.delivery import DeliveryRecord, take_over
+from nectar_edge.domain.delivery import DeliveryRecord
 from nectar_edge.domain.limits import RateDecision, day_key, seconds_until_next_day
 from nectar_edge.domain.messages import StoredUser
 
@@ -43,13 +43,55 @@ end
 return 0
 """
 
-# Delete only while the value is still this owner's pending claim.
+# Take a delivery for ARGV[1] unless it is sent or someone else's claim is live. A lapsed
+# claim (its lease in the value is past Redis's clock) or a partial record is taken over with
+# the ids sent so far. A claim without ids lives as long as its lease (PX); one with ids as
+# long as a record (EX ARGV[3]): the ids must outlive the lease. Returns the stored record.
+_CLAIM_DELIVERY = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local v = redis.call('GET', KEYS[1])
+local ids = ''
+if v then
+  local status, rest = string.match(v, '^(%a+):(.*)$')
+  if status == 'sent' then return v end
+  if status == 'partial' then
+    ids = rest
+  elseif status == 'pending' then
+    local holder, held = string.match(rest, '^([^:]*):(.*)$')
+    local who, lease = string.match(holder, '^([^@]*)@?(%d*)$')
+    local until_ms = tonumber(lease) or 0
+    if who == ARGV[1] or until_ms == 0 or until_ms > now then return v end
+    ids = held
+  end
+end
+local new = 'pending:' .. ARGV[1] .. '@' .. (now + tonumber(ARGV[2])) .. ':' .. ids
+if ids == '' then
+  redis.call('SET', KEYS[1], new, 'PX', ARGV[2])
+else
+  redis.call('SET', KEYS[1], new, 'EX', ARGV[3])
+end
+return new
+"""
+
+# Record the ids sent so far under ARGV[1]'s claim, renewing its lease; kept ARGV[4] s.
+_PROGRESS = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('SET', KEYS[1], 'pending:' .. ARGV[1] .. '@' .. (now + tonumber(ARGV[2])) .. ':'
+           .. ARGV[3], 'EX', ARGV[4])
+return 1
+"""
+
+# Give up ARGV[1]'s claim: nothing sent -> delete; ids sent -> partial (kept).
 _DROP_CLAIM = """
 local v = redis.call('GET', KEYS[1])
-if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
+if not v then return 0 end
+local who, ids = string.match(v, '^pending:([^:@]*)@?%d*:(.*)$')
+if who ~= ARGV[1] then return 0 end
+if ids == '' then return redis.call('DEL', KEYS[1]) end
+redis.call('SET', KEYS[1], 'partial:' .. ids, 'KEEPTTL')
+return 1
 """
 
 
@@ -222,46 +264,36 @@ class RedisUpdateLog:
 
 
 class RedisDeliveryLog:
-    """Delivery records under `edge:delivery:{event_id}`; claims are atomic."""
+    """Delivery records under `edge:delivery:{key}`; claims are atomic (Lua, on Redis's
+    clock, so replicas' clocks do not matter)."""
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
+        self._claim = redis.register_script(_CLAIM_DELIVERY)
+        self._progress = redis.register_script(_PROGRESS)
         self._drop = redis.register_script(_DROP_CLAIM)
 
     @staticmethod
     def _key(key: str) -> str:
         return f"edge:delivery:{key}"
 
-    async def claim(self, key: str, owner: str, ttl_s: int) -> DeliveryRecord:
-        fresh = take_over(None, owner)
-        assert fresh is not None
-        # The common case in one round trip: nobody has touched this event yet.
-        if await self.redis.set(self._key(key), fresh.encode(), nx=True, ex=ttl_s):
-            return fresh
-        # Otherwise decide on what is stored (maybe a `partial` to take over), atomically.
-        async with self.redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(self._key(key))
-                    raw = _text(await pipe.get(self._key(key)))
-                    current = DeliveryRecord.decode(raw) if raw else None
-                    new = take_over(current, owner)
-                    if new is None:
-                        await pipe.unwatch()
-                        assert current is not None
-                        return current
-                    pipe.multi()
-                    pipe.set(self._key(key), new.encode(), ex=ttl_s)
-                    await pipe.execute()
-                    return new
-                except WatchError:
-                    continue
+    async def claim(self, key: str, owner: str, ttl_s: float,
+                    record_ttl_s: int = 7 * 24 * 3600) -> DeliveryRecord:
+        raw = await self._claim(keys=[self._key(key)],
+                                args=[owner, max(1, int(ttl_s * 1000)), record_ttl_s])
+        return DeliveryRecord.decode(_text(raw) or "")
+
+    async def progress(self, key: str, owner: str, message_ids: tuple[int, ...],
+                       lease_s: float, record_ttl_s: int) -> None:
+        await self._progress(keys=[self._key(key)],
+                             args=[owner, max(1, int(lease_s * 1000)),
+                                   ",".join(str(i) for i in message_ids), record_ttl_s])
 
     async def save(self, key: str, record: DeliveryRecord, ttl_s: int) -> None:
         await self.redis.set(self._key(key), record.encode(), ex=ttl_s)
 
     async def drop(self, key: str, owner: str) -> None:
-        await self._drop(keys=[self._key(key)], args=[f"pending:{owner}:"])
+        await self._drop(keys=[self._key(key)], args=[owner])
 
     async def mark_answered(self, turn_id: str, ttl_s: int) -> None:
         await self.redis.set(f"edge:answered:{turn_id}", "1", ex=ttl_s)

@@ -103,7 +103,8 @@ class AuthMiddleware(BaseMiddleware):
         ctx = await chain.authenticate(chain.Sender(
             user_id=user.id, is_bot=user.is_bot, language_code=user.language_code,
             chat_id=chat.id if chat is not None else None,
-            update_id=event.update_id if isinstance(event, Update) else 0), deps)
+            update_id=event.update_id if isinstance(event, Update) else 0,
+            bot_id=data["bot"].id), deps)
         if ctx is None:
             return None
         data["user_context"] = ctx

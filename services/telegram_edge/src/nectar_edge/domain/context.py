@@ -27,6 +27,7 @@ class Sender:
     chat_id: int | None = None
     #: the update it came with (0 when not known): keys the answers sent for it
     update_id: int = 0
+    bot_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class UserContext:
     onboarded: bool = True
     new: bool = False
     update_id: int = 0
+    bot_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,17 @@ class VoicePart:
     duration_s: float | None = None
 
 
-OutgoingPart = TextPart | PhotoPart | VoicePart
+@dataclass(frozen=True)
+class InvoicePart:
+    """An invoice in Telegram Stars (XTR) with a signed payload."""
+
+    title: str
+    description: str
+    payload: str
+    amount: int
+
+
+OutgoingPart = TextPart | PhotoPart | VoicePart | InvoicePart
 
 
 @dataclass(frozen=True)

@@ -29,18 +29,6 @@ def long_polling_job(intake: UpdateIntake, gateway: TelegramGateway, timeout_s: 
     larger than the webhook's body limit is, with an error log, as the webhook refuses it
     with 413)."""
 
-    async def store(update: dict[str, Any], update_id: int) -> None:
-        pause = error_pause_s
-        while True:
-            try:
-                await intake.accept(update)
-                return
-            except Exception:
-                log.warning("update not stored; trying again", exc_info=True,
-                            extra={"update_id": update_id, "pause_s": pause})
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, MAX_PAUSE_S)
-
     async def poll_telegram_updates() -> None:
         await gateway.delete_webhook()
         log.info("long polling started", extra={"timeout_s": timeout_s})
@@ -65,10 +53,24 @@ def long_polling_job(intake: UpdateIntake, gateway: TelegramGateway, timeout_s: 
                     log.error("update over the size limit; skipped",
                               extra={"update_id": update_id, "limit_bytes": max_update_bytes})
                 else:
-                    await store(update, update_id)
+                    await _store(intake, update, update_id, error_pause_s)
                 offset = update_id + 1
 
     return poll_telegram_updates
+
+
+async def _store(intake: UpdateIntake, update: dict[str, Any], update_id: int,
+                 pause: float) -> None:
+    """Store one update on the bus, trying again (with a growing pause) while it is down."""
+    while True:
+        try:
+            await intake.accept(update)
+            return
+        except Exception:
+            log.warning("update not stored; trying again", exc_info=True,
+                        extra={"update_id": update_id, "pause_s": pause})
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, MAX_PAUSE_S)
 
 
 def register_webhook_job(gateway: TelegramGateway, url: str, secret: str,

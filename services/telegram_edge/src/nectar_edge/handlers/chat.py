@@ -41,7 +41,8 @@ async def receive_text(message: IncomingMessage, deps: Deps) -> list[Event]:
 
 async def explain_text_only(message: IncomingMessage, deps: Deps) -> list[Event]:
     """On a message without text (sticker, photo, ...): say that only text is read yet."""
-    await answer(message, translate("text_only", language_of(message, deps)), deps)
+    await answer(message, translate("text_only", language_of(message, deps)), deps,
+                 purpose="text_only")
     return []
 
 

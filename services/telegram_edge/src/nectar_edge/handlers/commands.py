@@ -35,13 +35,13 @@ async def greet_user(message: IncomingMessage, deps: Deps) -> list[Event]:
     language = language_of(message, deps)
     await answer(message, translate("greeting", language,
                                     character=display_name(conv.character)), deps,
-                 character_keyboard(deps.policy.characters, conv.character))
+                 character_keyboard(deps.policy.characters, conv.character), purpose="greeting")
     return []
 
 
 async def show_help(message: IncomingMessage, deps: Deps) -> list[Event]:
     """On `/help`: list the commands. Emits nothing."""
-    await answer(message, translate("help", language_of(message, deps)), deps)
+    await answer(message, translate("help", language_of(message, deps)), deps, purpose="help")
     return []
 
 
@@ -50,7 +50,7 @@ async def explain_unknown_command(message: IncomingMessage, command: str,
     """On a command the bot does not know (`/story tell me...`): a short hint towards
     /help in the user's language. Never a model turn. Emits nothing."""
     await answer(message, translate("unknown_command", language_of(message, deps),
-                                    command=f"/{command}"), deps)
+                                    command=f"/{command}"), deps, purpose="unknown_command")
     return []
 
 
@@ -60,7 +60,7 @@ async def request_image(message: IncomingMessage, prompt: str | None, deps: Deps
     language = language_of(message, deps)
     prompt = (prompt or "").strip()
     if not prompt:
-        await answer(message, translate("image_usage", language), deps)
+        await answer(message, translate("image_usage", language), deps, purpose="image_usage")
         return []
     conv = await resolve_conversation(message, deps)
     return [ImageRequested.new(
@@ -76,10 +76,10 @@ async def set_voice_mode(message: IncomingMessage, argument: str | None,
     language = language_of(message, deps)
     choice = (argument or "").strip().lower()
     if choice not in ("on", "off"):
-        await answer(message, translate("voice_usage", language), deps)
+        await answer(message, translate("voice_usage", language), deps, purpose="voice_usage")
         return []
     await deps.users.set_voice(message.user_id, choice == "on")
-    await answer(message, translate(f"voice_{choice}", language), deps)
+    await answer(message, translate(f"voice_{choice}", language), deps, purpose=f"voice_{choice}")
     return []
 
 
@@ -95,11 +95,12 @@ async def choose_character(message: IncomingMessage, argument: str | None,
         current = await deps.users.character(message.user_id) or deps.policy.default_character
         await answer(message, translate("character_usage", language, characters=names,
                                         current=display_name(current)), deps,
-                     character_keyboard(deps.policy.characters, current))
+                     character_keyboard(deps.policy.characters, current), purpose="character_usage")
         return []
     await deps.users.set_character(message.user_id, choice)
     await answer(message, translate("character_chosen", language,
-                                    character=display_name(choice)), deps)
+                                    character=display_name(choice)), deps,
+                 purpose="character_chosen")
     return []
 
 
@@ -112,7 +113,8 @@ async def reset_conversation(message: IncomingMessage, deps: Deps) -> list[Event
         else uuid.uuid4().hex[:12]
     await deps.users.set_session(message.user_id, conv.character, new_session)
     await answer(message, translate("reset_done", language_of(message, deps),
-                                    character=display_name(conv.character)), deps)
+                                    character=display_name(conv.character)), deps,
+                 purpose="reset_done")
     event_id = keyed_uuid7(f"telegram-reset|{message.bot_id}|{message.update_id}",
                            message.sent_at)
     return [ConversationReset(
@@ -130,8 +132,8 @@ async def choose_language(message: IncomingMessage, argument: str | None,
     if choice not in LANGUAGES:
         language = language_of(message, deps)
         await answer(message, translate("language_usage", language), deps,
-                     language_keyboard(language))
+                     language_keyboard(language), purpose="language_usage")
         return []
     await deps.users.set_language(message.user_id, choice)
-    await answer(message, translate("language_chosen", choice), deps)
+    await answer(message, translate("language_chosen", choice), deps, purpose="language_chosen")
     return []

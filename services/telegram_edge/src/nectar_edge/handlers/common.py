@@ -10,9 +10,13 @@ from nectar_contracts import keyed_uuid7
 
 from nectar_edge.deps import Deps
 from nectar_edge.domain.context import DEFAULT_SESSION, Conversation, known_plan
-from nectar_edge.domain.errors import RecipientUnavailable
 from nectar_edge.domain.language import normalize_language
-from nectar_edge.domain.messages import IncomingMessage, Keyboard
+from nectar_edge.domain.messages import IncomingMessage, Keyboard, TextPart
+from nectar_edge.handlers.plans import refill_plan
+from nectar_edge.handlers.sending import answer_key, recipient_gone, send_once
+
+__all__ = ["acknowledge", "answer", "language_of", "recipient_gone", "resolve_conversation",
+           "turn_id_for"]
 
 log = logging.getLogger("nectar.telegram_edge.handlers")
 
@@ -25,8 +29,8 @@ async def resolve_conversation(message: IncomingMessage, deps: Deps) -> Conversa
     user_id = message.user_id
     character = await deps.users.character(user_id) or deps.policy.default_character
     session = await deps.users.session(user_id, character) or DEFAULT_SESSION
-    return Conversation(character=character, session=session,
-                        plan=known_plan(await deps.users.plan(user_id)),
+    plan = await deps.users.plan(user_id) or await refill_plan(user_id, deps)
+    return Conversation(character=character, session=session, plan=known_plan(plan),
                         voice=await deps.users.voice_enabled(user_id))
 
 
@@ -54,26 +58,10 @@ async def acknowledge(callback_id: str, deps: Deps) -> None:
         log.info("answerCallbackQuery failed", extra={"error": f"{type(exc).__name__}"})
 
 
-async def answer(message: IncomingMessage, text: str, deps: Deps,
-                 keyboard: Keyboard = ()) -> None:
-    """Send a direct answer to a command; a recipient that is gone is marked inactive."""
-    try:
-        if keyboard:
-            await deps.messenger.send_text(message.chat_id, text, keyboard)
-        else:
-            await deps.messenger.send_text(message.chat_id, text)
-    except RecipientUnavailable as exc:
-        await recipient_gone(message.user_id, message.chat_id, str(exc), deps)
-
-
-async def recipient_gone(user_id: int, chat_id: int, reason: str, deps: Deps) -> None:
-    """Telegram says the chat cannot be written to: in the user's private chat the user is
-    marked inactive (nothing more is sent until they write again); a group that is gone
-    says nothing about the user, whose state stays as it is."""
-    if chat_id != user_id:
-        log.warning("chat unreachable; no user state changed",
-                    extra={"user_id": user_id, "chat_id": chat_id, "reason": reason})
-        return
-    await deps.users.mark_inactive(user_id, reason)
-    log.warning("user unreachable, marked inactive", extra={"user_id": user_id,
-                                                            "reason": reason})
+async def answer(message: IncomingMessage, text: str, deps: Deps, keyboard: Keyboard = (),
+                 *, purpose: str) -> None:
+    """Answer the user's update in its chat, once (a delivery record keyed by the update and
+    `purpose`: a redelivered update sends nothing twice); a recipient that is gone is
+    handled by `recipient_gone`."""
+    await send_once(answer_key(message.bot_id, message.update_id, message.chat_id, purpose),
+                    message.user_id, message.chat_id, [TextPart(text, keyboard)], deps)

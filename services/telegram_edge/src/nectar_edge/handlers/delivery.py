@@ -1,10 +1,9 @@
-"""Delivery: bus events (replies, apologies, images, voice notes) sent to Telegram exactly
-once per event id, across retries and replicas."""
+"""Delivery: bus events (replies, apologies, images, voice notes) sent to Telegram once per
+event id, across retries, crashes and replicas (`handlers.sending`)."""
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Mapping, Sequence
 
 from nectar_contracts import (
@@ -17,12 +16,9 @@ from nectar_contracts import (
     VoiceFailed,
     VoiceReady,
 )
-from nectar_runtime import Poison, Retry
+from nectar_runtime import Poison
 
 from nectar_edge.deps import PRODUCER, Deps
-from nectar_edge.domain import delivery
-from nectar_edge.domain.delivery import DeliveryRecord
-from nectar_edge.domain.errors import MessageRejected, RateLimited, RecipientUnavailable
 from nectar_edge.domain.i18n import translate
 from nectar_edge.domain.messages import (
     Button,
@@ -34,8 +30,7 @@ from nectar_edge.domain.messages import (
 )
 from nectar_edge.domain.text import split_message
 from nectar_edge.handlers.chat import mark_answered
-from nectar_edge.handlers.common import recipient_gone
-from nectar_edge.ports import Messenger
+from nectar_edge.handlers.sending import send_once
 
 log = logging.getLogger("nectar.telegram_edge.handlers")
 
@@ -44,75 +39,11 @@ def delivery_key(event: Event) -> str:
     return str(event.event_id)
 
 
-async def _send(messenger: Messenger, chat_id: int, part: OutgoingPart) -> int:
-    match part:
-        case TextPart(text=text, keyboard=keyboard):
-            if keyboard:
-                return await messenger.send_text(chat_id, text, keyboard)
-            return await messenger.send_text(chat_id, text)
-        case PhotoPart(url=url, caption=caption):
-            return await messenger.send_photo(chat_id, url, caption)
-        case VoicePart(url=url, duration_s=duration):
-            return await messenger.send_voice(chat_id, url, duration)
-    raise TypeError(f"unknown part {part!r}")
-
-
 async def deliver(event: Event, chat_id: int, parts: Sequence[OutgoingPart],
                   deps: Deps) -> tuple[int, ...] | None:
-    """Send `parts` for `event` exactly once across retries and replicas; return the
-    Telegram message ids, or None when the recipient is gone (user marked inactive).
-
-    The state machine is in `nectar_edge.domain.delivery`: already `sent` -> the stored ids,
-    nothing sent; someone else's `pending` -> `Retry` later; claimed -> send the parts not
-    sent yet, recording progress so a 429 between parts does not resend the first ones.
-    Raises `Retry` on 429 (after `retry_after`), `Poison` when Telegram rejects the message,
-    and lets transient failures propagate (retried with backoff by the runtime).
-    """
-    key, policy = delivery_key(event), deps.policy
-    owner = uuid.uuid4().hex
-    record = await deps.deliveries.claim(key, owner, policy.delivery_claim_ttl_s)
-    if record.status == "sent":
-        log.info("already delivered; re-emitting", extra={"message_ids": record.message_ids})
-        return record.message_ids
-    if not record.claimed_by(owner):
-        raise Retry(f"delivery of {key} in flight elsewhere", policy.delivery_in_flight_retry_s)
-    sent = list(record.message_ids)
-    try:
-        for index in range(len(sent), len(parts)):
-            sent.append(await _send(deps.messenger, chat_id, parts[index]))
-            if index + 1 < len(parts):
-                await deps.deliveries.save(key, delivery.pending(owner, tuple(sent)),
-                                           policy.delivery_claim_ttl_s)
-    except RateLimited as exc:
-        await _release(key, owner, sent, deps)
-        raise Retry(f"telegram rate limit: {exc}", exc.retry_after_s) from exc
-    except RecipientUnavailable as exc:
-        await _release(key, owner, sent, deps)
-        await recipient_gone(event.user_id, chat_id, str(exc), deps)
-        log.warning("recipient unavailable; message dropped",
-                    extra={"user_id": event.user_id, "chat_id": chat_id, "reason": str(exc)})
-        return None
-    except MessageRejected as exc:
-        await _release(key, owner, sent, deps)
-        raise Poison(f"telegram rejected the message: {exc}") from exc
-    except BaseException:
-        await _release(key, owner, sent, deps)
-        raise
-    await deps.deliveries.save(key, DeliveryRecord("sent", tuple(sent)),
-                               policy.delivery_record_ttl_s)
-    return tuple(sent)
-
-
-async def _release(key: str, owner: str, sent: list[int], deps: Deps) -> None:
-    """Give up a claim after a failure: keep what was sent as `partial`, or drop it."""
-    try:
-        if sent:
-            await deps.deliveries.save(key, DeliveryRecord("partial", tuple(sent)),
-                                       deps.policy.delivery_record_ttl_s)
-        else:
-            await deps.deliveries.drop(key, owner)
-    except Exception:  # the claim expires on its own; do not mask the original error
-        log.warning("could not release delivery claim", exc_info=True, extra={"key": key})
+    """Send `parts` for `event` once (`sending.send_once`, keyed by the event id); the
+    Telegram message ids, or None when the recipient is gone."""
+    return await send_once(delivery_key(event), event.user_id, chat_id, parts, deps)
 
 
 async def deliver_reply(event: ReplyReady, deps: Deps) -> list[Event]:

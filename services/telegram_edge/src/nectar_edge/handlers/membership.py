@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nectar_contracts import Event
+from nectar_runtime import Poison
 
 from nectar_edge.deps import Deps
 from nectar_edge.domain.chats import GROUP_CHATS, PRESENT, added_to_group
-from nectar_edge.domain.errors import TelegramError
 from nectar_edge.domain.i18n import translate
 from nectar_edge.domain.language import normalize_language
 from nectar_edge.domain.messages import IncomingMessage
@@ -61,8 +61,9 @@ async def note_membership(change: MembershipChange, deps: Deps) -> list[Event]:
         language_code=change.language_code, sent_at=change.sent_at)
     try:
         await answer(note, translate("group_note", language,
-                                     bot=deps.messenger.username or "me"), deps)
-    except TelegramError as exc:
+                                     bot=deps.messenger.username or "me"), deps,
+                     purpose="group_note")
+    except Poison as exc:  # Telegram refused the text: the note is a courtesy
         log.warning("could not post the group note", extra={
             "chat_id": change.chat_id, "error": f"{type(exc).__name__}: {exc}"})
     return []

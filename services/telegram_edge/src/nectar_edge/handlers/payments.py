@@ -11,22 +11,18 @@ from decimal import Decimal
 from nectar_contracts import Event, PaymentReceived, PaymentRefunded, keyed_uuid7
 
 from nectar_edge.deps import PRODUCER, Deps
-from nectar_edge.domain.errors import MessageRejected, RecipientUnavailable
+from nectar_edge.domain.errors import MessageRejected
 from nectar_edge.domain.i18n import translate
 from nectar_edge.domain.language import normalize_language
-from nectar_edge.domain.messages import Button, IncomingMessage, Keyboard
+from nectar_edge.domain.messages import Button, IncomingMessage, InvoicePart, Keyboard
 from nectar_edge.domain.payments import (
     InvalidPayload,
     check_checkout,
     sign_payload,
     verify_payload,
 )
-from nectar_edge.handlers.common import (
-    answer,
-    language_of,
-    recipient_gone,
-    resolve_conversation,
-)
+from nectar_edge.handlers.common import answer, language_of, resolve_conversation
+from nectar_edge.handlers.sending import answer_key, send_once
 
 log = logging.getLogger("nectar.telegram_edge.handlers")
 
@@ -44,7 +40,7 @@ async def offer_plans(message: IncomingMessage, deps: Deps) -> list[Event]:
     language = language_of(message, deps)
     conv = await resolve_conversation(message, deps)
     await answer(message, translate("buy_intro", language, plan=conv.plan.title()), deps,
-                 plan_keyboard(deps.policy.star_prices, language))
+                 plan_keyboard(deps.policy.star_prices, language), purpose="buy_intro")
     return []
 
 
@@ -56,12 +52,12 @@ async def send_invoice(message: IncomingMessage, plan: str, deps: Deps) -> list[
     if price is None:
         return await offer_plans(message, deps)
     payload = sign_payload(deps.policy.payment_key, message.user_id, plan, price)
-    try:
-        await deps.messenger.send_invoice(
-            message.chat_id, translate("invoice_title", language, plan=plan.title()),
-            translate("invoice_description", language, plan=plan.title()), payload, price)
-    except RecipientUnavailable as exc:
-        await recipient_gone(message.user_id, message.chat_id, str(exc), deps)
+    invoice = InvoicePart(translate("invoice_title", language, plan=plan.title()),
+                          translate("invoice_description", language, plan=plan.title()),
+                          payload, price)
+    await send_once(answer_key(message.bot_id, message.update_id, message.chat_id,
+                               f"invoice:{plan}"), message.user_id, message.chat_id,
+                    [invoice], deps)
     return []
 
 
@@ -141,7 +137,7 @@ async def record_payment(payment: StarsPayment, deps: Deps) -> list[Event]:
         await deps.payments.forget(payment.charge_id)
         raise
     await answer(message, translate("pay_thanks", language_of(message, deps),
-                                    plan=terms.plan.title()), deps)
+                                    plan=terms.plan.title()), deps, purpose="pay_thanks")
     return []
 
 
@@ -186,7 +182,7 @@ async def record_refund(refund: StarsRefund, deps: Deps) -> list[Event]:
         await deps.payments.forget(key)
         raise
     await answer(message, translate("refund_done", language, stars=str(refund.total_amount)),
-                 deps)
+                 deps, purpose="refund_done")
     return []
 
 
@@ -196,7 +192,7 @@ async def show_payment_support(message: IncomingMessage, deps: Deps) -> list[Eve
     text = translate("paysupport", language_of(message, deps))
     if deps.policy.payment_support_text:
         text = f"{text}\n{deps.policy.payment_support_text}"
-    await answer(message, text, deps)
+    await answer(message, text, deps, purpose="paysupport")
     return []
 
 

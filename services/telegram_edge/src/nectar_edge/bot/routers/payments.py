@@ -17,6 +17,13 @@ from nectar_edge.handlers.payments import PreCheckout, StarsPayment, StarsRefund
 
 def build_router() -> Router:
     router = Router(name="payments")
+    _offers(router)
+    _money(router)
+    return router
+
+
+def _offers(router: Router) -> None:
+    """/buy, the upsell button and the plan buttons (an invoice each)."""
 
     @router.message(command("buy"))
     async def on_buy(message: Message, event_update: Update, bot: Bot, deps: Deps,
@@ -39,6 +46,11 @@ def build_router() -> Router:
             from_callback(query, event_update, bot, user_context),
             (query.data or "").split(":", 1)[1], deps)
         await publish(events, deps)
+
+
+def _money(router: Router) -> None:
+    """What Telegram sends about money: pre-checkout queries, successful and refunded
+    payments."""
 
     @router.pre_checkout_query()
     async def on_pre_checkout(query: PreCheckoutQuery, deps: Deps) -> None:
@@ -72,5 +84,3 @@ def build_router() -> Router:
             payload=refunded.invoice_payload,
             charge_id=refunded.telegram_payment_charge_id), deps)
         await publish(events, deps)
-
-    return router
