@@ -109,14 +109,6 @@ async def test_a_malformed_event_is_dead_lettered_and_the_next_turn_answered(
     assert dry.returncode == 0 and "dry run: nothing published" in dry.stdout
 
 
-async def test_media_and_voice_answer_not_available_so_the_user_hears_something(
-        full_stack, client) -> None:
-    user = 1_000_105
-    await full_stack.post_update(client, full_stack.update(user, "/image a red fox", 50_005))
-    calls = await full_stack.wait_sent(client, user)
-    assert len(calls) == 1 and "available" in calls[0]["params"]["text"].lower()
-
-
 async def test_nectar_say_prints_the_reply_as_json(full_stack) -> None:
     env = {**os.environ, "NECTAR_DATA_DIR": str(full_stack.config.data_dir)}
     env.pop("TELEGRAM_BOT_TOKEN", None)

@@ -19,7 +19,8 @@ SERVICES = {
 }
 
 #: settings a service cannot start without; documents need none of their real values
-REQUIRED = {"telegram_edge": {"telegram_bot_token": "123456789:DOCSdocsDOCSdocsDOCSdocsDOCS0000"}}
+REQUIRED = {"telegram_edge": {"telegram_bot_token": "123456789:DOCSdocsDOCSdocsDOCSdocsDOCS0000"},
+            "media": {"comfyui_urls": "http://comfyui:8188"}}
 
 #: fixed so the documents do not depend on the machine that generates them
 DOC_INFRA = {"nats_url": "nats://nats:4222", "redis_url": "redis://redis:6379/0",

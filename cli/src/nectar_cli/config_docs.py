@@ -50,7 +50,7 @@ def _default(field: FieldInfo) -> str:
 def _rows(cls: type, prefix: str) -> list[str]:
     rows = []
     for name, field in cls.model_fields.items():
-        if name == "infra":
+        if name in ("infra", "s3"):  # the shared NECTAR_ and NECTAR_S3_ tables
             continue
         description = (field.description or "").replace("|", "\\|").replace("\n", " ")
         rows.append(f"| `{prefix}{name.upper()}` | {_default(field)} | {description} |")

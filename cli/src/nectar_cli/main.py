@@ -15,6 +15,8 @@ from nectar_cli import telegram_cmd
 from nectar_cli import memory_cmd
 from nectar_cli import billing_cmd
 from nectar_cli import llm_cmd
+from nectar_cli import media_cmd
+from nectar_cli import media_cmd
 
 app = typer.Typer(help="Nectar: talk to the local stack, inspect it, manage contracts.",
                   no_args_is_help=True, add_completion=False)
@@ -29,6 +31,8 @@ app.add_typer(telegram_cmd.app, name="telegram")
 config_app = typer.Typer(help="Service configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(llm_cmd.app, name="llm")
+app.add_typer(media_cmd.app, name="media")
+app.add_typer(media_cmd.app, name="media")
 
 CONFIG_DOC = contracts_cmd.ASYNCAPI_DIR.parent / "configuration.md"
 

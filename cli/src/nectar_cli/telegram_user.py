@@ -78,6 +78,14 @@ class TelegramUser:
         resp.raise_for_status()
         return resp.content, resp.headers.get("content-type", "")
 
+    def message(self, message_id: int) -> dict[str, Any] | None:
+        """The current state of a message the bot sent (its edits applied, `deleted` set
+        once the bot deleted it)."""
+        for message in self._poll(after=message_id - 1, timeout=0):
+            if message["message_id"] == message_id:
+                return message
+        return None
+
     def replies(self, wait_s: float = 30.0, settle_s: float = 1.5) -> list[dict[str, Any]]:
         """Bot messages after the last seen one: waits up to `wait_s` for the first, then
         keeps collecting until none arrives for `settle_s`."""
@@ -97,3 +105,14 @@ class TelegramUser:
         if not got:
             raise NoReply(f"no reply from the bot within {wait_s:.0f} s")
         return got
+
+
+def job_button(message: dict[str, Any]) -> str | None:
+    """The Cancel button's data of an image job's progress message, if it is one."""
+    markup = message.get("reply_markup") or {}
+    for row in markup.get("inline_keyboard") or []:
+        for button in row:
+            data = str(button.get("callback_data") or "")
+            if data.startswith("imgcancel:"):
+                return data
+    return None

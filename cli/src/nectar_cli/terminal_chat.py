@@ -4,12 +4,15 @@ Bot messages are printed as they come; what Telegram shows as something to press
 numbered: inline buttons (`[2] ✓ Kai`) and invoices (`[1] Pay 500 ⭐`). Typing a number
 presses it (a button's callback query, or the emulated Telegram Stars checkout); anything
 else is a message to the bot. Photos, voice notes and documents the bot sends are saved
-as files and their paths printed.
+as files and their paths printed. An image job's progress message (the one with a Cancel
+button) is followed until the picture or its outcome arrives: its edits are printed, and
+Ctrl-C presses Cancel.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from nectar_cli.telegram_user import NoReply, TelegramUser
+from nectar_cli.telegram_user import NoReply, TelegramUser, job_button
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,12 @@ class TerminalChat:
     """One user's chat with the bot, rendered as lines of text."""
 
     def __init__(self, user: TelegramUser, echo: Callable[[str], None], save_dir: Path,
-                 timeout_s: float = 30.0) -> None:
+                 timeout_s: float = 30.0, job_timeout_s: float = 300.0) -> None:
         self.user = user
         self.echo = echo
         self.save_dir = save_dir
         self.timeout_s = timeout_s
+        self.job_timeout_s = job_timeout_s
         self.choices: list[Choice] = []
 
     # --- what the bot sent ------------------------------------------------------------
@@ -142,9 +146,41 @@ class TerminalChat:
 
     def wait_and_show(self) -> None:
         try:
-            self.show(self.user.replies(wait_s=self.timeout_s))
+            messages = self.user.replies(wait_s=self.timeout_s)
         except NoReply as exc:
             self.echo(f"(no reply: {exc}; see `make logs`)")
+            return
+        self.show(messages)
+        if job_button(messages[-1]):  # a picture on its way: follow it to its outcome
+            self.follow_job(messages[-1])
+
+    def follow_job(self, progress: dict[str, Any]) -> None:
+        """Print an image job's progress message as it is edited until the next bot message
+        (the photo, or why there is none) arrives; Ctrl-C presses its Cancel button once
+        (a second Ctrl-C leaves)."""
+        button = job_button(progress)
+        shown = progress.get("text")
+        deadline = time.monotonic() + self.job_timeout_s
+        while time.monotonic() < deadline:
+            try:
+                try:
+                    self.show(self.user.replies(wait_s=1.0, settle_s=0.5))
+                    return
+                except NoReply:
+                    pass
+                current = self.user.message(progress["message_id"])
+                if current is None or current.get("deleted"):
+                    continue
+                if current.get("text") != shown:
+                    shown = current.get("text")
+                    self.echo(f"bot> (edited) {shown}")
+            except KeyboardInterrupt:
+                if button is None:
+                    raise
+                self.echo("(cancelling the picture)")
+                self.user.press(button, progress["message_id"])
+                button = None
+        self.echo("(no picture yet; see `make logs NAME=media`)")
 
 
 def _currency(invoice: dict[str, Any]) -> str:

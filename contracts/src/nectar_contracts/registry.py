@@ -24,7 +24,20 @@ from nectar_contracts.chat import (
     TurnReceived,
 )
 from nectar_contracts.envelope import Event
-from nectar_contracts.media import ImageFailed, ImageReady, ImageRequested
+from nectar_contracts.media import (
+    ImageCancelled,
+    ImageCancelRequested,
+    ImageFailed,
+    ImageProgress,
+    ImageReady,
+    ImageRequested,
+    LoraActivated,
+    LoraRegistered,
+    ShopItemRemoved,
+    ShopItemUpserted,
+    TuningActivated,
+    TuningRegistered,
+)
 from nectar_contracts.system import DeadLettered
 from nectar_contracts.telegram import UpdateReceived
 from nectar_contracts.voice import VoiceFailed, VoiceReady, VoiceRequested
@@ -32,7 +45,9 @@ from nectar_contracts.voice import VoiceFailed, VoiceReady, VoiceRequested
 ALL_EVENTS: tuple[type[Event], ...] = (
     TurnReceived, ContextReady, ReplyReady, ReplyFailed, ReplyDelivered,
     SummaryRequested, SummaryWritten, ConversationReset,
-    ImageRequested, ImageReady, ImageFailed,
+    ImageRequested, ImageProgress, ImageReady, ImageFailed, ImageCancelRequested, ImageCancelled,
+    LoraRegistered, LoraActivated, TuningRegistered, TuningActivated, ShopItemUpserted,
+    ShopItemRemoved,
     VoiceRequested, VoiceReady, VoiceFailed,
     UserCreated, UserDeleted, PaymentReceived, PaymentRefunded, PlanChanged,
     UpdateReceived,

@@ -175,12 +175,16 @@ async def test_commands_answer_directly_and_image_requests_go_on_the_bus(
         [image] = await stored(js, f"nectar.media.{user_id}.image_requested")
         sent = await edge.calls(http, "sendMessage", user_id)
         voice_flag = await redis.get(f"edge:voice:{user_id}")
-    assert json.loads(image.data)["prompt"] == "a fox in the snow"
-    assert json.loads(image.data)["character"] == "mira"
-    assert [c["response_status"] for c in sent] == [200, 200, 200]
+    request = json.loads(image.data)
+    assert request["prompt"] == "a fox in the snow"
+    assert request["character"] == "mira"
+    assert [c["response_status"] for c in sent] == [200, 200, 200, 200]
     assert "Luna" in sent[0]["params"]["text"]
     assert sent[1]["params"]["text"] == "Voice replies are on."
     assert sent[2]["params"]["text"] == "You're now talking to Mira."
+    # the image job's progress message, with its Cancel button, is the fourth
+    assert sent[3]["params"]["text"] == "🎨 Drawing your picture…"
+    assert request["job_id"] in json.dumps(sent[3]["params"]["reply_markup"])
     assert voice_flag == "on"
 
 

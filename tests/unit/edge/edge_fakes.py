@@ -51,6 +51,8 @@ class FakeMessenger:
         self.callbacks: list[str] = []
         self.pre_checkouts: list[tuple[str, bool, str]] = []
         self.charges: dict[str, bool] = {}  # charge id -> refunded
+        self.edits: list[tuple[int, int, str, Keyboard]] = []
+        self.deleted: list[tuple[int, int]] = []
         self._next_id = 100
         self.username: str | None = "nectar_test_bot"
 
@@ -85,6 +87,32 @@ class FakeMessenger:
 
     async def send_photo(self, chat_id: int, url: str, caption: str = "") -> int:
         return self._record("photo", chat_id, url=url, caption=caption)
+
+    async def send_photo_file(self, chat_id: int, data: bytes, filename: str,
+                              caption: str = "") -> int:
+        return self._record("photo_file", chat_id, data=data, filename=filename,
+                            caption=caption)
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str,
+                        keyboard: Keyboard = ()) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        for sent in self.sent:
+            if sent.message_id == message_id and sent.chat_id == chat_id:
+                if (sent.payload.get("text"), sent.payload.get("keyboard")) == (text, keyboard):
+                    raise MessageRejected("Bad Request: message is not modified")
+                sent.payload.update(text=text, keyboard=keyboard)
+                self.edits.append((chat_id, message_id, text, keyboard))
+                return
+        raise MessageRejected("Bad Request: message to edit not found")
+
+    async def delete_message(self, chat_id: int, message_id: int) -> None:
+        for sent in self.sent:
+            if sent.message_id == message_id and sent.chat_id == chat_id:
+                self.sent.remove(sent)
+                self.deleted.append((chat_id, message_id))
+                return
+        raise MessageRejected("Bad Request: message to delete not found")
 
     async def send_voice(self, chat_id: int, url: str, duration_s: float | None = None) -> int:
         return self._record("voice", chat_id, url=url, duration_s=duration_s)
@@ -320,6 +348,19 @@ class FakeUpdateLog:
         self.seen.discard((bot_id, update_id))
 
 
+class FakeMediaFiles:
+    """Media's bucket in a dict (`{(bucket, key): bytes}`)."""
+
+    def __init__(self) -> None:
+        self.objects: dict[tuple[str, str], bytes] = {}
+
+    async def read(self, bucket: str, key: str) -> bytes:
+        try:
+            return self.objects[(bucket, key)]
+        except KeyError:
+            raise KeyError(f"{bucket}/{key}") from None
+
+
 class FakePublisher:
     def __init__(self) -> None:
         self.events: list[Event] = []
@@ -346,13 +387,15 @@ class World:
     feed: Any = None
     #: billing's plan events (None: no refill, as before the plan cache could refill)
     plans: Any = None
+    media_files: FakeMediaFiles = field(default_factory=FakeMediaFiles)
 
     @property
     def deps(self) -> Deps:
         return Deps(policy=self.policy, users=self.users, deliveries=self.deliveries,
                     messenger=self.messenger, publisher=self.publisher, updates=self.updates,
                     rates=self.rates, costs=self.costs, payments=self.payments,
-                    feed=self.feed, background=self.background, plans=self.plans)
+                    feed=self.feed, background=self.background, plans=self.plans,
+                    media_files=self.media_files)
 
 
 def incoming(user_id: int, text: str | None = "hello", *, update_id: int = 1,

@@ -3,12 +3,15 @@ FakeDeliveryLog, Telegram failures, failure texts and the plan cache."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from edge_fakes import World
 from nectar_contracts import (
+    ImageCancelled,
     ImageFailed,
+    ImageProgress,
     ImageReady,
     PlanChanged,
     ReplyDelivered,
@@ -189,16 +192,97 @@ async def test_a_failed_reply_becomes_an_apology_in_the_users_language(language,
     assert world.messenger.texts(6010) == [expected]
 
 
+def _job(user: int, **fields: object) -> dict:
+    return {**_conv(user), "job_id": uuid.uuid4(), "language": "en", **fields}
+
+
 @pytest.mark.parametrize(("reason", "expected"), [
     ("not_available", "Pictures aren't available yet."),
-    ("internal", "Sorry, I couldn't make that picture just now — please try again later."),
+    ("worker_error", "Sorry, I couldn't make that picture just now — please try again later."),
+    ("timeout", "That picture took too long, so I stopped. Please try again."),
+    ("not_visual", "That item can't be drawn — it isn't something to see."),
 ])
 async def test_image_failures_are_told_once(reason, expected) -> None:
     world = World()
-    failed = ImageFailed.new(**_conv(6011), language="en", reason=reason)
+    failed = ImageFailed.new(**_job(6011), reason=reason)
     await handlers.apologize_image_failed(failed, world.deps)
     await handlers.apologize_image_failed(failed, world.deps)
     assert world.messenger.texts(6011) == [expected]
+
+
+async def test_an_image_failure_is_told_in_the_users_language_and_the_progress_removed(
+) -> None:
+    world = World()
+    status = await world.messenger.send_text(6015, "🎨", ())
+    failed = ImageFailed.new(**_job(6015, language="de", status_message_id=status),
+                             reason="quota")
+    await handlers.apologize_image_failed(failed, world.deps)
+    await handlers.apologize_image_failed(failed, world.deps)  # redelivered: told once
+    [message] = world.messenger.sent
+    assert message.payload["text"].startswith("Die Bilder deines Tarifs")
+    [[upsell]] = message.payload["keyboard"]
+    assert upsell.data == "upsell"
+    assert world.messenger.deleted == [(6015, status)]
+    assert await world.deliveries.answered(str(failed.correlation_id))
+
+
+def _ready(user: int, **fields: object) -> ImageReady:
+    return ImageReady.new(**_job(user, **fields), bucket="nectar-media",
+                          object_key=f"users/{user}/images/abc.png", width=256, height=256,
+                          seed=7, worker="gpu-a", base_model="sdxl.safetensors",
+                          lora_version=2, queue_s=0.1, render_s=3.2, caption="for you")
+
+
+async def test_an_image_is_uploaded_from_the_store_once_and_the_progress_removed() -> None:
+    world = World()
+    status = await world.messenger.send_text(6013, "🎨 50%", ())
+    image = _ready(6013, status_message_id=status)
+    world.media_files.objects[("nectar-media", image.object_key)] = b"\x89PNG fake bytes"
+    for _ in range(2):
+        await handlers.deliver_image(image, world.deps)
+    [photo] = world.messenger.sent  # the progress message is gone, the photo is there
+    assert (photo.kind, photo.payload["data"], photo.payload["caption"]) == (
+        "photo_file", b"\x89PNG fake bytes", "for you")
+    assert photo.payload["filename"] == f"{image.job_id}.png"
+    assert world.messenger.deleted == [(6013, status)]
+
+
+async def test_an_image_missing_from_the_store_gets_the_apology() -> None:
+    world = World()
+    await handlers.deliver_image(_ready(6016), world.deps)
+    assert world.messenger.texts(6016) == [
+        "Sorry, I couldn't make that picture just now — please try again later."]
+
+
+async def test_progress_edits_the_message_until_the_job_is_answered() -> None:
+    world = World()
+    status = await world.messenger.send_text(6017, "🎨", ())
+    request = _job(6017, status_message_id=status)
+    chain = request["job_id"]  # every event of a job shares its correlation id
+    progress = ImageProgress.new(**request, correlation_id=chain, stage="sampling", percent=42,
+                                 step=12, steps=28)
+    await handlers.show_image_progress(progress, world.deps)
+    [message] = world.messenger.sent
+    assert message.payload["text"] == "🎨 Drawing your picture… 42%"
+    [[cancel]] = message.payload["keyboard"]
+    assert cancel.data == f"imgcancel:{request['job_id']}"
+    await world.deliveries.mark_answered(str(progress.correlation_id), 60)
+    late = ImageProgress.new(**request, correlation_id=chain, stage="sampling", percent=80)
+    await handlers.show_image_progress(late, world.deps)
+    assert message.payload["text"].endswith("42%")  # a late progress never reverts the end
+
+
+async def test_a_cancelled_job_is_confirmed_and_system_jobs_are_not_told() -> None:
+    world = World()
+    status = await world.messenger.send_text(6018, "🎨", ())
+    cancelled = ImageCancelled.new(**_job(6018, status_message_id=status), while_running=True)
+    await handlers.confirm_image_cancelled(cancelled, world.deps)
+    assert world.messenger.texts(6018) == ["Cancelled — no picture this time."]
+    assert world.messenger.deleted == [(6018, status)]
+    system = ImageFailed.new(**{**_job(0), "user_id": 0, "chat_id": 0}, reason="worker_error")
+    await handlers.apologize_image_failed(system, world.deps)
+    assert await handlers.deliver_image(_ready(0, user_id=0, chat_id=0), world.deps) == []
+    assert len(world.messenger.sent) == 1
 
 
 async def test_voice_not_available_is_told() -> None:
@@ -208,15 +292,12 @@ async def test_voice_not_available_is_told() -> None:
     assert world.messenger.texts(6012) == ["Voice messages aren't available yet."]
 
 
-async def test_images_and_voice_notes_are_sent_by_url_once() -> None:
+async def test_voice_notes_are_sent_by_url_once() -> None:
     world = World()
-    image = ImageReady.new(**_conv(6013), url="http://media.local/i.png", caption="for you")
     voice = VoiceReady.new(**_conv(6013), url="http://media.local/v.ogg", duration_s=3.2)
     for _ in range(2):
-        await handlers.deliver_image(image, world.deps)
         await handlers.deliver_voice(voice, world.deps)
     assert [(s.kind, s.payload) for s in world.messenger.sent] == [
-        ("photo", {"url": "http://media.local/i.png", "caption": "for you"}),
         ("voice", {"url": "http://media.local/v.ogg", "duration_s": 3.2}),
     ]
 

@@ -10,7 +10,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.types import Update
 from edge_fakes import World
-from nectar_contracts import ImageRequested, TurnReceived
+from nectar_contracts import ImageCancelRequested, ImageRequested, TurnReceived
 from nectar_edge.bot.dispatcher import build_dispatcher
 
 TOKEN = "777000:unit-test-token-not-real-abcdef"
@@ -59,8 +59,9 @@ async def test_commands_go_to_their_routers_not_to_the_chat() -> None:
     assert isinstance(image, ImageRequested) and image.prompt == "a cat on a roof"
     assert world.users.voice[7002] is True
     texts = world.messenger.texts(7002)
-    assert texts[0] == "Голосовые ответы включены."
-    assert "Luna" in texts[1] and "/image" in texts[2]
+    assert texts[0] == "🎨 Рисую картинку…"  # the image job's progress message
+    assert texts[1] == "Голосовые ответы включены."
+    assert "Luna" in texts[2] and "/image" in texts[3]
     assert world.messenger.actions == [(7002, "upload_photo")]
 
 
@@ -95,3 +96,21 @@ async def test_the_chat_action_runs_in_this_deps_background_and_stops_on_close()
     shown = len(world.messenger.actions)
     await asyncio.sleep(0.05)
     assert len(world.background) == 0 and len(world.messenger.actions) == shown
+
+
+async def test_the_cancel_button_asks_media_to_stop_that_job() -> None:
+    world = World()
+    await _feed(world, _update(7010, "/image a cat", 30))
+    [request] = world.publisher.events
+    [[button]] = world.messenger.keyboards(7010)[0]
+    query = Update.model_validate({"update_id": 31, "callback_query": {
+        "id": "cb-31", "chat_instance": "ci", "data": button.data,
+        "from": {"id": 7010, "is_bot": False, "first_name": "U", "language_code": "ru"},
+        "message": {"message_id": world.messenger.sent[0].message_id, "date": int(time.time()),
+                    "chat": {"id": 7010, "type": "private", "first_name": "U"},
+                    "text": "🎨"}}})
+    await _feed(world, query)
+    [_, cancel] = world.publisher.events
+    assert isinstance(cancel, ImageCancelRequested)
+    assert (cancel.job_id, cancel.user_id, cancel.correlation_id) == (
+        request.job_id, 7010, request.correlation_id)

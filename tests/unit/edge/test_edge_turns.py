@@ -94,12 +94,27 @@ async def test_start_greets_with_the_characters_name_in_the_users_language() -> 
 async def test_image_command_requests_an_image_in_the_users_conversation() -> None:
     world = World()
     world.users.characters[5009] = "kai"
+    world.users.plans[5009] = ("premium", 1)
     [event] = await handlers.request_image(incoming(5009, "/image a fox"), " a fox ",
                                            world.deps)
     assert isinstance(event, ImageRequested)
-    assert (event.prompt, event.character, event.session, event.language) == (
-        "a fox", "kai", "1", "en")
-    assert world.messenger.sent == []
+    assert (event.prompt, event.character, event.session, event.language, event.plan,
+            event.kind) == ("a fox", "kai", "1", "en", "premium", "chat")
+    # the progress message, with a Cancel button naming the job, is what the user sees first
+    [progress] = world.messenger.sent
+    assert progress.payload["text"].startswith("🎨")
+    [[cancel]] = progress.payload["keyboard"]
+    assert cancel.data == f"imgcancel:{event.job_id}"
+    assert event.status_message_id == progress.message_id
+    assert event.event_id == event.job_id == event.correlation_id
+
+
+async def test_a_retried_image_update_asks_for_the_same_job() -> None:
+    world = World()
+    first = await handlers.request_image(incoming(5011, update_id=7), "a fox", world.deps)
+    again = await handlers.request_image(incoming(5011, update_id=7), "a fox", world.deps)
+    other = await handlers.request_image(incoming(5011, update_id=8), "a fox", world.deps)
+    assert first[0].job_id == again[0].job_id != other[0].job_id
 
 
 @pytest.mark.parametrize("prompt", [None, "", "   "])

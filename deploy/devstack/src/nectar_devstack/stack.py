@@ -458,6 +458,8 @@ class Stack:
             env["LLM_OPENROUTER_API_KEY"] = EMULATOR_OPENROUTER_KEY
         env["MEDIA_COMFYUI_URLS"] = ",".join(f"http://{h}:{cfg.port_of(w)}"
                                              for w in COMFYUI_WORKERS)
+        # the demo characters' LoRA versions, a tuning and shop items (the emulators' files)
+        env["MEDIA_SEED_FILE"] = "demo"
         inworld_key = os.environ.get("INWORLD_API_KEY") if cfg.real_apis else None
         if inworld_key:
             env["VOICE_INWORLD_BASE_URL"] = REAL_INWORLD_API
@@ -726,6 +728,9 @@ class Stack:
                 str(weed if weed.exists() else "weed"), "server", "-dir", str(store),
                 "-ip", h, "-ip.bind", h, "-s3", "-s3.port", str(cfg.s3_port),
                 "-s3.port.grpc", str(cfg.s3_grpc_port), "-s3.config", str(config_file),
+                # the Iceberg and Lance catalogs listen on fixed ports (8181, 9101) by
+                # default: two stacks on one machine would collide; neither is used
+                "-s3.port.iceberg", "0", "-s3.port.lance", "0",
                 "-master.port", str(cfg.s3_master_port),
                 "-master.port.grpc", str(cfg.s3_master_grpc_port),
                 "-master.volumeSizeLimitMB", "256",
@@ -734,9 +739,6 @@ class Stack:
                 "-volume.max", "16",
                 "-filer.port", str(cfg.s3_filer_port),
                 "-filer.port.grpc", str(cfg.s3_filer_grpc_port),
-                # the Iceberg and Lance catalogs default to fixed ports (8181, 9101): two
-                # stacks on one machine would collide, and nothing here uses them
-                "-s3.port.iceberg", "0", "-s3.port.lance", "0",
             ],
             [cfg.s3_port, cfg.s3_master_port, cfg.s3_volume_port, cfg.s3_filer_port,
              cfg.s3_grpc_port, cfg.s3_master_grpc_port, cfg.s3_volume_grpc_port,

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from nectar_contracts import (
     ConversationReset,
+    ImageCancelRequested,
     ImageRequested,
     PaymentReceived,
     PaymentRefunded,
@@ -49,11 +50,13 @@ def create_app(settings: EdgeSettings, deps: Deps | None = None,
     routes, background = _intake(settings, gateway,
                                  UpdateIntake(gateway.bot_id, deps.publisher, runtime.tracer))
     managed: dict[str, Managed] = {"telegram": gateway, "background": deps.background}
+    if deps.media_files is not None:
+        managed["media_files"] = deps.media_files
     spec = ServiceSpec(
         subscriptions=[] if settings.role == "intake" else subscriptions("edge", HANDLERS,
                                                                          deps),
-        publishes=[UpdateReceived, TurnReceived, ImageRequested, ReplyDelivered,
-                   ConversationReset, PaymentReceived, PaymentRefunded],
+        publishes=[UpdateReceived, TurnReceived, ImageRequested, ImageCancelRequested,
+                   ReplyDelivered, ConversationReset, PaymentReceived, PaymentRefunded],
         routes=routes,
         managed=managed,
         background=background,

@@ -6,10 +6,12 @@ opened by the runtime: `TelegramGateway` is a `Managed` adapter)."""
 from __future__ import annotations
 
 from nectar_contracts.plans import PlanCatalog, load_plan_catalog
+from nectar_runtime.objectstore import S3Settings
 from opentelemetry import trace
 from prometheus_client import REGISTRY, CollectorRegistry
 from redis.asyncio import Redis
 
+from nectar_edge.adapters.media_files import S3MediaFiles
 from nectar_edge.adapters.redis_store import (
     RedisCostGuard,
     RedisDeliveryLog,
@@ -27,6 +29,7 @@ from nectar_edge.ports import (
     BillingPlans,
     CostGuard,
     DeliveryLog,
+    MediaFiles,
     Messenger,
     PaymentLog,
     Publisher,
@@ -92,7 +95,7 @@ def build_deps(settings: EdgeSettings, *, redis: Redis, publisher: Publisher,
                deliveries: DeliveryLog | None = None, updates: UpdateLog | None = None,
                rates: RateLimiter | None = None, costs: CostGuard | None = None,
                payments: PaymentLog | None = None, feed: UpdateFeed | None = None,
-               plans: BillingPlans | None = None,
+               plans: BillingPlans | None = None, media_files: MediaFiles | None = None,
                tracer: trace.Tracer | None = None,
                registry: CollectorRegistry = REGISTRY) -> Deps:
     """Wire the adapters; every one can be replaced by keyword. Updates are fed to a new
@@ -115,4 +118,5 @@ def build_deps(settings: EdgeSettings, *, redis: Redis, publisher: Publisher,
         payments=payments or RedisPaymentLog(redis),
         feed=feed,
         plans=plans,
+        media_files=media_files or S3MediaFiles(S3Settings()),
     )

@@ -16,6 +16,7 @@ from nectar_edge.ports import (
     BillingPlans,
     CostGuard,
     DeliveryLog,
+    MediaFiles,
     Messenger,
     PaymentLog,
     Publisher,
@@ -83,4 +84,6 @@ class Deps:
     #: refills a plan missing from the cache from billing's events (None: a missing plan
     #: is free, as for a user billing does not know yet)
     plans: BillingPlans | None = None
+    #: media's object storage, to upload images to Telegram (None: images cannot be sent)
+    media_files: MediaFiles | None = None
     background: BackgroundTasks = field(default_factory=BackgroundTasks)

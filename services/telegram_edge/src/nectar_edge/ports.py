@@ -28,6 +28,20 @@ class Messenger(Protocol):
 
     async def send_photo(self, chat_id: int, url: str, caption: str = "") -> int: ...
 
+    async def send_photo_file(self, chat_id: int, data: bytes, filename: str,
+                              caption: str = "") -> int:
+        """Upload a photo (`sendPhoto` multipart); returns the message id."""
+        ...
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str,
+                        keyboard: Keyboard = ()) -> None:
+        """Replace a sent message's text and inline keyboard (none: removed)."""
+        ...
+
+    async def delete_message(self, chat_id: int, message_id: int) -> None:
+        """Delete a message the bot sent."""
+        ...
+
     async def send_voice(self, chat_id: int, url: str, duration_s: float | None = None) -> int:
         ...
 
@@ -187,6 +201,12 @@ class BillingPlans(Protocol):
         and its time (ms since the epoch); None when billing has none yet (a new user).
         Raises the bus client's errors when the bus is down (an outage)."""
         ...
+class MediaFiles(Protocol):
+    """Reads media's objects (the S3 API) so the edge can upload them to Telegram. Raises
+    `KeyError` for a missing object and the runtime's `ObjectStoreUnavailable` (an outage,
+    retried) when the store does not answer."""
+
+    async def read(self, bucket: str, key: str) -> bytes: ...
 
 
 class Publisher(Protocol):

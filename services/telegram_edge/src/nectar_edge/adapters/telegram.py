@@ -27,7 +27,12 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.methods.base import TelegramMethod
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LabeledPrice,
+)
 from nectar_runtime import MetricSet
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 
@@ -225,6 +230,23 @@ class TelegramGateway:
             message = await self.bot.send_photo(chat_id, url, caption=caption or None,
                                                 parse_mode=None)
         return message.message_id
+
+    async def send_photo_file(self, chat_id: int, data: bytes, filename: str,
+                              caption: str = "") -> int:
+        async with self._sending("sendPhoto", chat_id):
+            message = await self.bot.send_photo(chat_id, BufferedInputFile(data, filename),
+                                                caption=caption or None, parse_mode=None)
+        return message.message_id
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str,
+                        keyboard: Keyboard = ()) -> None:
+        async with self._sending("editMessageText", chat_id):
+            await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                             parse_mode=None, reply_markup=_markup(keyboard))
+
+    async def delete_message(self, chat_id: int, message_id: int) -> None:
+        with translated_errors():
+            await self.bot.delete_message(chat_id, message_id, request_timeout=10)
 
     async def send_voice(self, chat_id: int, url: str, duration_s: float | None = None) -> int:
         duration = max(1, round(duration_s)) if duration_s else None

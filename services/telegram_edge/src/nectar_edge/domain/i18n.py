@@ -888,6 +888,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
+# the image job's strings live in their own module (progress, Cancel, outcomes)
+from nectar_edge.domain.image_strings import IMAGE_STRINGS
+
+for _code, _table in IMAGE_STRINGS.items():
+    STRINGS[_code].update(_table)
+
 FALLBACK = "en"
 
 

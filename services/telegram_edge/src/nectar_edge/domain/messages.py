@@ -52,6 +52,15 @@ class PhotoPart:
 
 
 @dataclass(frozen=True)
+class PhotoUpload:
+    """A photo to upload (`sendPhoto` multipart): Telegram cannot fetch a local URL."""
+
+    data: bytes
+    filename: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class VoicePart:
     """A voice note (OGG/Opus) to send by URL."""
 
@@ -69,7 +78,7 @@ class InvoicePart:
     amount: int
 
 
-OutgoingPart = TextPart | PhotoPart | VoicePart | InvoicePart
+OutgoingPart = TextPart | PhotoPart | PhotoUpload | VoicePart | InvoicePart
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """Commands: /start, /help, /character (and its buttons), /reset, /language (and its
-buttons), /voice and /image."""
+buttons) and /voice (/image is in `handlers.images`)."""
 
 from __future__ import annotations
 
 import uuid
 
-from nectar_contracts import ConversationReset, Event, ImageRequested, keyed_uuid7
+from nectar_contracts import ConversationReset, Event, keyed_uuid7
 
 from nectar_edge.deps import PRODUCER, Deps
 from nectar_edge.domain.i18n import LANGUAGES, display_name, language_name, translate
@@ -52,21 +52,6 @@ async def explain_unknown_command(message: IncomingMessage, command: str,
     await answer(message, translate("unknown_command", language_of(message, deps),
                                     command=f"/{command}"), deps, purpose="unknown_command")
     return []
-
-
-async def request_image(message: IncomingMessage, prompt: str | None, deps: Deps) -> list[Event]:
-    """On `/image <prompt>`: emit `media.image_requested` (and show `upload_photo`);
-    an empty prompt gets a usage hint and emits nothing."""
-    language = language_of(message, deps)
-    prompt = (prompt or "").strip()
-    if not prompt:
-        await answer(message, translate("image_usage", language), deps, purpose="image_usage")
-        return []
-    conv = await resolve_conversation(message, deps)
-    return [ImageRequested.new(
-        producer=PRODUCER, user_id=message.user_id, chat_id=message.chat_id,
-        character=conv.character, session=conv.session, prompt=prompt, language=language,
-    )]
 
 
 async def set_voice_mode(message: IncomingMessage, argument: str | None,

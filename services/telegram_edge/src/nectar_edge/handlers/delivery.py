@@ -1,4 +1,4 @@
-"""Delivery: bus events (replies, apologies, images, voice notes) sent to Telegram once per
+"""Delivery: bus events (replies, apologies, voice notes; images in `handlers.images`) sent to Telegram once per
 event id, across retries, crashes and replicas (`handlers.sending`)."""
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ from collections.abc import Mapping, Sequence
 
 from nectar_contracts import (
     Event,
-    ImageFailed,
-    ImageReady,
     ReplyDelivered,
     ReplyFailed,
     ReplyReady,
@@ -24,7 +22,6 @@ from nectar_edge.domain.messages import (
     Button,
     Keyboard,
     OutgoingPart,
-    PhotoPart,
     TextPart,
     VoicePart,
 )
@@ -102,21 +99,6 @@ async def apologize_reply_failed(event: ReplyFailed, deps: Deps) -> list[Event]:
         if upsell is not None else ()
     await deliver(event, event.chat_id,
                   [TextPart(translate(key, event.language), keyboard)], deps)
-    await mark_answered(event, deps)
-    return []
-
-
-async def deliver_image(event: ImageReady, deps: Deps) -> list[Event]:
-    """On `media.image_ready`: send the photo by URL with its caption. Emits nothing."""
-    await deliver(event, event.chat_id, [PhotoPart(event.url, event.caption)], deps)
-    await mark_answered(event, deps)
-    return []
-
-
-async def apologize_image_failed(event: ImageFailed, deps: Deps) -> list[Event]:
-    """On `media.image_failed`: a friendly text (not available yet / try later)."""
-    key = "image_unavailable" if event.reason == "not_available" else "image_failed"
-    await deliver(event, event.chat_id, [TextPart(translate(key, event.language))], deps)
     await mark_answered(event, deps)
     return []
 

@@ -26,6 +26,7 @@ from nectar_edge.domain.messages import (
     InvoicePart,
     OutgoingPart,
     PhotoPart,
+    PhotoUpload,
     TextPart,
     VoicePart,
 )
@@ -64,6 +65,8 @@ async def _send(messenger: Messenger, chat_id: int, part: OutgoingPart) -> int:
             return await messenger.send_text(chat_id, text)
         case PhotoPart(url=url, caption=caption):
             return await messenger.send_photo(chat_id, url, caption)
+        case PhotoUpload(data=data, filename=filename, caption=caption):
+            return await messenger.send_photo_file(chat_id, data, filename, caption)
         case VoicePart(url=url, duration_s=duration):
             return await messenger.send_voice(chat_id, url, duration)
         case InvoicePart(title=title, description=description, payload=payload,
