@@ -167,7 +167,7 @@ async def run(args: argparse.Namespace) -> dict:
         try:
             engines["piper"] = await measure(piper, english, settings)
         finally:
-            await piper.aclose()
+            await piper.close()
     else:
         piper_start_ms = None
         notes.append("piper not installed (the `piper` extra of nectar-voice)")
@@ -175,7 +175,7 @@ async def run(args: argparse.Namespace) -> dict:
     espeak = EspeakSpeechEngine()
     await espeak.start()
     try:
-        await espeak.ready()
+        await espeak.check()
         engines["espeak"] = await measure(
             espeak, english + [(t, lang) for lang, t in REPLIES_OTHER.items()], settings)
     except RuntimeError as exc:
@@ -187,7 +187,7 @@ async def run(args: argparse.Namespace) -> dict:
         try:
             engines["inworld_emulator"] = await measure(inworld, english, settings)
         finally:
-            await inworld.aclose()
+            await inworld.close()
 
     piper_rtf = engines.get("piper", {}).get("rtf")
     return {

@@ -58,10 +58,10 @@ class FakeSpeechEngine:
     async def start(self) -> None:
         self.started = True
 
-    async def aclose(self) -> None:
+    async def close(self) -> None:
         self.started = False
 
-    async def ready(self) -> None:
+    async def check(self) -> None:
         if not self.started:
             raise RuntimeError(f"{self.name} not started")
 
