@@ -49,7 +49,7 @@ def _default(field: FieldInfo) -> str:
 def _rows(cls: type, prefix: str) -> list[str]:
     rows = []
     for name, field in cls.model_fields.items():
-        if name == "infra":
+        if name in ("infra", "s3"):  # documented in their own sections
             continue
         description = (field.description or "").replace("|", "\\|").replace("\n", " ")
         rows.append(f"| `{prefix}{name.upper()}` | {_default(field)} | {description} |")

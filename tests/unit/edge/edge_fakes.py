@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nectar_contracts import Event, Plan
+from nectar_runtime.objectstore import InMemoryObjectStore
 from nectar_edge.domain.delivery import DeliveryRecord, take_over
 from nectar_edge.domain.errors import MessageRejected
 from nectar_edge.domain.limits import RateDecision, sliding_window
@@ -70,8 +71,9 @@ class FakeMessenger:
     async def send_photo(self, chat_id: int, url: str, caption: str = "") -> int:
         return self._record("photo", chat_id, url=url, caption=caption)
 
-    async def send_voice(self, chat_id: int, url: str, duration_s: float | None = None) -> int:
-        return self._record("voice", chat_id, url=url, duration_s=duration_s)
+    async def send_voice(self, chat_id: int, audio: bytes,
+                         duration_s: float | None = None) -> int:
+        return self._record("voice", chat_id, audio=audio, duration_s=duration_s)
 
     async def send_action(self, chat_id: int, action: str) -> None:
         if self.action_failures:
@@ -294,12 +296,14 @@ class World:
     rates: FakeRateLimiter = field(default_factory=FakeRateLimiter)
     costs: FakeCostGuard = field(default_factory=FakeCostGuard)
     payments: FakePaymentLog = field(default_factory=FakePaymentLog)
+    audio: InMemoryObjectStore = field(default_factory=InMemoryObjectStore)
 
     @property
     def deps(self) -> Deps:
         return Deps(policy=self.policy, users=self.users, deliveries=self.deliveries,
                     messenger=self.messenger, publisher=self.publisher, updates=self.updates,
-                    rates=self.rates, costs=self.costs, payments=self.payments)
+                    rates=self.rates, costs=self.costs, payments=self.payments,
+                    audio=self.audio)
 
 
 def incoming(user_id: int, text: str | None = "hello", *, update_id: int = 1,

@@ -11,7 +11,7 @@ from nectar_contracts import (
     TurnReceived,
     UpdateReceived,
 )
-from nectar_runtime import Runtime, ServiceSpec, Subscription
+from nectar_runtime import Managed, Runtime, ServiceSpec, Subscription
 from starlette.applications import Starlette
 
 from nectar_edge.adapters.telegram import TelegramGateway
@@ -67,7 +67,9 @@ def create_app(settings: EdgeSettings, deps: Deps | None = None,
         publishes=[UpdateReceived, TurnReceived, ImageRequested, ReplyDelivered,
                    ConversationReset, PaymentReceived],
         routes=routes,
-        managed={"telegram": gateway},
+        managed={"telegram": gateway,
+                 **({"audio_store": deps.audio} if isinstance(deps.audio, Managed) else {})},
+        optional={"audio_store"},  # voice notes wait for it; text turns do not
         background=background,
     )
     return runtime.build(spec), runtime

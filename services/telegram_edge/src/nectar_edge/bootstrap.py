@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nectar_runtime.objectstore import ObjectStore, S3ObjectStore
 from prometheus_client import REGISTRY, CollectorRegistry
 from redis.asyncio import Redis
 
@@ -61,7 +62,7 @@ def build_deps(settings: EdgeSettings, *, redis: Redis, publisher: Publisher,
                messenger: Messenger | None = None, users: UserDirectory | None = None,
                deliveries: DeliveryLog | None = None, updates: UpdateLog | None = None,
                rates: RateLimiter | None = None, costs: CostGuard | None = None,
-               payments: PaymentLog | None = None,
+               payments: PaymentLog | None = None, audio: ObjectStore | None = None,
                registry: CollectorRegistry = REGISTRY) -> Deps:
     """Wire the adapters; every one can be replaced by keyword. Nothing connects here."""
     return Deps(
@@ -74,4 +75,5 @@ def build_deps(settings: EdgeSettings, *, redis: Redis, publisher: Publisher,
         rates=rates or RedisRateLimiter(redis),
         costs=costs or RedisCostGuard(redis),
         payments=payments or RedisPaymentLog(redis),
+        audio=audio or S3ObjectStore(settings.s3, settings.voice_bucket),
     )

@@ -35,6 +35,7 @@ from nectar_contracts import (
     keyed_uuid7,
 )
 from nectar_runtime import Poison, Retry
+from nectar_runtime.objectstore import ObjectNotFound, ObjectStore
 
 from nectar_edge.domain import delivery
 from nectar_edge.domain.delivery import DeliveryRecord
@@ -114,6 +115,8 @@ class Deps:
     rates: RateLimiter
     costs: CostGuard
     payments: PaymentLog
+    #: object storage holding voice messages (`voice.voice_ready` names a key in it)
+    audio: ObjectStore | None = None
 
 
 @dataclass(frozen=True)
@@ -521,8 +524,8 @@ async def _send(messenger: Messenger, chat_id: int, part: OutgoingPart) -> int:
             return await messenger.send_text(chat_id, text)
         case PhotoPart(url=url, caption=caption):
             return await messenger.send_photo(chat_id, url, caption)
-        case VoicePart(url=url, duration_s=duration):
-            return await messenger.send_voice(chat_id, url, duration)
+        case VoicePart(audio=audio, duration_s=duration):
+            return await messenger.send_voice(chat_id, audio, duration)
     raise TypeError(f"unknown part {part!r}")
 
 
@@ -597,7 +600,8 @@ async def deliver_reply(event: ReplyReady, deps: Deps) -> list[Event]:
         parts[-1] = TextPart(parts[-1].text, upsell_keyboard(event.language, upsell,
                                                              deps.policy.star_prices))
     ids = await deliver(event, event.chat_id, parts, deps)
-    await _answered(event, deps)
+    if event.reply_mode != "voice":  # a voice reply keeps `record_voice` until the voice
+        await _answered(event, deps)
     if ids is None:
         return []
     return [event.caused(
@@ -659,15 +663,30 @@ async def apologize_image_failed(event: ImageFailed, deps: Deps) -> list[Event]:
 
 
 async def deliver_voice(event: VoiceReady, deps: Deps) -> list[Event]:
-    """On `voice.voice_ready`: send the OGG/Opus voice note by URL. Emits nothing."""
-    await deliver(event, event.chat_id, [VoicePart(event.url, event.duration_s)], deps)
+    """On `voice.voice_ready`: read the OGG/Opus file from object storage and upload it as
+    a voice note with its duration (`sendVoice`, multipart), once per event. Emits nothing.
+    An object store outage is retried; a missing object (erased meanwhile, or another
+    bucket than the edge's) is dead-lettered with the reason."""
+    if deps.audio is None:
+        raise Poison("voice.voice_ready but the edge has no object store")
+    try:
+        audio = (await deps.audio.get(event.object_key)).data
+    except ObjectNotFound as exc:
+        raise Poison(f"voice audio {event.bucket}/{event.object_key} not found in the "
+                     f"edge's bucket (EDGE_VOICE_BUCKET)") from exc
+    await deliver(event, event.chat_id, [VoicePart(audio, event.duration_s)], deps)
+    await _answered(event, deps)
     return []
 
 
 async def apologize_voice_failed(event: VoiceFailed, deps: Deps) -> list[Event]:
-    """On `voice.voice_failed`: a friendly text; the text reply already sent stands."""
-    key = "voice_unavailable" if event.reason == "not_available" else "voice_failed"
-    await deliver(event, event.chat_id, [TextPart(translate(key, event.language))], deps)
+    """On `voice.voice_failed`: a friendly text; the text reply already sent stands. For
+    `nothing_to_say` (only stage directions or emoji) the text reply is all: no apology."""
+    if event.reason != "nothing_to_say":
+        key = ("voice_unavailable" if event.reason in ("not_available", "unsupported_language")
+               else "voice_failed")
+        await deliver(event, event.chat_id, [TextPart(translate(key, event.language))], deps)
+    await _answered(event, deps)
     return []
 
 

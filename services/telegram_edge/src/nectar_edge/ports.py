@@ -22,7 +22,9 @@ class Messenger(Protocol):
 
     async def send_photo(self, chat_id: int, url: str, caption: str = "") -> int: ...
 
-    async def send_voice(self, chat_id: int, url: str, duration_s: float | None = None) -> int:
+    async def send_voice(self, chat_id: int, audio: bytes,
+                         duration_s: float | None = None) -> int:
+        """Upload an OGG/Opus voice note (multipart) with its duration; the message id."""
         ...
 
     async def send_action(self, chat_id: int, action: str) -> None:

@@ -6,6 +6,7 @@ import re
 from typing import Annotated, Literal
 
 from nectar_runtime import InfraSettings
+from nectar_runtime.objectstore import S3Settings
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -21,6 +22,11 @@ class EdgeSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EDGE_", extra="ignore")
 
     infra: InfraSettings = Field(default_factory=InfraSettings)
+    s3: S3Settings = Field(default_factory=S3Settings, description="Object storage "
+                           "(`NECTAR_S3_*`): voice messages are read from it.")
+    voice_bucket: str = Field("nectar-voice", description="Bucket the voice service stores "
+                              "voice messages in (`VOICE_BUCKET`); `voice.voice_ready` names "
+                              "a key in it.")
 
     telegram_bot_token: SecretStr = Field(
         description="Bot token from @BotFather (`<bot id>:<secret>`). Required, no default; the "

@@ -25,8 +25,8 @@ class VoiceSettings(BaseSettings):
 
     infra: InfraSettings = Field(default_factory=InfraSettings)
     enabled: bool = Field(True, description="Speak replies. Off: every request is answered "
-                          "with `voice.voice_failed` (not_available) without touching an engine "
-                          "or the object store.")
+                          "with `voice.voice_failed` (not_available) and no engine starts; the "
+                          "erasure of deleted users' audio still runs.")
     s3: S3Settings = Field(default_factory=S3Settings, description="Object storage "
                            "(`NECTAR_S3_*`, shared with media).")
     bucket: str = Field("nectar-voice", min_length=3, max_length=63, description="Bucket of "

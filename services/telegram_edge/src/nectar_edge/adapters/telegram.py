@@ -27,7 +27,13 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Update
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LabeledPrice,
+    Update,
+)
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 
 from nectar_edge.domain.errors import (
@@ -217,10 +223,12 @@ class TelegramGateway:
                                                 parse_mode=None)
         return message.message_id
 
-    async def send_voice(self, chat_id: int, url: str, duration_s: float | None = None) -> int:
+    async def send_voice(self, chat_id: int, audio: bytes,
+                         duration_s: float | None = None) -> int:
         duration = max(1, round(duration_s)) if duration_s else None
         async with self._sending("sendVoice", chat_id):
-            message = await self.bot.send_voice(chat_id, url, duration=duration)
+            message = await self.bot.send_voice(
+                chat_id, BufferedInputFile(audio, filename="voice.ogg"), duration=duration)
         return message.message_id
 
     async def answer_callback(self, callback_id: str, text: str = "") -> None:

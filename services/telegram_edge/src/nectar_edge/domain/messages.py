@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -52,9 +52,9 @@ class PhotoPart:
 
 @dataclass(frozen=True)
 class VoicePart:
-    """A voice note (OGG/Opus) to send by URL."""
+    """A voice note to upload: OGG/Opus bytes (read from object storage) and its duration."""
 
-    url: str
+    audio: bytes = field(repr=False)
     duration_s: float | None = None
 
 
