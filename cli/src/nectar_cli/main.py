@@ -14,6 +14,7 @@ from nectar_cli import telegram_cmd
 from nectar_cli import memory_cmd
 from nectar_cli import billing_cmd
 from nectar_cli import llm_cmd
+from nectar_cli import voice_cmd
 
 app = typer.Typer(help="Nectar: talk to the local stack, inspect it, manage contracts.",
                   no_args_is_help=True, add_completion=False)
@@ -27,6 +28,7 @@ app.add_typer(telegram_cmd.app, name="telegram")
 config_app = typer.Typer(help="Service configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(llm_cmd.app, name="llm")
+app.add_typer(voice_cmd.app, name="voice")
 
 CONFIG_DOC = contracts_cmd.ASYNCAPI_DIR.parent / "configuration.md"
 
