@@ -109,7 +109,7 @@ async def test_a_malformed_event_is_dead_lettered_and_the_next_turn_answered(
     assert dry.returncode == 0 and "dry run: nothing published" in dry.stdout
 
 
-async def test_media_and_voice_answer_not_available_so_the_user_hears_something(
+async def test_media_answers_not_available_so_the_user_hears_something(
         full_stack, client) -> None:
     user = 1_000_105
     await full_stack.post_update(client, full_stack.update(user, "/image a red fox", 50_005))

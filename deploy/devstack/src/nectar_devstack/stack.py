@@ -670,6 +670,9 @@ class Stack:
                 str(weed if weed.exists() else "weed"), "server", "-dir", str(store),
                 "-ip", h, "-ip.bind", h, "-s3", "-s3.port", str(cfg.s3_port),
                 "-s3.port.grpc", str(cfg.s3_grpc_port), "-s3.config", str(config_file),
+                # the Iceberg and Lance catalogs listen on fixed ports (8181, 9101): a second
+                # SeaweedFS on the machine (another data dir, a test run) would die on them
+                "-s3.port.iceberg", "0", "-s3.port.lance", "0",
                 "-master.port", str(cfg.s3_master_port),
                 "-master.port.grpc", str(cfg.s3_master_grpc_port),
                 "-master.volumeSizeLimitMB", "256",
