@@ -46,9 +46,12 @@ from nectar_devstack.testing import start_stack
 from nectar_emulators._server import serve
 from nectar_emulators.inworld import InworldEmulatorSettings
 from nectar_emulators.inworld import create_app as create_inworld_app
+from nectar_runtime.objectstore import S3ObjectStore, S3Settings
+from nectar_voice import handlers
 from nectar_voice.adapters.espeak import EspeakSpeechEngine
 from nectar_voice.adapters.inworld import InworldSpeechEngine
 from nectar_voice.adapters.piper import PiperSpeechEngine
+from nectar_voice.bootstrap import build_deps
 from nectar_voice.domain import (
     EngineCaps,
     Prosody,
@@ -56,9 +59,6 @@ from nectar_voice.domain import (
     cache_key,
     prepare,
 )
-from nectar_runtime.objectstore import S3ObjectStore, S3Settings
-from nectar_voice import handlers
-from nectar_voice.bootstrap import build_deps
 from nectar_voice.engines import build_chain
 from nectar_voice.ports import SpeechEngine
 from nectar_voice.settings import VoiceSettings
@@ -220,8 +220,8 @@ async def run(args: argparse.Namespace) -> dict:
     settings = VoiceSettings()
     english = [(t, "en") for t in REPLIES_EN[:args.replies]]
     engines: dict[str, dict[str, float]] = {}
-    notes = ["cache_hit_*_ms: the service's handler on a cached reply, real S3 (SeaweedFS) "
-             "and Redis on this machine; cache_key_p99_ms is the key computation alone",
+    notes = [("cache_hit_*_ms: the service's handler on a cached reply, real S3 (SeaweedFS) "
+              "and Redis on this machine; cache_key_p99_ms is the key computation alone"),
              "inworld_emulator is the adapter against the local emulator, not Inworld's speed",
              "piper ignores speakingRate (its length scale is fixed per worker process)"]
 

@@ -10,8 +10,6 @@ from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
-from redis.asyncio import Redis
-
 from nectar_runtime.objectstore import InMemoryObjectStore, S3ObjectStore
 from nectar_voice.adapters.audio import encode_ogg_opus
 from nectar_voice.adapters.redis_budget import RedisCharacterBudget, user_key
@@ -21,6 +19,7 @@ from nectar_voice.domain.errors import BudgetUnavailable
 from nectar_voice.domain.storage import cache_object
 from nectar_voice.fakes import FakeCharacterBudget
 from nectar_voice.library import AudioLibrary
+from redis.asyncio import Redis
 
 pytestmark = pytest.mark.integration
 

@@ -16,14 +16,13 @@ import nats
 import pytest
 import soundfile as sf
 from nats.js.api import DeliverPolicy
-from pydantic import SecretStr
-
 from nectar_contracts import Event, VoiceFailed, VoiceReady, VoiceRequested, parse_event, uuid7
 from nectar_runtime import InfraSettings
 from nectar_runtime.objectstore import S3ObjectStore
 from nectar_runtime.testing import serve_app
 from nectar_voice.app import create_app
 from nectar_voice.settings import VoiceSettings
+from pydantic import SecretStr
 
 pytestmark = pytest.mark.integration
 

@@ -11,10 +11,6 @@ from datetime import UTC, datetime
 
 import pytest
 import soundfile as sf
-from opentelemetry.sdk.trace import TracerProvider
-from prometheus_client import CollectorRegistry
-from pydantic import SecretStr
-
 from nectar_contracts import UserDeleted, VoiceFailed, VoiceReady, VoiceRequested, uuid7
 from nectar_contracts.plans import load_plan_catalog
 from nectar_runtime import ConfigurationError, InfraSettings, Runtime
@@ -27,6 +23,9 @@ from nectar_voice.domain.storage import cache_object
 from nectar_voice.fakes import FakeCharacterBudget, FakeSpeechEngine
 from nectar_voice.handlers import Deps
 from nectar_voice.settings import VoiceSettings
+from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import CollectorRegistry
+from pydantic import SecretStr
 
 INFRA = InfraSettings(nats_url="nats://127.0.0.1:1", redis_url="redis://127.0.0.1:1/0",
                       instance_id="unit")
@@ -371,3 +370,33 @@ def test_deps_need_a_library() -> None:
     with pytest.raises(TypeError):
         Deps()  # type: ignore[call-arg]
     assert cache_object("a" * 64) == f"voice/cache/aa/{'a' * 64}.ogg"
+
+
+async def test_an_engine_starts_in_the_background_and_a_broken_one_never_stops_the_service(
+        ) -> None:
+    import asyncio
+
+    from nectar_voice.engines import EngineLifecycle
+
+    class SlowEngine(FakeSpeechEngine):
+        async def start(self) -> None:
+            await asyncio.sleep(0.2)
+            self.started = True
+
+    class BrokenEngine(FakeSpeechEngine):
+        async def start(self) -> None:
+            raise RuntimeError("no voice model")
+
+    slow, broken = EngineLifecycle(SlowEngine(name="piper")), EngineLifecycle(
+        BrokenEngine(name="piper"))
+    await asyncio.wait_for(slow.start(), 0.05)  # returns at once
+    with pytest.raises(RuntimeError, match="starting"):
+        await slow.check()
+    await asyncio.sleep(0.4)
+    await slow.check()
+    await broken.start()
+    await asyncio.sleep(0.05)
+    with pytest.raises(RuntimeError, match="not started"):
+        await broken.check()
+    await slow.close()
+    await broken.close()

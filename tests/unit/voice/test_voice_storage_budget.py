@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-
 from nectar_voice.domain.budget import Allowance, Refusal, Reservation, utc_day
 from nectar_voice.domain.storage import cache_key_of, cache_object, user_object
 

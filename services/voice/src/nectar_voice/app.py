@@ -8,10 +8,10 @@ speaks), reported under `degraded` by `/readyz`.
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
-
 from nectar_contracts import VoiceFailed, VoiceReady, VoiceRequested
 from nectar_runtime import Managed, Runtime, ServiceSpec, subscriptions
+from starlette.applications import Starlette
+
 from nectar_voice.bootstrap import build_deps
 from nectar_voice.engines import EngineLifecycle
 from nectar_voice.handlers import HANDLERS, Deps

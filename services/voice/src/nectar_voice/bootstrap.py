@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from nectar_contracts.plans import PlanCatalog, PlanCatalogError, load_plan_catalog
+from nectar_runtime import ConfigurationError
+from nectar_runtime.objectstore import ObjectStore, S3ObjectStore
 from opentelemetry.trace import Tracer
 from prometheus_client import REGISTRY, CollectorRegistry
 from redis.asyncio import Redis
 
-from nectar_contracts.plans import PlanCatalog, PlanCatalogError, load_plan_catalog
-from nectar_runtime import ConfigurationError
-from nectar_runtime.objectstore import ObjectStore, S3ObjectStore
 from nectar_voice.adapters.redis_budget import RedisCharacterBudget
 from nectar_voice.budget import BudgetPolicy, allowance_from
 from nectar_voice.domain.catalog import CatalogError

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from nectar_contracts.plans import PlanCatalog
+
 from nectar_voice.domain.budget import Allowance, Refusal, Reservation, utc_day
 from nectar_voice.domain.errors import BudgetUnavailable
 from nectar_voice.ports import CharacterBudget

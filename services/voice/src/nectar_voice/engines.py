@@ -4,15 +4,17 @@ for its lifetime instead)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+
+from nectar_runtime import Managed
 
 from nectar_voice.adapters.espeak import EspeakSpeechEngine
 from nectar_voice.adapters.inworld import InworldSpeechEngine
 from nectar_voice.adapters.piper import PiperSpeechEngine
 from nectar_voice.domain.model import Speech
-from nectar_runtime import Managed
 from nectar_voice.ports import SpeechEngine
 from nectar_voice.settings import ENGINE_NAMES, VoiceSettings
 from nectar_voice.synthesis import SpeechChain
@@ -74,28 +76,42 @@ def build_chain(settings: VoiceSettings, *, engines: Sequence[SpeechEngine] | No
 
 
 class EngineLifecycle:
-    """An engine as a `Managed` of the service: `start` never fails the service (an engine
-    that cannot start stays in the chain, fails its calls, and the next engine speaks; the
-    warning and `/readyz`'s `degraded` say so), `check` is the engine's own."""
+    """An engine as a `Managed` of the service. `start` never blocks or fails the service:
+    the engine starts in the background (Piper loads its voice for seconds), a call arriving
+    meanwhile waits for it, and one that cannot start stays in the chain, fails its calls,
+    and the next engine speaks (a warning and `/readyz`'s `degraded` say so). `check` is the
+    engine's own once started."""
 
     def __init__(self, engine: SpeechEngine) -> None:
         self.engine = engine
+        self._starting: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         if isinstance(self.engine, Managed):
-            try:
-                await self.engine.start()
-            except Exception as exc:  # noqa: BLE001  # reported, never fatal
-                log.warning("speech engine did not start; the chain goes on without it",
-                            extra={"engine": self.engine.name,
-                                   "error": f"{type(exc).__name__}: {exc}"[:300]})
+            self._starting = asyncio.create_task(self._start(),
+                                                 name=f"start-{self.engine.name}")
+
+    async def _start(self) -> None:
+        assert isinstance(self.engine, Managed)
+        try:
+            await self.engine.start()
+        except Exception as exc:  # noqa: BLE001  # reported, never fatal
+            log.warning("speech engine did not start; the chain goes on without it",
+                        extra={"engine": self.engine.name,
+                               "error": f"{type(exc).__name__}: {exc}"[:300]})
 
     async def close(self) -> None:
+        if self._starting is not None and not self._starting.done():
+            self._starting.cancel()
+            with contextlib.suppress(BaseException):
+                await self._starting
         if isinstance(self.engine, Managed):
             with contextlib.suppress(Exception):
                 await self.engine.close()
 
     async def check(self) -> None:
+        if self._starting is not None and not self._starting.done():
+            raise RuntimeError(f"{self.engine.name} is starting")
         if isinstance(self.engine, Managed):
             await self.engine.check()
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from nectar_contracts import Event, UserDeleted, VoiceFailed, VoiceReady, VoiceRequested
 from nectar_runtime import Index, On
+
 from nectar_voice.budget import BudgetPolicy
 from nectar_voice.domain.errors import AllEnginesFailed, NothingToSay
 from nectar_voice.library import AudioLibrary

@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 
 from nectar_runtime.objectstore import ObjectNotFound, ObjectStore, user_prefix
+
 from nectar_voice.domain.model import Speech
 from nectar_voice.domain.storage import (
     OGG_CONTENT_TYPE,

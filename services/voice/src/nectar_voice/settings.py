@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
 from nectar_runtime import InfraSettings
 from nectar_runtime.objectstore import S3Settings
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_HTTP_PORT = 8085
 #: the speech engines this build knows, in the default order of preference
