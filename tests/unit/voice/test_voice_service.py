@@ -400,3 +400,23 @@ async def test_an_engine_starts_in_the_background_and_a_broken_one_never_stops_t
         await broken.check()
     await slow.close()
     await broken.close()
+
+
+async def test_characters_sharing_a_voice_never_share_audio_their_dictionaries_differ(
+        ) -> None:
+    world = World()  # free plan: Piper, whose one voice every character shares
+    kai = await speak(world, request(user=80, plan="free", character="kai",
+                                     text="Good night, Luna."))
+    luna = await speak(world, request(user=81, plan="free", character="luna",
+                                      text="Good night, Luna."))
+    assert isinstance(kai, VoiceReady) and isinstance(luna, VoiceReady)
+    assert (kai.provider, luna.provider) == ("piper", "piper") and kai.voice == luna.voice
+    assert luna.cache_hit is False  # luna's dictionary says "Loona"
+    assert world.piper.texts() == ["Good night, Luna.", "Good night, Loona."]
+    # characters without dictionary entries (unknown here: the default voices) do share
+    zoe = await speak(world, request(user=82, plan="free", character="zoe",
+                                     text="Sleep well, Luna."))
+    ava = await speak(world, request(user=83, plan="free", character="ava",
+                                     text="Sleep well, Luna."))
+    assert isinstance(zoe, VoiceReady) and isinstance(ava, VoiceReady)
+    assert (zoe.cache_hit, ava.cache_hit) == (False, True)

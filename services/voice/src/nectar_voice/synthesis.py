@@ -102,6 +102,10 @@ class SpeechChain:
             raise NothingToSay("nothing speakable left after stripping tags, emoji and markup")
         started = time.perf_counter()
         dictionary = self.pronunciations.for_character(character)
+        # two characters may share a voice but not their dictionary: one with its own
+        # entries never shares cached audio with another
+        dictionary_version = (f"{dictionary.version}:{dictionary.character}"
+                              if dictionary.entries else dictionary.version)
         attempts: list[Attempt] = []
         cooling = self.cooling()
         for index, engine in enumerate(self.engines):
@@ -115,7 +119,7 @@ class SpeechChain:
             script = prepare(text, language, engine.caps, dictionary=dictionary,
                              max_total_chars=self.max_total_chars)
             key = cache_key(text, language=language, voice=voice, prosody=script.prosody,
-                            dictionary_version=dictionary.version,
+                            dictionary_version=dictionary_version,
                             catalog_version=self.catalog.version)
             if cache is not None:
                 hit = await self._cached(cache, key, engine.name)
