@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from nectar_runtime import InfraSettings
+from nectar_runtime.objectstore import S3Settings
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
-
-from nectar_runtime import InfraSettings
-from nectar_runtime.objectstore import S3Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 

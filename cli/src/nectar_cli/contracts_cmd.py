@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
 from nectar_contracts.compat import SCHEMAS_DIR, check_all, export_all
 
 app = typer.Typer(help="Event schemas (JSON Schema) and AsyncAPI documents.",

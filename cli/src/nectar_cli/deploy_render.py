@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from nectar_cli.asyncapi_docs import runtimes
 from nectar_runtime import InfraSettings, Runtime
 from nectar_runtime.access import (
     ACCOUNT,
@@ -33,6 +31,8 @@ from nectar_runtime.access import (
     admin_permissions,
     streams_permissions,
 )
+
+from nectar_cli.asyncapi_docs import runtimes
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 K8S_DIR = REPO_ROOT / "deploy" / "k8s"

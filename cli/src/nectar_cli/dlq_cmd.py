@@ -41,7 +41,6 @@ def _nats_url(url: str | None) -> str:
 async def _letters(nats_url: str, consumer: str | None) -> list[dict[str, Any]]:
     import nats
     from nats.js.api import DeliverPolicy
-
     from nectar_contracts import DLQ, dead_letter_subject
 
     nc = await _connect(nats_url)

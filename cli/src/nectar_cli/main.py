@@ -10,13 +10,17 @@ from typing import Annotated
 import httpx
 import typer
 
-from nectar_cli import contracts_cmd, deploy_cmd, dlq_cmd
-from nectar_cli import telegram_cmd
-from nectar_cli import memory_cmd
-from nectar_cli import billing_cmd
-from nectar_cli import llm_cmd
-from nectar_cli import media_cmd
-from nectar_cli import media_cmd
+from nectar_cli import (
+    billing_cmd,
+    contracts_cmd,
+    deploy_cmd,
+    dlq_cmd,
+    llm_cmd,
+    media_cmd,
+    memory_cmd,
+    telegram_cmd,
+    voice_cmd,
+)
 
 app = typer.Typer(help="Nectar: talk to the local stack, inspect it, manage contracts.",
                   no_args_is_help=True, add_completion=False)
@@ -32,7 +36,7 @@ config_app = typer.Typer(help="Service configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(llm_cmd.app, name="llm")
 app.add_typer(media_cmd.app, name="media")
-app.add_typer(media_cmd.app, name="media")
+app.add_typer(voice_cmd.app, name="voice")
 
 CONFIG_DOC = contracts_cmd.ASYNCAPI_DIR.parent / "configuration.md"
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.integration
 def _request(user_id: int, text: str = "hello") -> VoiceRequested:
     return VoiceRequested.new(producer="test", user_id=user_id, chat_id=user_id,
                               character="luna", session="1", text=text, language="en",
-                              reply_event_id=uuid7())
+                              plan="free", reply_event_id=uuid7())
 
 
 def _answer(event: VoiceRequested) -> list[Event]:

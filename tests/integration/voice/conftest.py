@@ -36,7 +36,7 @@ async def inworld(inworld_server: RunningServer) -> AsyncIterator[InworldSpeechE
                                  timeout_s=6, connect_retries=0)
     await engine.start()
     yield engine
-    await engine.aclose()
+    await engine.close()
 
 
 @pytest.fixture(scope="session")
@@ -44,12 +44,12 @@ async def piper() -> AsyncIterator[PiperSpeechEngine]:
     engine = PiperSpeechEngine()
     await engine.start()
     yield engine
-    await engine.aclose()
+    await engine.close()
 
 
 @pytest.fixture
 async def espeak() -> EspeakSpeechEngine:
     engine = EspeakSpeechEngine()
     await engine.start()
-    await engine.ready()
+    await engine.check()
     return engine

@@ -135,7 +135,7 @@ async def test_wrong_credentials_are_rejected(inworld_server: RunningServer) -> 
             await engine.synthesize(request())
         assert raised.value.status == 401
     finally:
-        await engine.aclose()
+        await engine.close()
 
 
 async def test_unreachable_provider_is_transient() -> None:
@@ -147,7 +147,7 @@ async def test_unreachable_provider_is_transient() -> None:
             await engine.synthesize(request())
         assert raised.value.outcome == "connection"
     finally:
-        await engine.aclose()
+        await engine.close()
 
 
 async def test_languages_inworld_does_not_speak_make_no_call(
@@ -209,4 +209,4 @@ async def test_in_the_chain_a_broken_answer_moves_to_the_next_engine(
             assert (info.samplerate, info.channels) == (48000, 1)
             assert again.duration_s == pytest.approx(info.duration)
     finally:
-        await chain.engines[0].aclose()
+        await chain.engines[0].close()

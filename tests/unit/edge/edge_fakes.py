@@ -17,6 +17,7 @@ from nectar_edge.domain.delivery import DeliveryRecord, pending, take_over
 from nectar_edge.domain.errors import MessageRejected
 from nectar_edge.domain.limits import RateDecision, sliding_window
 from nectar_edge.domain.messages import IncomingMessage, Keyboard, StoredUser
+from nectar_runtime.objectstore import ObjectStoreUnavailable
 
 BOT_ID = 777000
 
@@ -114,8 +115,9 @@ class FakeMessenger:
                 return
         raise MessageRejected("Bad Request: message to delete not found")
 
-    async def send_voice(self, chat_id: int, url: str, duration_s: float | None = None) -> int:
-        return self._record("voice", chat_id, url=url, duration_s=duration_s)
+    async def send_voice(self, chat_id: int, audio: bytes,
+                         duration_s: float | None = None) -> int:
+        return self._record("voice", chat_id, audio=audio, duration_s=duration_s)
 
     async def send_action(self, chat_id: int, action: str) -> None:
         if self.action_failures:
@@ -349,12 +351,16 @@ class FakeUpdateLog:
 
 
 class FakeMediaFiles:
-    """Media's bucket in a dict (`{(bucket, key): bytes}`)."""
+    """Media's and voice's buckets in a dict (`{(bucket, key): bytes}`); `available` False
+    is an outage of the store."""
 
     def __init__(self) -> None:
         self.objects: dict[tuple[str, str], bytes] = {}
+        self.available = True
 
     async def read(self, bucket: str, key: str) -> bytes:
+        if not self.available:
+            raise ObjectStoreUnavailable("object store down (fake)")
         try:
             return self.objects[(bucket, key)]
         except KeyError:

@@ -20,6 +20,7 @@ from nectar_contracts import (
     UserCreated,
     VoiceFailed,
     VoiceReady,
+    uuid7,
 )
 from nectar_edge import handlers
 from nectar_edge.domain.delivery import DeliveryRecord, pending
@@ -30,6 +31,7 @@ from nectar_edge.domain.errors import (
     TelegramUnavailable,
 )
 from nectar_runtime import Poison, Retry
+from nectar_runtime.objectstore import ObjectStoreUnavailable
 
 
 def _reply(user: int, text: str = "Hello from Luna.") -> ReplyReady:
@@ -292,14 +294,58 @@ async def test_voice_not_available_is_told() -> None:
     assert world.messenger.texts(6012) == ["Voice messages aren't available yet."]
 
 
-async def test_voice_notes_are_sent_by_url_once() -> None:
+def _voice_ready(user: int, key: str, size: int) -> VoiceReady:
+    return VoiceReady.new(**_conv(user), reply_event_id=uuid7(), language="en",
+                          bucket="nectar-voice", object_key=key, duration_s=3.2,
+                          size_bytes=size, provider="inworld", voice="Olivia",
+                          billed_chars=40, cache_hit=False)
+
+
+async def test_voice_notes_are_uploaded_from_object_storage_once() -> None:
     world = World()
-    voice = VoiceReady.new(**_conv(6013), url="http://media.local/v.ogg", duration_s=3.2)
+    ogg = b"OggS\x00\x02" + b"\x00" * 30 + b"OpusHead" + b"\x01" * 64
+    key = f"users/6013/voice/{'a' * 64}.ogg"
+    world.media_files.objects[("nectar-voice", key)] = ogg
+    voice = _voice_ready(6013, key, len(ogg))
     for _ in range(2):
         await handlers.deliver_voice(voice, world.deps)
     assert [(s.kind, s.payload) for s in world.messenger.sent] == [
-        ("voice", {"url": "http://media.local/v.ogg", "duration_s": 3.2}),
+        ("voice", {"audio": ogg, "duration_s": 3.2}),
     ]
+    assert str(voice.correlation_id) in world.deliveries.answered_turns
+
+
+async def test_a_voice_note_whose_audio_is_gone_is_dead_lettered_with_the_reason() -> None:
+    world = World()
+    voice = _voice_ready(6015, f"users/6015/voice/{'b' * 64}.ogg", 100)
+    with pytest.raises(Poison, match="not found"):
+        await handlers.deliver_voice(voice, world.deps)
+    world.media_files.available = False  # an outage is not poison: the runtime retries it
+    with pytest.raises(ObjectStoreUnavailable):
+        await handlers.deliver_voice(voice, world.deps)
+    assert world.messenger.sent == []
+
+
+async def test_a_voice_reply_keeps_record_voice_until_the_voice_or_its_failure() -> None:
+    world = World()
+    reply = ReplyReady.new(producer="llm", user_id=6016, chat_id=6016, character="luna",
+                           session="1", text="Listen.", language="en", reply_mode="voice",
+                           model="test/model", attempt=0)
+    await handlers.deliver_reply(reply, world.deps)
+    assert world.messenger.texts(6016) == ["Listen."]  # the text reply is delivered first
+    assert str(reply.correlation_id) not in world.deliveries.answered_turns
+    failed = reply.caused(VoiceFailed, producer="voice", chat_id=6016, character="luna",
+                          session="1", language="en", reason="nothing_to_say")
+    await handlers.apologize_voice_failed(failed, world.deps)
+    assert world.messenger.texts(6016) == ["Listen."]  # nothing to say: no apology
+    assert str(reply.correlation_id) in world.deliveries.answered_turns
+
+
+async def test_an_unsupported_language_is_told_like_voice_not_available() -> None:
+    world = World()
+    failed = VoiceFailed.new(**_conv(6017), language="en", reason="unsupported_language")
+    await handlers.apologize_voice_failed(failed, world.deps)
+    assert world.messenger.texts(6017) == ["Voice messages aren't available yet."]
 
 
 async def test_plan_cache_keeps_the_newest_plan_whatever_the_arrival_order() -> None:

@@ -163,6 +163,7 @@ async def test_voice_turn_also_requests_voice_with_deterministic_ids(deps, fake_
     assert voice.event_id == derived_uuid7(event.event_id, "llm", 1)
     assert voice.reply_event_id == reply.event_id
     assert (voice.text, voice.language) == ("Listen to the night.", "en")
+    assert voice.plan == event.plan  # the voice budget is per plan
     assert voice.causation_id == event.event_id
     assert [e.event_id for e in again] == [reply.event_id, voice.event_id]
 

@@ -150,12 +150,12 @@ async def test_no_catalog_voice_for_the_language_skips_the_engine(
     assert english.voice.voice == "kai-en"
 
 
-async def test_unsupported_everywhere_is_not_available(telemetry: VoiceTelemetry) -> None:
+async def test_unsupported_everywhere_is_unsupported_language(telemetry: VoiceTelemetry) -> None:
     only_en = fake("piper", languages=frozenset({"en"}))
     with pytest.raises(AllEnginesFailed) as failed:
         await chain_of(only_en, telemetry=telemetry).speak("Merhaba", language="tr",
                                                            character="default")
-    assert failed.value.reason == "not_available"
+    assert failed.value.reason == "unsupported_language"
     assert "piper: unsupported_language" in failed.value.detail
 
 

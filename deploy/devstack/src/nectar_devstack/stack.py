@@ -736,7 +736,10 @@ class Stack:
                 "-master.volumeSizeLimitMB", "256",
                 "-volume.port", str(cfg.s3_volume_port),
                 "-volume.port.grpc", str(cfg.s3_volume_grpc_port),
-                "-volume.max", "16",
+                # every bucket is a collection that grows ~7 volumes at its first write:
+                # 16 slots held 3 buckets, then every put failed with InternalError.
+                # Volumes are sparse files (not preallocated), so many slots cost little.
+                "-volume.max", "256",
                 "-filer.port", str(cfg.s3_filer_port),
                 "-filer.port.grpc", str(cfg.s3_filer_grpc_port),
             ],

@@ -237,7 +237,7 @@ async def generate_reply(event: ContextReady, deps: Deps) -> list[Event]:
     if event.reply_mode == "voice":
         out.append(event.caused(VoiceRequested, producer=PRODUCER, index=1, **conversation,
                                 text=reply.text, language=event.language,
-                                reply_event_id=reply.event_id))
+                                plan=event.plan, reply_event_id=reply.event_id))
     return out
 
 

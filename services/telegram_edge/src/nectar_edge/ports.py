@@ -42,7 +42,9 @@ class Messenger(Protocol):
         """Delete a message the bot sent."""
         ...
 
-    async def send_voice(self, chat_id: int, url: str, duration_s: float | None = None) -> int:
+    async def send_voice(self, chat_id: int, audio: bytes,
+                         duration_s: float | None = None) -> int:
+        """Upload an OGG/Opus voice note (multipart) with its duration; the message id."""
         ...
 
     async def send_action(self, chat_id: int, action: str) -> None:
@@ -202,7 +204,8 @@ class BillingPlans(Protocol):
         Raises the bus client's errors when the bus is down (an outage)."""
         ...
 class MediaFiles(Protocol):
-    """Reads media's objects (the S3 API) so the edge can upload them to Telegram. Raises
+    """Reads the objects media and voice store (images, voice notes; S3 API, `NECTAR_S3_*`,
+    the bucket named by the event) so the edge can upload them to Telegram. Raises
     `KeyError` for a missing object and the runtime's `ObjectStoreUnavailable` (an outage,
     retried) when the store does not answer."""
 

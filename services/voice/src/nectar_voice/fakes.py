@@ -1,5 +1,7 @@
-"""In-memory fake of the `SpeechEngine` port, for unit tests (and the contract tests that run
-against the real engines too, which keep it honest). No network, no subprocess.
+"""In-memory fakes of the voice ports, for unit tests (and the contract tests that run against
+the real adapters too, which keep them honest). No network, no subprocess, no Redis.
+
+Object storage has its fake in the runtime (`nectar_runtime.objectstore.InMemoryObjectStore`).
 
 `FakeSpeechEngine` keeps the port's rules: it refuses languages it does not speak
 (`UnsupportedLanguage`), checks requests against its own limits the way a provider does
@@ -16,7 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nectar_voice.domain.budget import Refusal, Reservation
 from nectar_voice.domain.errors import (
+    BudgetUnavailable,
     PermanentSynthesisError,
     SynthesisError,
     UnsupportedLanguage,
@@ -46,6 +50,8 @@ class FakeSpeechEngine:
         languages=frozenset(LANGUAGES), ssml=True, ipa_languages=frozenset({"en"})))
     calls: list[EngineRequest] = field(default_factory=list)
     started: bool = False
+    #: a provider bills the characters it spoke; an offline engine bills nothing
+    bills: bool = True
     _queue: deque[SynthesisError | None] = field(default_factory=deque)
 
     def script(self, *outcomes: SynthesisError | None) -> FakeSpeechEngine:
@@ -58,10 +64,10 @@ class FakeSpeechEngine:
     async def start(self) -> None:
         self.started = True
 
-    async def aclose(self) -> None:
+    async def close(self) -> None:
         self.started = False
 
-    async def ready(self) -> None:
+    async def check(self) -> None:
         if not self.started:
             raise RuntimeError(f"{self.name} not started")
 
@@ -83,7 +89,7 @@ class FakeSpeechEngine:
             raise outcome
         samples = tone(len(request.text) * SECONDS_PER_CHAR / request.prosody.speaking_rate)
         return Audio(samples=samples, sample_rate=FAKE_SAMPLE_RATE,
-                     billed_chars=len(request.text))
+                     billed_chars=len(request.text) if self.bills else 0)
 
     def texts(self) -> list[str]:
         return [c.text for c in self.calls]
@@ -93,3 +99,57 @@ def fake_engines(*names: str, languages: Iterable[str] = LANGUAGES) -> list[Fake
     return [FakeSpeechEngine(name=n, caps=EngineCaps(languages=frozenset(languages),
                                                       ssml=(i == 0)))
             for i, n in enumerate(names)]
+
+
+@dataclass
+class FakeCharacterBudget:
+    """`CharacterBudget` in a dict, with the Redis adapter's rules: both limits checked
+    before anything is counted, a refusal counts nothing, settling corrects a grant to what
+    was used (never below zero). `available=False`: every call raises `BudgetUnavailable`."""
+
+    counters: dict[tuple[str, str, int | None], int] = field(default_factory=dict)
+    available: bool = True
+    reservations: list[Reservation] = field(default_factory=list)
+
+    def _check(self) -> None:
+        if not self.available:
+            raise BudgetUnavailable("fake budget counters are down")
+
+    async def reserve(self, *, engine: str, user_id: int, day: str, chars: int,
+                      user_limit: int, global_limit: int) -> Reservation:
+        self._check()
+        if chars < 0:
+            raise ValueError("chars must not be negative")
+        user_key, all_key = (day, engine, user_id), (day, engine, None)
+        user, everyone = self.counters.get(user_key, 0), self.counters.get(all_key, 0)
+        refusal = (Refusal.USER if user + chars > user_limit
+                   else Refusal.GLOBAL if everyone + chars > global_limit else None)
+        if refusal is None:
+            user, everyone = user + chars, everyone + chars
+            self.counters[user_key], self.counters[all_key] = user, everyone
+        reservation = Reservation(engine=engine, user_id=user_id, day=day, chars=chars,
+                                  granted=refusal is None, refusal=refusal, user_spent=user,
+                                  global_spent=everyone)
+        self.reservations.append(reservation)
+        return reservation
+
+    async def settle(self, reservation: Reservation, used: int) -> None:
+        self._check()
+        if not reservation.granted:
+            return
+        delta = max(used, 0) - reservation.chars
+        for key in ((reservation.day, reservation.engine, reservation.user_id),
+                    (reservation.day, reservation.engine, None)):
+            self.counters[key] = max(self.counters.get(key, 0) + delta, 0)
+
+    async def spent(self, *, engine: str, user_id: int, day: str) -> tuple[int, int]:
+        self._check()
+        return (self.counters.get((day, engine, user_id), 0),
+                self.counters.get((day, engine, None), 0))
+
+    async def forget_user(self, user_id: int) -> int:
+        self._check()
+        keys = [k for k in self.counters if k[2] == user_id]
+        for key in keys:
+            del self.counters[key]
+        return len(keys)

@@ -1,9 +1,15 @@
-"""Ports of the voice service."""
+"""Ports of the voice service, each with its error contract.
+
+Lifecycles: an adapter holding a client or a process implements the runtime's `Managed`
+(`start`, `close`, `check`); object storage is the runtime's `ObjectStore` port
+(`nectar_runtime.objectstore`: `ObjectNotFound`, `ObjectStoreUnavailable`).
+"""
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
+from nectar_voice.domain.budget import Reservation
 from nectar_voice.domain.model import Audio, EngineCaps, EngineRequest
 
 
@@ -25,16 +31,46 @@ class SpeechEngine(Protocol):
     async def synthesize(self, request: EngineRequest) -> Audio: ...
 
 
-@runtime_checkable
-class Managed(Protocol):
-    """An adapter with a lifecycle (HTTP client, worker process), run by the service's
-    lifespan."""
+class CharacterBudget(Protocol):
+    """Characters of the paid provider spent per user and for everyone, per UTC day, shared
+    by every replica.
 
-    async def start(self) -> None:
-        """Open connections or start workers (startup hook; never at construction)."""
+    `reserve` atomically checks both limits and, when `chars` fits under both, adds it to
+    both counters; a refusal counts nothing. `settle` corrects a granted reservation to the
+    characters actually used (billed by the provider; 0 when the call failed unbilled).
+    Errors: `BudgetUnavailable` (an `Unavailable` of Redis) when the counters cannot be read
+    or written; the caller fails closed (the paid engine is skipped, the offline one
+    answers). `forget_user` deletes the user's counters (erasure).
+    """
 
-    async def aclose(self) -> None:
-        """Release them (shutdown hook)."""
+    async def reserve(self, *, engine: str, user_id: int, day: str, chars: int,
+                      user_limit: int, global_limit: int) -> Reservation: ...
 
-    async def ready(self) -> None:
-        """Raise when the adapter is not usable (readiness check)."""
+    async def settle(self, reservation: Reservation, used: int) -> None: ...
+
+    async def spent(self, *, engine: str, user_id: int, day: str) -> tuple[int, int]:
+        """(the user's, everyone's) characters spent on `day`."""
+        ...
+
+    async def forget_user(self, user_id: int) -> int:
+        """Delete the user's counters; how many were deleted."""
+        ...
+
+
+class AudioLookup(Protocol):
+    """The chain's view of the audio cache: `find` returns the cached OGG/Opus of a cache
+    key, or None on a miss. Raises `ObjectStoreUnavailable` when the store does not answer
+    (an outage the runtime retries)."""
+
+    async def find(self, key: str) -> bytes | None: ...
+
+
+class SpendGate(Protocol):
+    """The chain's view of the budget for one request (user, plan and day bound in):
+    `reserve` never raises (an unreadable budget is a refusal: fail closed) and grants
+    unconditionally for engines that cost nothing; `settle` corrects a grant to what was
+    used and never raises."""
+
+    async def reserve(self, engine: str, chars: int) -> Reservation: ...
+
+    async def settle(self, reservation: Reservation, used: int) -> None: ...

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from nectar_runtime import InfraSettings
+from nectar_runtime.objectstore import S3Settings
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from nectar_runtime import InfraSettings
-
 DEFAULT_HTTP_PORT = 8085
+#: the speech engines this build knows, in the default order of preference
+ENGINE_NAMES = ("inworld", "piper", "espeak")
 #: the voice catalog and the pronunciation dictionaries shipped with the service
 DEFAULT_CATALOG_FILE = Path(__file__).with_name("voices.toml")
 DEFAULT_PRONUNCIATION_FILE = Path(__file__).with_name("pronunciation.toml")
@@ -21,10 +23,19 @@ class VoiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VOICE_", extra="ignore")
 
     infra: InfraSettings = Field(default_factory=InfraSettings)
-    enabled: bool = Field(False, description="Speak replies. Off (the default): every request "
-                          "is answered with `voice.voice_failed` (not_available). On needs a "
-                          "speech engine, which comes with the voice feature: until then the "
-                          "service refuses to start.")
+    enabled: bool = Field(True, description="Speak replies. Off: every request is answered "
+                          "with `voice.voice_failed` (not_available) and no engine starts; the "
+                          "erasure of deleted users' audio still runs.")
+    s3: S3Settings = Field(default_factory=S3Settings, description="Object storage "
+                           "(`NECTAR_S3_*`, shared with media).")
+    bucket: str = Field("nectar-voice", min_length=3, max_length=63, description="Bucket of "
+                        "the audio: the shared cache (`voice/cache/`) and each user's voice "
+                        "messages (`users/<id>/voice/`). The edge reads it from "
+                        "`voice.voice_ready`.")
+    concurrent_syntheses: int = Field(
+        8, ge=1, le=256, description="Voice requests one replica works on at once (the rest "
+        "wait in the stream for any replica). The offline engines speak one chunk at a time "
+        "per process; Inworld calls overlap.")
 
     engines: str = Field(
         "inworld,piper,espeak", description="Speech engines in order of preference, comma "
@@ -47,12 +58,24 @@ class VoiceSettings(BaseSettings):
         300.0, gt=0, description="How long an engine is skipped after it reported its "
         "character budget exhausted.")
 
+    paid_engines: str = Field(
+        "inworld", description="Engines whose characters cost money, comma separated: each "
+        "reply they speak is counted against the user's plan (`voice_chars` per UTC day in "
+        "the plan catalog) and the global ceiling, in Redis across replicas. Past either, "
+        "the next engine (offline) answers.")
+    global_daily_chars: int = Field(
+        2_000_000, ge=0, description="Characters per UTC day the paid engines may speak for "
+        "everyone together (Inworld TTS 1.5 Max: $10 per million). Counted before the call, "
+        "settled to what the provider billed.")
+
     inworld_base_url: str = Field(
         "http://127.0.0.1:8094", description="Inworld API base (`/tts/v1/voice` is appended). "
         "The default is the local emulator; production uses https://api.inworld.ai.")
-    inworld_api_key: SecretStr = Field(
-        SecretStr("emulator-key"), description="Inworld API key: the Base64 credential from "
-        "the portal, sent as `Authorization: Basic`. Never logged.")
+    inworld_api_key: SecretStr | None = Field(
+        None, description="Inworld API key: the Base64 credential from the portal, sent as "
+        "`Authorization: Basic`. Never logged. Unset: Inworld is left out of the chain (a "
+        "warning says so at start) and the offline engines answer; the local stack sets it "
+        "for its emulator, or from `INWORLD_API_KEY`.")
     inworld_model: str = Field(
         "inworld-tts-1.5-max", description="Inworld model when the catalog names none "
         "(inworld-tts-1.5-max, inworld-tts-1.5-mini, or newer).")
@@ -77,6 +100,22 @@ class VoiceSettings(BaseSettings):
     espeak_timeout_s: float = Field(20.0, gt=0, description="Deadline of one espeak-ng "
                                     "chunk.")
 
+    @field_validator("engines", "paid_engines")
+    @classmethod
+    def _known_engines(cls, value: str) -> str:
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        unknown = sorted(set(names) - set(ENGINE_NAMES))
+        if unknown:
+            raise ValueError(f"unknown speech engine(s) {', '.join(unknown)} (known: "
+                             f"{', '.join(ENGINE_NAMES)})")
+        if len(names) != len(set(names)):
+            raise ValueError("an engine is listed twice")
+        return value
+
     @property
     def engine_names(self) -> list[str]:
         return [name.strip() for name in self.engines.split(",") if name.strip()]
+
+    @property
+    def paid_engine_names(self) -> frozenset[str]:
+        return frozenset(name.strip() for name in self.paid_engines.split(",") if name.strip())

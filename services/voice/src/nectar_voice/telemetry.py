@@ -43,12 +43,16 @@ class VoiceMetrics:
             ["engine"], registry=registry)
         self.skipped = Counter(
             "nectar_voice_engine_skipped_total", "Engines skipped without a call, by engine "
-            "and reason (unsupported_language, cooldown)", ["engine", "reason"],
+            "and reason (unsupported_language, cooldown, user_budget, global_budget, "
+            "budget_unavailable)", ["engine", "reason"],
             registry=registry)
         self.messages = Counter(
             "nectar_voice_messages_total", "Voice messages by the engine that spoke them "
-            "(none: every engine failed) and rung (primary, fallback, failed)",
+            "(none: every engine failed) and rung (primary, fallback, cache, failed)",
             ["engine", "rung"], registry=registry)
+        self.cache = Counter(
+            "nectar_voice_cache_lookups_total", "Audio cache lookups by engine and outcome "
+            "(hit, miss, corrupt)", ["engine", "outcome"], registry=registry)
         self.first_audio = Histogram(
             "nectar_voice_first_audio_seconds", "From the start of a voice request to the "
             "first chunk of audio of the engine that answered", ["engine"], registry=registry,
@@ -91,6 +95,9 @@ class VoiceTelemetry:
     def skipped(self, *, engine: str, reason: str) -> None:
         self.metrics.skipped.labels(engine, reason).inc()
         log.info("voice engine skipped", extra={"engine": engine, "reason": reason})
+
+    def cache(self, *, engine: str, outcome: str) -> None:
+        self.metrics.cache.labels(engine, outcome).inc()
 
     def message(self, *, engine: str | None, rung: str, first_audio_ms: float | None) -> None:
         self.metrics.messages.labels(engine or "none", rung).inc()

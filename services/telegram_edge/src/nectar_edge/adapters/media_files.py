@@ -1,4 +1,4 @@
-"""Media's images in object storage (the S3 API), read to upload them to Telegram."""
+"""Images and voice notes in object storage (the S3 API), read to upload them to Telegram."""
 
 from __future__ import annotations
 

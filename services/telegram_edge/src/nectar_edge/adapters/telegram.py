@@ -248,10 +248,12 @@ class TelegramGateway:
         with translated_errors():
             await self.bot.delete_message(chat_id, message_id, request_timeout=10)
 
-    async def send_voice(self, chat_id: int, url: str, duration_s: float | None = None) -> int:
+    async def send_voice(self, chat_id: int, audio: bytes,
+                         duration_s: float | None = None) -> int:
         duration = max(1, round(duration_s)) if duration_s else None
         async with self._sending("sendVoice", chat_id):
-            message = await self.bot.send_voice(chat_id, url, duration=duration)
+            message = await self.bot.send_voice(
+                chat_id, BufferedInputFile(audio, filename="voice.ogg"), duration=duration)
         return message.message_id
 
     async def answer_callback(self, callback_id: str, text: str = "") -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from nectar_edge.domain.context import UserContext
@@ -62,9 +62,9 @@ class PhotoUpload:
 
 @dataclass(frozen=True)
 class VoicePart:
-    """A voice note (OGG/Opus) to send by URL."""
+    """A voice note to upload: OGG/Opus bytes (read from object storage) and its duration."""
 
-    url: str
+    audio: bytes = field(repr=False)
     duration_s: float | None = None
 
 

@@ -56,7 +56,8 @@ async def deliver_reply(event: ReplyReady, deps: Deps) -> list[Event]:
         parts[-1] = TextPart(parts[-1].text, upsell_keyboard(event.language, upsell,
                                                              deps.policy.star_prices))
     ids = await deliver(event, event.chat_id, parts, deps)
-    await mark_answered(event, deps)
+    if event.reply_mode != "voice":  # a voice reply keeps `record_voice` until the voice
+        await mark_answered(event, deps)
     if ids is None:
         return []
     return [event.caused(
@@ -104,13 +105,28 @@ async def apologize_reply_failed(event: ReplyFailed, deps: Deps) -> list[Event]:
 
 
 async def deliver_voice(event: VoiceReady, deps: Deps) -> list[Event]:
-    """On `voice.voice_ready`: send the OGG/Opus voice note by URL. Emits nothing."""
-    await deliver(event, event.chat_id, [VoicePart(event.url, event.duration_s)], deps)
+    """On `voice.voice_ready`: read the OGG/Opus file from object storage (the bucket and
+    key the event names) and upload it as a voice note with its duration (`sendVoice`,
+    multipart), once per event; then the turn is answered (`record_voice` stops). Emits
+    nothing. An object store outage is retried; a missing object (erased meanwhile) is
+    dead-lettered with the reason."""
+    if deps.media_files is None:
+        raise Poison("voice.voice_ready but the edge has no object store")
+    try:
+        audio = await deps.media_files.read(event.bucket, event.object_key)
+    except KeyError as exc:
+        raise Poison(f"voice audio {event.bucket}/{event.object_key} not found") from exc
+    await deliver(event, event.chat_id, [VoicePart(audio, event.duration_s)], deps)
+    await mark_answered(event, deps)
     return []
 
 
 async def apologize_voice_failed(event: VoiceFailed, deps: Deps) -> list[Event]:
-    """On `voice.voice_failed`: a friendly text; the text reply already sent stands."""
-    key = "voice_unavailable" if event.reason == "not_available" else "voice_failed"
-    await deliver(event, event.chat_id, [TextPart(translate(key, event.language))], deps)
+    """On `voice.voice_failed`: a friendly text; the text reply already sent stands. For
+    `nothing_to_say` (only stage directions or emoji) the text reply is all: no apology."""
+    if event.reason != "nothing_to_say":
+        key = ("voice_unavailable" if event.reason in ("not_available", "unsupported_language")
+               else "voice_failed")
+        await deliver(event, event.chat_id, [TextPart(translate(key, event.language))], deps)
+    await mark_answered(event, deps)
     return []

@@ -67,8 +67,8 @@ async def _send(messenger: Messenger, chat_id: int, part: OutgoingPart) -> int:
             return await messenger.send_photo(chat_id, url, caption)
         case PhotoUpload(data=data, filename=filename, caption=caption):
             return await messenger.send_photo_file(chat_id, data, filename, caption)
-        case VoicePart(url=url, duration_s=duration):
-            return await messenger.send_voice(chat_id, url, duration)
+        case VoicePart(audio=audio, duration_s=duration):
+            return await messenger.send_voice(chat_id, audio, duration)
         case InvoicePart(title=title, description=description, payload=payload,
                          amount=amount):
             return await messenger.send_invoice(chat_id, title, description, payload, amount)

@@ -47,10 +47,10 @@ class EspeakSpeechEngine:
     async def start(self) -> None:
         self._path = shutil.which(self.binary)
 
-    async def aclose(self) -> None:
+    async def close(self) -> None:
         return None
 
-    async def ready(self) -> None:
+    async def check(self) -> None:
         if self._path is None:
             raise RuntimeError(f"{self.binary} not found on PATH (apt-get install espeak-ng)")
 

@@ -115,7 +115,7 @@ def status_error(status: int, message: str, retry_after_s: float | None = None
 
 
 class InworldSpeechEngine:
-    """Inworld TTS. `start()` opens the pooled HTTP client, `aclose()` closes it; both run in
+    """Inworld TTS. `start()` opens the pooled HTTP client, `close()` closes it; both run in
     the service's lifespan, never at construction."""
 
     name = NAME
@@ -154,13 +154,13 @@ class InworldSpeechEngine:
             timeout=httpx.Timeout(self.timeout_s, connect=self.connect_timeout_s),
         )
 
-    async def aclose(self) -> None:
+    async def close(self) -> None:
         """Close the HTTP client (lifespan shutdown hook)."""
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
 
-    async def ready(self) -> None:
+    async def check(self) -> None:
         """Readiness: the client is open. Never calls the provider (that costs quota)."""
         if self._client is None:
             raise RuntimeError("Inworld client not started")

@@ -55,7 +55,7 @@ def piper_available() -> bool:
 
 class PiperSpeechEngine:
     """A Piper worker process per engine instance; `start()` spawns it and waits until the
-    voice is loaded (a warm-up line), `aclose()` stops it."""
+    voice is loaded (a warm-up line), `close()` stops it."""
 
     name = NAME
 
@@ -85,11 +85,11 @@ class PiperSpeechEngine:
         async with self._lock:
             await self._ensure_worker()
 
-    async def aclose(self) -> None:
+    async def close(self) -> None:
         async with self._lock:
             await self._stop()
 
-    async def ready(self) -> None:
+    async def check(self) -> None:
         if not self.available:
             raise RuntimeError("Piper is not installed (the `piper` extra of nectar-voice)")
         if self._proc is None or self._proc.returncode is not None:

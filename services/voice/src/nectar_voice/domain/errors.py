@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nectar_runtime import Unavailable
+
 
 class SynthesisError(Exception):
     """An engine produced no usable audio for a request.
@@ -63,6 +65,13 @@ class UnsupportedLanguage(SynthesisError):
     outcome = "unsupported_language"
 
 
+class BudgetUnavailable(Unavailable):
+    """The budget counters (Redis) cannot be read or written. The chain fails closed: the
+    paid engine is skipped and the offline one answers."""
+
+    dependency = "redis"
+
+
 class NothingToSay(Exception):
     """Nothing speakable is left once stage directions, emoji and markup are stripped: no
     voice message; the text reply stands."""
@@ -82,9 +91,10 @@ class Attempt:
 class AllEnginesFailed(Exception):
     """Every engine of the chain failed; `attempts` says how, engine by engine.
 
-    `reason` is the `voice.voice_failed` reason it maps to: `quota` when every engine that was
-    tried was out of budget, `not_available` when no engine speaks the language at all,
-    else `provider_failed`.
+    `reason` is the `voice.voice_failed` reason it maps to: `not_available` when the chain
+    has no engine, `unsupported_language` when no engine speaks the language (or has a voice
+    for the character in it), `quota` when every engine that could speak it was out of
+    budget (the provider's or ours), else `provider_failed`.
     """
 
     def __init__(self, attempts: Sequence[Attempt]) -> None:
@@ -94,9 +104,12 @@ class AllEnginesFailed(Exception):
     @property
     def reason(self) -> str:
         outcomes = {a.outcome for a in self.attempts}
-        if not outcomes or outcomes == {UnsupportedLanguage.outcome}:
+        if not outcomes:
             return "not_available"
-        if outcomes <= {QuotaExhausted.outcome, UnsupportedLanguage.outcome, "cooldown_quota"}:
+        if outcomes == {UnsupportedLanguage.outcome}:
+            return "unsupported_language"
+        if outcomes <= {QuotaExhausted.outcome, UnsupportedLanguage.outcome, "cooldown_quota",
+                        "budget"}:
             return "quota"
         return "provider_failed"
 

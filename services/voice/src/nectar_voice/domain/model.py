@@ -156,3 +156,7 @@ class Speech:
     total_ms: float
     attempts: tuple = ()
     truncated: bool = False
+    #: the audio cache key of this rendering (text, voice, model, prosody, versions)
+    cache_key: str = ""
+    #: served from the audio cache: no engine call, nothing billed
+    cache_hit: bool = False
