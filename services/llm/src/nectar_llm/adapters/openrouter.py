@@ -25,11 +25,10 @@ import asyncio
 import json
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
+from nectar_runtime.http import TRANSIENT_STATUSES, parse_retry_after
 from pydantic import SecretStr
 
 from nectar_llm.domain.errors import (
@@ -40,28 +39,7 @@ from nectar_llm.domain.errors import (
 )
 from nectar_llm.domain.model import ChatMessage, ChatRequest, Completion, TokenUsage
 
-#: statuses that say "try again (later or elsewhere)" besides 5xx
-TRANSIENT_STATUSES = frozenset({408, 409, 425, 429})
-
 _DETAIL_CHARS = 200
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP-date)."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 
 def status_error(model: str, status: int, message: str,

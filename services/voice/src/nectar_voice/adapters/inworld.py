@@ -27,11 +27,10 @@ import binascii
 import re
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
+from nectar_runtime.http import TRANSIENT_STATUSES, parse_retry_after
 from pydantic import SecretStr
 
 from nectar_voice.adapters.audio import AudioDecodeError, decode, is_ogg_opus_48k_mono
@@ -59,27 +58,8 @@ LANGUAGES = frozenset({"en", "ru", "ja", "zh", "ko", "es", "fr", "de", "it", "pt
 #: gender as Inworld's voice APIs spell it; plain "male"/"female" strings get a 400
 GENDER_ENUM = {Gender.FEMALE: "VOICE_GENDER_FEMALE", Gender.MALE: "VOICE_GENDER_MALE"}
 
-TRANSIENT_STATUSES = frozenset({408, 409, 425, 429})
 _QUOTA_WORDS = re.compile(r"quota|credit|billing|balance|budget|insufficient", re.IGNORECASE)
 _DETAIL_CHARS = 200
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP-date)."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 
 def _error_message(payload: Any, fallback: str = "") -> str:
