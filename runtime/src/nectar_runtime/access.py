@@ -9,7 +9,8 @@ local stack) and the NATS Helm values (`deploy/k8s/nats/`):
   consumers (`nectar.dlq.<consumer>`); for each of its durable consumers exactly the
   JetStream API it calls (create/update, info, pull the next messages) and the acks of that
   consumer (`$JS.ACK.<stream>.<consumer>.>`); `$JS.API.DIRECT.GET.<stream>` where a
-  consumer holds a user's order across replicas; `$JS.API.STREAM.INFO.<stream>` for the
+  consumer holds a user's order across replicas; `$JS.API.DIRECT.GET.<stream>.<subject>`
+  for the events it reads back by subject (`ServiceSpec.reads`: the last message only); `$JS.API.STREAM.INFO.<stream>` for the
   streams it uses (it waits for them at start and never creates them: the streams user does);
 - subscribe: only its own inbox prefix (`_INBOX.<user>.>`). It never subscribes to an event
   subject: consumption is by pull, and pulled messages, publish acks and API replies all
@@ -64,11 +65,13 @@ def streams_used(subscriptions: Sequence[Any], publishes: Iterable[type[Event]])
 
 
 def service_permissions(user: str, subscriptions: Sequence[Any],
-                        publishes: Iterable[type[Event]]) -> dict[str, list[str]]:
+                        publishes: Iterable[type[Event]],
+                        reads: Iterable[type[Event]] = ()) -> dict[str, list[str]]:
     """The NATS permissions of a service's user: `{"publish": [...], "subscribe": [...]}`.
 
     `subscriptions` are the service's `nectar_runtime.bus.Subscription`s (name, stream,
-    filter subject, ordering); `publishes` the event types it produces."""
+    filter subject, ordering); `publishes` the event types it produces; `reads` those it
+    reads back by subject with a direct get."""
     publishes = list(publishes)
     publish: list[str] = [event.subscription_subject() for event in publishes]
     for sub in subscriptions:
@@ -88,6 +91,8 @@ def service_permissions(user: str, subscriptions: Sequence[Any],
         ]
         if sub.user_subject(0) is not None:
             publish.append(f"{_API}.DIRECT.GET.{stream}")
+    for event in reads:  # the last message by subject: the subject is in the API subject
+        publish.append(f"{_API}.DIRECT.GET.{event.stream}.{event.subscription_subject()}")
     return {"publish": _unique(publish), "subscribe": [f"{inbox_prefix(user)}.>"]}
 
 

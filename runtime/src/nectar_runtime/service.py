@@ -61,6 +61,9 @@ class ServiceSpec:
     subscriptions: Sequence[Subscription] = ()
     #: events it publishes (documented in its AsyncAPI)
     publishes: Sequence[type[Event]] = ()
+    #: events it reads back from their stream by subject (JetStream direct get of the last
+    #: message, e.g. the edge's plan refill from billing's events), without consuming them
+    reads: Sequence[type[Event]] = ()
     routes: Sequence[BaseRoute] = ()
     #: adapters with a lifecycle, by name: started in this order before the consumers, closed
     #: in reverse order after them, and checked by /readyz (`nectar_runtime.lifecycle`)
@@ -117,6 +120,8 @@ class Runtime:
         self.consumers: list[Consumer] = []
         #: the events this service publishes (`ServiceSpec.publishes`, set by `build`)
         self.publishes: list[type[Event]] = []
+        #: the events read back by subject (`ServiceSpec.reads`, set by `build`)
+        self.reads: list[type[Event]] = []
         self.feeds: list[PullFeed] = []
         self.started = False
         self._up: dict[str, bool] = {}
@@ -162,7 +167,7 @@ class Runtime:
         """The NATS permissions this service needs, from what it consumes and publishes
         (`nectar_runtime.access`); its user is named after the service by default."""
         return service_permissions(user or self.service, [c.sub for c in self.consumers],
-                                   self.publishes)
+                                   self.publishes, self.reads)
 
     def asyncapi(self) -> dict[str, Any]:
         """The AsyncAPI 3.0 document FastStream generates for this service."""
@@ -191,6 +196,7 @@ class Runtime:
         """Register the spec and return the service's ASGI app."""
         for sub in spec.subscriptions:
             self.subscribe(sub)
+        self.reads.extend(spec.reads)
         for event in spec.publishes:
             self.document_publisher(event)
             self.publishes.append(event)

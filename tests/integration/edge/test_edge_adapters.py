@@ -126,7 +126,16 @@ async def test_billing_plans_are_read_back_from_the_billing_stream(infra, js, us
     from nectar_runtime.bus import ensure_streams
 
     await ensure_streams(infra.nats_url)  # what every service does at start
-    nc = await nats.connect(infra.nats_url)
+    # as the edge's own NATS user: its generated permissions must allow the read-back
+    url, password = infra.nats_user("telegram_edge")
+    violations: list[str] = []
+
+    async def on_error(exc: Exception) -> None:
+        violations.append(str(exc))
+
+    nc = await nats.connect(url, user="telegram_edge", password=password,
+                            inbox_prefix="_INBOX.telegram_edge", error_cb=on_error,
+                            allow_reconnect=False)
     plans = JetStreamBillingPlans(lambda: nc)
     try:
         assert await plans.latest_plan(user_id) is None
@@ -141,5 +150,6 @@ async def test_billing_plans_are_read_back_from_the_billing_stream(infra, js, us
                              stream=event.stream, headers={"Nats-Msg-Id": str(event.event_id)})
         assert await plans.latest_plan(user_id) == ("vip", int(upgraded.occurred_at.timestamp()
                                                                * 1000))
+        assert violations == []
     finally:
         await nc.close()

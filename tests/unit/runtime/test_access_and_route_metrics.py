@@ -13,7 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from nectar_contracts import ContextReady, Event, ReplyReady, TurnReceived, UserCreated
+from nectar_contracts import (
+    ContextReady,
+    Event,
+    PlanChanged,
+    ReplyReady,
+    TurnReceived,
+    UserCreated,
+)
 from nectar_runtime import InfraSettings, On, Runtime, ServiceSpec, subscriptions
 from nectar_runtime.access import connect_options, service_permissions, streams_permissions
 
@@ -52,6 +59,16 @@ def test_permissions_follow_what_a_service_consumes_and_publishes() -> None:
     assert perms["subscribe"] == ["_INBOX.memory.>"]
     # no wildcard beyond the user token of an event subject, and no event subscription
     assert not [p for p in publish if p in (">", "nectar.>", "$JS.API.>")]
+
+
+def test_events_read_back_by_subject_grant_only_their_last_message_lookup() -> None:
+    perms = service_permissions("telegram_edge", [], [], reads=[PlanChanged, UserCreated])
+    publish = set(perms["publish"])
+    assert publish >= {"$JS.API.DIRECT.GET.BILLING.nectar.billing.*.plan_changed",
+                       "$JS.API.DIRECT.GET.BILLING.nectar.billing.*.user_created"}
+    # neither the stream-wide lookup nor the (leader-only) message get API
+    assert "$JS.API.DIRECT.GET.BILLING" not in publish
+    assert not [p for p in publish if p.startswith("$JS.API.STREAM.MSG.GET")]
 
 
 def test_only_the_streams_user_may_create_or_update_streams() -> None:

@@ -11,9 +11,11 @@ from nectar_contracts import (
     ImageRequested,
     PaymentReceived,
     PaymentRefunded,
+    PlanChanged,
     ReplyDelivered,
     TurnReceived,
     UpdateReceived,
+    UserCreated,
 )
 from nectar_runtime import Managed, Runtime, ServiceSpec, subscriptions
 from starlette.applications import Starlette
@@ -57,6 +59,7 @@ def create_app(settings: EdgeSettings, deps: Deps | None = None,
                                                                          deps),
         publishes=[UpdateReceived, TurnReceived, ImageRequested, ImageCancelRequested,
                    ReplyDelivered, ConversationReset, PaymentReceived, PaymentRefunded],
+        reads=[PlanChanged, UserCreated],  # the plan refill (`adapters/billing_log.py`)
         routes=routes,
         managed=managed,
         background=background,

@@ -3,7 +3,9 @@
 The edge's plan cache is a projection of `billing.plan_changed` / `billing.user_created`;
 when an entry is missing (never cached, or evicted) the user's last message on each of the
 two subjects (`nectar.billing.<user>.plan_changed`, `...user_created`) is billing's own
-word, read with JetStream's get-last-message-by-subject (one request each, no consumer).
+word, read with JetStream's direct get of the last message by subject (one request each, no
+consumer; any replica of the stream answers). The service declares these events in
+`ServiceSpec.reads`, which grants exactly that API in its NATS permissions.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class JetStreamBillingPlans:
         for event_type in (PlanChanged, UserCreated):
             subject = event_type.subject_template.format(user_id=user_id)
             try:
-                msg = await js.get_last_msg(event_type.stream, subject)
+                msg = await js.get_last_msg(event_type.stream, subject, direct=True)
             except NotFoundError:
                 continue
             try:
