@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 TargetChoice = Literal["auto", "stack", "env"]
 
@@ -48,6 +49,21 @@ class TargetError(Exception):
 def masked(url: str) -> str:
     """A URL fit to print: its password replaced by `***`."""
     return _PASSWORD.sub(r"\1:***@", url)
+
+
+def _where(url: str) -> str:
+    """What a store URL points at, without its credentials: the same server reached as
+    another user (the stack's services each have a NATS user; the CLI is `admin`) is the
+    same target."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    if not parts.scheme or not parts.hostname:
+        return url
+    return urlunsplit((parts.scheme, f"{parts.hostname}:{port or ''}", parts.path,
+                       parts.query, ""))
 
 
 def _is_store_variable(name: str) -> bool:
@@ -150,7 +166,7 @@ def _conflicts(stack: Target, environ: Mapping[str, str], explicit: Mapping[str,
         if not value:
             continue
         in_stack = {env.get(name) for env in stack.service_env.values()} - {None}
-        if in_stack and value not in in_stack:
+        if in_stack and _where(value) not in {_where(v) for v in in_stack}:
             given = "--database-url" if name in explicit else name
             problems.append(f"{given} is {masked(value)} but the stack uses "
                             f"{', '.join(masked(v) for v in sorted(in_stack))}")

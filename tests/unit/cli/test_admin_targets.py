@@ -52,6 +52,18 @@ def test_the_stack_file_wins_over_this_shells_exports_only_when_they_agree(
                 environ={"NECTAR_DATA_DIR": str(tmp_path)})
 
 
+def test_the_same_server_reached_as_another_user_is_not_ambiguous(tmp_path: Path) -> None:
+    write_stack_file(tmp_path)
+    # the operator's shell reaches the stack's NATS as `admin`; the services as themselves
+    target = resolve(environ={"NECTAR_DATA_DIR": str(tmp_path),
+                              "NECTAR_NATS_URL": "nats://admin:secret@127.0.0.1:54222"})
+    assert target.source.startswith("stack file ")
+    # another database on the same server is another target
+    with pytest.raises(TargetError, match="ambiguous.*BILLING_DATABASE_URL"):
+        resolve(environ={"NECTAR_DATA_DIR": str(tmp_path), "BILLING_DATABASE_URL":
+                         "postgresql+asyncpg://nectar@127.0.0.1:55433/other"})
+
+
 def test_an_explicit_choice_settles_an_ambiguous_target(tmp_path: Path) -> None:
     write_stack_file(tmp_path)
     environ = {"NECTAR_DATA_DIR": str(tmp_path),
