@@ -295,8 +295,11 @@ def test_config_from_env_and_free_ports(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="NECTAR_REDIS_PORT"):
         StackConfig.from_env({"NECTAR_REDIS_PORT": "nope"})
     ports = list(StackConfig.free_ports(tmp_path).all_ports().values())
-    # every infra/emulator port (SeaweedFS alone has eight) and one per service, all distinct
-    assert len(ports) == len(set(ports)) == len(PORT_ENV_VARS) + len(SERVICES) == 24
+    # every infra/emulator port (SeaweedFS alone has eight, a NATS node three) and one per
+    # service, all distinct
+    assert len(ports) == len(set(ports)) == len(PORT_ENV_VARS) + len(SERVICES)
+    assert {"NECTAR_S3_FILER_GRPC_PORT", "NECTAR_NATS_3_CLUSTER_PORT"} <= set(
+        PORT_ENV_VARS.values())
 
 
 def test_cli_env_masks_secrets(
