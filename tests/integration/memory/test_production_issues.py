@@ -208,7 +208,9 @@ async def test_hot_buffer_stays_bounded_with_ttl_however_long_the_chat(
     [ctx] = await handlers.build_context(_turn(user, "last"), deps)
     assert [x.content for x in ctx.recent][-2:] == ["user line 24", "bot line 24"]
     assert len(ctx.recent) == BUFFER - 1
-    assert (await redis.config_get("maxmemory-policy"))["maxmemory-policy"] == "allkeys-lru"
+    # bounded by length and TTL, not by eviction: Redis runs noeviction (claims, positions
+    # and delivery records must never vanish), so the buffer must bound itself
+    assert (await redis.config_get("maxmemory-policy"))["maxmemory-policy"] == "noeviction"
 
 
 async def test_user_deleted_removes_redis_and_chroma_memory(deps: Deps, redis: Redis) -> None:
