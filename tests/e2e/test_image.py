@@ -220,7 +220,9 @@ async def test_nectar_chat_shows_the_picture_coming_and_saves_the_photo(full_sta
         timeout=180)
     assert done.returncode == 0, done.stderr
     assert "bot> 🎨 Drawing your picture…" in done.stdout
-    [saved] = list(tmp_path.glob("*-photo.png"))
+    saved_files = list(tmp_path.glob("*-photo.*"))
+    assert len(saved_files) == 1, done.stdout
+    [saved] = saved_files
     assert f"bot> [photo] saved to {saved}" in done.stdout
     with Image.open(saved) as image:
         assert "a harbour at night" in json.dumps(image.text.get("nectar_emulator", ""))
