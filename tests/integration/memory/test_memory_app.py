@@ -178,6 +178,10 @@ async def test_summary_cycle_request_store_and_recall(infra, js) -> None:
 
 async def test_chroma_outage_degrades_turn_and_keeps_ready(infra, js) -> None:
     user = _user()
+    # a user with summaries (noted as such): their turn needs the index
+    redis = Redis.from_url(infra.redis_url)
+    await redis.set(f"mem:has:{user}:{CHARACTER}", "1")
+    await redis.aclose()
     app, _ = create_app(_settings(infra, chroma_url=f"http://127.0.0.1:{free_port()}",
                                   chroma_timeout_s=0.5))
     async with serve_app(app) as base, Inbox(

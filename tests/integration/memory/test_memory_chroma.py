@@ -193,3 +193,15 @@ async def test_sharded_layout_spreads_users_and_keeps_them_apart(infra) -> None:
     assert await idx.delete_all() == len(users) - 1
     assert not set(idx.collection_names) & {c.name for c in await client.list_collections()}
     await idx.close()
+
+
+async def test_conversations_lists_every_pair_with_summaries_in_pages(index) -> None:
+    users = [_user(), _user()]
+    for i, user in enumerate(users):
+        for window in range(3):
+            await _add(index, user, f"fact {i} {window}", window)
+    await _add(index, users[0], "a kai fact", 0, character="kai")
+    pairs = [pair async for batch in index.conversations(batch=2) for pair in batch]
+    mine = {p for p in pairs if p[0] in users}
+    assert mine == {(users[0], "luna"), (users[1], "luna"), (users[0], "kai")}
+    assert sum(1 for p in pairs if p[0] in users) == 7  # every record, paged

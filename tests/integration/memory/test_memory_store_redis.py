@@ -145,3 +145,43 @@ async def test_forget_user_deletes_only_that_users_keys(redis: Redis) -> None:
     assert [k async for k in redis.scan_iter(match=f"mem:*:{user}:*")] != []  # theirs
     assert await store.recent(mine) == [] and await store.current_session(user, "luna") is None
     assert len(await store.recent(theirs)) == 1
+
+
+# -- notes of which pairs have summaries (own database: the "complete" mark is global) ------
+
+@pytest.fixture(params=["fake", "redis"])
+async def notes_store(request, infra) -> AsyncIterator[object]:
+    if request.param == "fake":
+        yield FakeMemoryStore(buffer_size=BUFFER)
+        return
+    client = Redis.from_url(infra.redis_url.rsplit("/", 1)[0] + "/9")
+    await client.flushdb()
+    try:
+        yield _redis_store(client)
+    finally:
+        await client.flushdb()
+        await client.aclose()
+
+
+async def test_notes_say_unknown_until_complete_then_true_or_false(notes_store) -> None:
+    user = uuid.uuid4().int % 10**9 + 1
+    assert await notes_store.has_memories(user, "luna") is None
+    await notes_store.note_memories([(user, "luna"), (user, "luna")])
+    assert await notes_store.has_memories(user, "luna") is True
+    assert await notes_store.has_memories(user, "kai") is None
+    assert not await notes_store.notes_complete()
+    await notes_store.mark_notes_complete()
+    assert await notes_store.notes_complete()
+    assert await notes_store.has_memories(user, "kai") is False
+    await notes_store.unnote_memories(user, "luna")
+    assert await notes_store.has_memories(user, "luna") is False
+    await notes_store.note_memories([(user, "kai")])
+    assert list(await notes_store.user_keys(user)) == [f"mem:has:{user}:kai"]
+    assert await notes_store.forget_user(user) == 1
+    assert await notes_store.has_memories(user, "kai") is False
+
+
+async def test_the_backfill_lease_is_single_flight(notes_store) -> None:
+    assert await notes_store.claim_notes_backfill("a", 60)
+    assert await notes_store.claim_notes_backfill("a", 60), "its holder keeps it"
+    assert not await notes_store.claim_notes_backfill("b", 60)

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nectar_contracts import SummaryWritten
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from redis.asyncio import Redis
 
-from nectar_contracts import SummaryWritten
 from nectar_memory import handlers, rebuild
 from nectar_memory.adapters.chroma_index import ChromaVectorIndex
 from nectar_memory.adapters.jetstream_log import JetStreamEventLog, LogUnavailable

@@ -9,13 +9,14 @@ body under `degraded`, with a warning log and `nectar_dependency_up{dependency="
 
 from __future__ import annotations
 
+from nectar_contracts import ContextReady, SummaryRequested
+from nectar_runtime import Managed, Runtime, ServiceSpec, subscriptions
 from starlette.applications import Starlette
 
-from nectar_contracts import ContextReady, SummaryRequested
 from nectar_memory.bootstrap import build_deps
 from nectar_memory.handlers import HANDLERS, Deps
+from nectar_memory.notes import keep_notes
 from nectar_memory.settings import MemorySettings
-from nectar_runtime import Managed, Runtime, ServiceSpec, subscriptions
 
 SERVICE = "memory"
 
@@ -32,5 +33,7 @@ def create_app(settings: MemorySettings, deps: Deps | None = None,
         publishes=[ContextReady, SummaryRequested],
         managed=managed,
         optional={"chroma"},
+        # which conversations have summaries, so a turn without any skips the index
+        background=[lambda: keep_notes(deps.store, deps.index)],
     )
     return runtime.build(spec), runtime

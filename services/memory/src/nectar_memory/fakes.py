@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from nectar_contracts import ChatLine, MemoryHit
+
 from nectar_memory.domain import (
     AppendResult,
     Candidate,
@@ -33,6 +34,11 @@ class FakeMemoryStore:
         self.sessions: dict[tuple[int, str], str] = {}
         self.languages: dict[Conversation, str] = {}
         self.locks: dict[Conversation, int] = {}
+        #: (user, character) pairs noted as having summaries; `notes_done`: the notes are
+        #: complete (None: never backfilled)
+        self.noted: set[tuple[int, str]] = set()
+        self.notes_done = False
+        self.backfill_owner: str | None = None
 
     async def append_line(self, conv: Conversation, line: ChatLine, event_id: str, *,
                           count_turn: bool = False) -> AppendResult:
@@ -97,6 +103,9 @@ class FakeMemoryStore:
         for pair in [p for p in self.sessions if p[0] == user_id]:
             del self.sessions[pair]
             count += 1
+        for pair in [p for p in self.noted if p[0] == user_id]:
+            self.noted.discard(pair)
+            count += 1
         return count
 
     async def clear_applied(self, event_ids: Sequence[str]) -> None:
@@ -106,9 +115,13 @@ class FakeMemoryStore:
     async def forget_all(self) -> int:
         count = sum(len(s) for s in (self.hot, self.turns, self.summaries, self.locks,
                                      self.languages, self.sessions, self.applied))
+        count += len(self.noted) + self.notes_done
         for store in (self.hot, self.turns, self.summaries, self.locks, self.languages,
                       self.sessions, self.applied):
             store.clear()
+        self.noted.clear()
+        self.notes_done = False
+        self.backfill_owner = None
         return count
 
     async def user_keys(self, user_id: int) -> dict[str, object]:
@@ -122,7 +135,33 @@ class FakeMemoryStore:
         for (uid, character), session in self.sessions.items():
             if uid == user_id:
                 out[f"mem:session:{uid}:{character}"] = session
-        return out
+        for uid, character in self.noted:
+            if uid == user_id:
+                out[f"mem:has:{uid}:{character}"] = "1"
+        return dict(sorted(out.items()))
+
+    async def has_memories(self, user_id: int, character: str) -> bool | None:
+        if (user_id, character) in self.noted:
+            return True
+        return False if self.notes_done else None
+
+    async def note_memories(self, pairs: Sequence[tuple[int, str]]) -> None:
+        self.noted.update(pairs)
+
+    async def unnote_memories(self, user_id: int, character: str) -> None:
+        self.noted.discard((user_id, character))
+
+    async def notes_complete(self) -> bool:
+        return self.notes_done
+
+    async def mark_notes_complete(self) -> None:
+        self.notes_done = True
+
+    async def claim_notes_backfill(self, owner: str, ttl_s: int) -> bool:
+        if self.backfill_owner in (None, owner):
+            self.backfill_owner = owner
+            return True
+        return False
 
 
 @dataclass
@@ -202,6 +241,13 @@ class FakeVectorIndex:
         for rid in ids:
             del self.records[rid]
         return len(ids)
+
+    async def conversations(self, batch: int = 1000) -> AsyncIterator[list[tuple[int, str]]]:
+        self._check()
+        pairs = [(rec.conversation.user_id, rec.conversation.character)
+                 for rec, _ in self.records.values()]
+        for start in range(0, len(pairs), batch):
+            yield pairs[start:start + batch]
 
     async def delete_conversation(self, user_id: int, character: str) -> int:
         self._check()

@@ -23,6 +23,8 @@ from nectar_contracts import (
     TurnReceived,
     UserDeleted,
 )
+from nectar_runtime import Index, On, Unavailable
+
 from nectar_memory.domain import (
     Conversation,
     RankingPolicy,
@@ -36,7 +38,6 @@ from nectar_memory.domain import (
 from nectar_memory.metrics import MemoryMetrics
 from nectar_memory.ports import Embedder, MemoryStore, VectorIndex
 from nectar_memory.recall import ReferenceBank, recall
-from nectar_runtime import Index, On, Unavailable
 
 PRODUCER = "memory"
 SEMANTIC = "semantic"
@@ -77,11 +78,15 @@ def _conversation(event: TurnReceived | ReplyDelivered | SummaryWritten | Conver
     return Conversation(event.user_id, event.character, event.session)
 
 
-async def _latest_summary(conv: Conversation, deps: Deps) -> tuple[str | None, bool]:
-    """Latest summary: Redis fast path, Chroma fallback with write-back. (text, degraded)."""
+async def _latest_summary(conv: Conversation, deps: Deps,
+                          indexed: bool | None) -> tuple[str | None, bool]:
+    """Latest summary: Redis fast path, Chroma fallback with write-back (none when the pair
+    is known to have no summaries: `indexed` False). (text, degraded)."""
     cached = await deps.store.cached_summary(conv)
     if cached is not None:
         return cached.text, False
+    if indexed is False:
+        return None, False
     try:
         found = await deps.index.latest_summary(conv)
     except SemanticMemoryUnavailable as exc:
@@ -93,9 +98,11 @@ async def _latest_summary(conv: Conversation, deps: Deps) -> tuple[str | None, b
     return found.text, False
 
 
-async def _memories(event: TurnReceived, deps: Deps) -> tuple[list[MemoryHit], bool]:
-    """Top-K semantic memories of (user, character). (hits, degraded)."""
-    if deps.policy.top_k <= 0:
+async def _memories(event: TurnReceived, deps: Deps,
+                    indexed: bool | None) -> tuple[list[MemoryHit], bool]:
+    """Top-K semantic memories of (user, character): nothing to embed or search when the
+    pair is known to have no summaries (`indexed` False). (hits, degraded)."""
+    if deps.policy.top_k <= 0 or indexed is False:
         return [], False
     try:
         hits = await recall(deps.embedder, deps.index, deps.policy.ranking, event.user_id,
@@ -123,14 +130,18 @@ async def build_context(event: TurnReceived, deps: Deps) -> list[Event]:
     make the turn's session current, then read recent lines, the latest summary and the top-K
     memories in parallel. Emits `chat.context_ready`.
 
-    A failing semantic layer (Chroma, embedder) does not fail the turn: the context is built
+    A pair noted as having no summaries (`nectar_memory.notes`) skips the semantic layer: no
+    embedding, no index call. A failing semantic layer (Chroma, embedder) does not fail the
+    turn: the context is built
     from what is left, `degraded` lists `semantic` and `nectar_memory_degraded_total` counts it.
     A failing hot layer (Redis) raises, and the turn is retried by the runtime.
     """
     conv = _conversation(event)
-    line = await record_turn(event, deps)
+    line, indexed = await asyncio.gather(
+        record_turn(event, deps), deps.store.has_memories(event.user_id, event.character))
     recent, (summary, summary_degraded), (hits, hits_degraded) = await asyncio.gather(
-        deps.store.recent(conv), _latest_summary(conv, deps), _memories(event, deps))
+        deps.store.recent(conv), _latest_summary(conv, deps, indexed),
+        _memories(event, deps, indexed))
     degraded: list[str] = []
     if summary_degraded or hits_degraded:
         degraded.append(SEMANTIC)
@@ -215,6 +226,9 @@ async def store_summary(event: SummaryWritten, deps: Deps) -> list[Event]:
     if not event.imported and await _was_reset(conv, deps):  # reset while embedding
         deps.metrics.summaries.labels("dropped_reset").inc()
         return []
+    # noted before it is indexed: a note without a summary costs one search, a summary
+    # without a note would never be recalled
+    await deps.store.note_memories([(event.user_id, event.character)])
     await deps.index.upsert_summary(record, embedding)
     if current is None or current == event.session:  # an imported old session: index only
         await deps.store.cache_summary(conv, StoredSummary(window=event.window, text=text))
@@ -250,6 +264,8 @@ async def reset_conversation(event: ConversationReset, deps: Deps) -> list[Event
     await deps.store.open_session(Conversation(event.user_id, event.character,
                                                event.new_session))
     await deps.store.drop_conversation(old)
+    # the note goes first: a summary stored meanwhile notes itself again
+    await deps.store.unnote_memories(event.user_id, event.character)
     try:
         deleted = await deps.index.delete_conversation(event.user_id, event.character)
     except SemanticMemoryUnavailable as exc:

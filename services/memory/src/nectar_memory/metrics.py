@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter
-
 from nectar_runtime import MetricSet
+from prometheus_client import CollectorRegistry, Counter
 
 
 class MemoryMetrics(MetricSet):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from nectar_contracts import ChatLine, MemoryHit
+
 from nectar_memory.domain import (
     AppendResult,
     Candidate,
@@ -82,6 +83,33 @@ class MemoryStore(Protocol):
         """Every key of the user with its value (type-aware), for `show` and comparisons."""
         ...
 
+    # -- which conversations have semantic memories (`nectar_memory.notes`) ---------------
+
+    async def has_memories(self, user_id: int, character: str) -> bool | None:
+        """Whether (user, character) has summaries in the index: True, False, or None when
+        not known (the notes are not complete: before their first backfill)."""
+        ...
+
+    async def note_memories(self, pairs: Sequence[tuple[int, str]]) -> None:
+        """Note that these (user, character) pairs have summaries in the index."""
+        ...
+
+    async def unnote_memories(self, user_id: int, character: str) -> None:
+        """The pair's summaries are about to be deleted from the index (a reset)."""
+        ...
+
+    async def notes_complete(self) -> bool:
+        """Whether every pair with summaries is noted (a backfill finished since the notes
+        last vanished)."""
+        ...
+
+    async def mark_notes_complete(self) -> None:
+        ...
+
+    async def claim_notes_backfill(self, owner: str, ttl_s: int) -> bool:
+        """Single flight of the backfill across replicas (a lease)."""
+        ...
+
 
 class VectorIndex(Protocol):
     """Cold layer (Chroma): window summaries with their embeddings.
@@ -131,6 +159,11 @@ class VectorIndex(Protocol):
 
     async def delete_user(self, user_id: int) -> int:
         """Delete every record of the user; returns how many (best effort count)."""
+        ...
+
+    def conversations(self, batch: int = 1000) -> AsyncIterator[list[tuple[int, str]]]:
+        """Every (user, character) pair with at least one summary, in batches of records
+        read (a pair may repeat across batches)."""
         ...
 
     async def delete_conversation(self, user_id: int, character: str) -> int:

@@ -25,6 +25,7 @@ from nectar_contracts import (
     TurnReceived,
     UserDeleted,
 )
+
 from nectar_memory import handlers
 from nectar_memory.handlers import Deps
 

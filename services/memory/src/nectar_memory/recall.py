@@ -22,8 +22,8 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-
 from nectar_contracts import MemoryHit
+
 from nectar_memory.domain import concepts
 from nectar_memory.domain.ranking import RankingPolicy, bank_center, hubness, rank
 from nectar_memory.ports import Embedder, VectorIndex

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
+from nectar_runtime import InfraSettings
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from nectar_runtime import InfraSettings
 
 DEFAULT_HTTP_PORT = 8082
 DAY_S = 24 * 3600

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -33,9 +33,9 @@ from chromadb.api import AsyncClientAPI
 from chromadb.api.models.AsyncCollection import AsyncCollection
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, NotFoundError
+from nectar_contracts import MemoryHit
 from pydantic import SecretStr
 
-from nectar_contracts import MemoryHit
 from nectar_memory.domain import (
     Candidate,
     Conversation,
@@ -322,6 +322,27 @@ class ChromaVectorIndex:
             return 0
         deleted = result.get("deleted") if isinstance(result, dict) else None
         return int(deleted or 0)
+
+    async def conversations(self, batch: int = 1000) -> AsyncIterator[list[tuple[int, str]]]:
+        for name in self.collection_names:
+            offset = 0
+            while True:
+                async def page(name: str = name, offset: int = offset) -> Any:
+                    col = await self._get_collection(name, create=False)
+                    return await col.get(include=["metadatas"], limit=batch, offset=offset)
+
+                try:
+                    result = await self._call("get", page)
+                except _Missing:
+                    break
+                metas = result.get("metadatas") or []
+                if not metas:
+                    break
+                yield [(int(m["user"]), str(m["character"])) for m in metas
+                       if m and "user" in m and "character" in m]
+                if len(metas) < batch:
+                    break
+                offset += len(metas)
 
     async def delete_conversation(self, user_id: int, character: str) -> int:
         async def run() -> Any:

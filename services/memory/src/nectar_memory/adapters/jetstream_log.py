@@ -14,7 +14,6 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
 from nats.js.errors import NotFoundError
-
 from nectar_contracts import Event
 from nectar_contracts.registry import MalformedEvent, parse_event
 

@@ -7,7 +7,10 @@ Keys (user id always the third segment, so `forget_user` can find them with SCAN
     mem:summarizing:{user}:{character}:{session}  single-flight lock; value = window in flight
     mem:lang:{user}:{character}:{session}         language of the last turn
     mem:session:{user}:{character}                current session of the pair
+    mem:has:{user}:{character}                    the pair has summaries in the index
     mem:applied:{event_id}                        append guard; value = turn count it produced
+    mem:has-complete, mem:has-backfill            every pair with summaries is noted; the
+                                                  backfill's single-flight lease
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from nectar_contracts import ChatLine
 from pydantic import ValidationError
 from redis.asyncio import Redis
 
-from nectar_contracts import ChatLine
 from nectar_memory.domain import AppendResult, Conversation, StoredSummary
 
 log = logging.getLogger("nectar.memory.redis")
@@ -85,6 +88,15 @@ def language_key(conv: Conversation) -> str:
 
 def session_key(user_id: int, character: str) -> str:
     return f"mem:session:{user_id}:{character}"
+
+
+def has_key(user_id: int, character: str) -> str:
+    return f"mem:has:{user_id}:{character}"
+
+
+#: set once every (user, character) with summaries has its `mem:has` note
+NOTES_COMPLETE_KEY = "mem:has-complete"
+NOTES_BACKFILL_KEY = "mem:has-backfill"
 
 
 def applied_key(event_id: str) -> str:
@@ -194,6 +206,35 @@ class RedisMemoryStore:
         if batch:
             deleted += await self.redis.unlink(*batch)
         return deleted
+
+    async def has_memories(self, user_id: int, character: str) -> bool | None:
+        noted, complete = await self.redis.mget(has_key(user_id, character),
+                                                NOTES_COMPLETE_KEY)
+        if noted is not None:
+            return True
+        return False if complete is not None else None
+
+    async def note_memories(self, pairs: Sequence[tuple[int, str]]) -> None:
+        keys = list(dict.fromkeys(has_key(u, c) for u, c in pairs))
+        for start in range(0, len(keys), 500):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for key in keys[start:start + 500]:
+                    pipe.set(key, "1")
+                await pipe.execute()
+
+    async def unnote_memories(self, user_id: int, character: str) -> None:
+        await self.redis.delete(has_key(user_id, character))
+
+    async def notes_complete(self) -> bool:
+        return bool(await self.redis.exists(NOTES_COMPLETE_KEY))
+
+    async def mark_notes_complete(self) -> None:
+        await self.redis.set(NOTES_COMPLETE_KEY, "1")
+
+    async def claim_notes_backfill(self, owner: str, ttl_s: int) -> bool:
+        if await self.redis.set(NOTES_BACKFILL_KEY, owner, nx=True, ex=ttl_s):
+            return True
+        return _text(await self.redis.get(NOTES_BACKFILL_KEY)) == owner
 
     async def clear_applied(self, event_ids: Sequence[str]) -> None:
         keys = [applied_key(e) for e in event_ids]

@@ -6,7 +6,6 @@ from nectar_memory.domain.errors import (
     SemanticMemoryUnavailable,
     VectorIndexUnavailable,
 )
-from nectar_memory.domain.ranking import Candidate, RankingPolicy
 from nectar_memory.domain.model import (
     AppendResult,
     Conversation,
@@ -14,8 +13,20 @@ from nectar_memory.domain.model import (
     StoredSummary,
     SummaryRecord,
 )
+from nectar_memory.domain.ranking import Candidate, RankingPolicy
 
-__all__ = ["AppendResult", "Candidate", "Conversation", "RankingPolicy", "EmbedderUnavailable", "IndexedSummary",
-           "SemanticMemoryUnavailable", "StoredSummary", "SummaryRecord",
-           "VectorIndexUnavailable", "select_memories",
-           "summary_window", "without_line"]
+__all__ = [
+    "AppendResult",
+    "Candidate",
+    "Conversation",
+    "EmbedderUnavailable",
+    "IndexedSummary",
+    "RankingPolicy",
+    "SemanticMemoryUnavailable",
+    "StoredSummary",
+    "SummaryRecord",
+    "VectorIndexUnavailable",
+    "select_memories",
+    "summary_window",
+    "without_line",
+]

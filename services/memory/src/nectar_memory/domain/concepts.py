@@ -1,4 +1,4 @@
-# ruff: noqa: E501, RUF001 - one concept per line, in 17 scripts, reads better unwrapped
+
 """Who a memory is about: people (kinship, partners, friends) and animals, in 17 languages.
 
 A small multilingual embedder knows that a question is about a wedding, but not reliably

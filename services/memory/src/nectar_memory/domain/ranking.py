@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-
 from nectar_contracts import MemoryHit
 
 Ranking = Literal["hybrid", "dense"]
