@@ -17,9 +17,11 @@ Each store is a `UserDataStore`: `survey` says what it holds of the user (the dr
   Postgres ledger, anonymised, which is the bookkeeping record;
 - **dlq**: dead letters about the user (by user id, original subject or payload) deleted
   one by one;
-- **object storage**: a hook. Nectar stores no images or audio yet; media and voice fill it
-  by shipping `nectar_<service>.erasure.user_data_stores(settings) -> list[UserDataStore]`
-  (`OBJECT_STORAGE_HOOKS`); until then the report says so.
+- **object storage**: each service that keeps objects ships
+  `nectar_<service>.erasure.user_data_stores(settings) -> list[UserDataStore]`
+  (`OBJECT_STORAGE_HOOKS`): media the user's images, voice the user's voice messages and the
+  shared cache objects made for them (`nectar_runtime.erasure.UserObjects`: the user's
+  `users/<id>/` prefix of the service's bucket).
 """
 
 from __future__ import annotations

@@ -51,8 +51,48 @@ def env_for(infra, database_url: str, collection: str) -> dict[str, str]:
     env.update(NECTAR_DATA_DIR="/nonexistent/nectar-test-no-stack",
                BILLING_DATABASE_URL=database_url, NECTAR_REDIS_URL=infra.redis_url,
                NECTAR_NATS_URL=infra.nats_url, MEMORY_CHROMA_URL=infra.chroma_url,
-               MEMORY_CHROMA_COLLECTION=collection, MEMORY_EMBEDDER="hashing")
+               MEMORY_CHROMA_COLLECTION=collection, MEMORY_EMBEDDER="hashing",
+               NECTAR_S3_URL=infra.s3_url, NECTAR_S3_ACCESS_KEY_ID=infra.s3_access_key_id,
+               NECTAR_S3_SECRET_ACCESS_KEY=infra.s3_secret_access_key,
+               MEDIA_BUCKET=f"{collection.replace('_', '-')}-media",
+               VOICE_BUCKET=f"{collection.replace('_', '-')}-voice")
     return env
+
+
+async def seed_objects(infra, env: dict[str, str], user_id: int) -> None:
+    """An image and a voice note of the user, and the shared cache object voice made for
+    them (its key is part of the user's copy's name)."""
+    from nectar_runtime.objectstore import S3ObjectStore
+    from nectar_voice.domain.storage import cache_object, user_object
+
+    audio = f"{user_id:064x}"[-64:]  # an audio cache key of the user's own
+    for bucket, keys in ((env["MEDIA_BUCKET"], [f"users/{user_id}/images/a.png"]),
+                         (env["VOICE_BUCKET"], [user_object(user_id, audio),
+                                                cache_object(audio)])):
+        store = S3ObjectStore(infra.s3_settings(), bucket=bucket)
+        await store.start()
+        try:
+            for key in keys:
+                await store.put(key, b"bytes", "application/octet-stream")
+        finally:
+            await store.close()
+
+
+async def objects_left(infra, env: dict[str, str], user_id: int) -> list[str]:
+    """The user's image, voice copy and the shared audio made for them, where still there."""
+    from nectar_runtime.objectstore import S3ObjectStore
+
+    audio = f"{user_id:064x}"[-64:]
+    left = []
+    for bucket in (env["MEDIA_BUCKET"], env["VOICE_BUCKET"]):
+        store = S3ObjectStore(infra.s3_settings(), bucket=bucket)
+        await store.start()
+        try:
+            left += [k for k in await store.list("")
+                     if k.startswith(f"users/{user_id}/") or audio in k]
+        finally:
+            await store.close()
+    return left
 
 
 def nectar(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -138,12 +178,16 @@ async def test_erasure_from_every_store_with_a_report_and_a_verification(
             await redis.set(key, "x")
     await redis.set(f"edge:update:1:{user}", "done")  # an update id that equals the user's
     await asyncio.to_thread(import_summaries, tmp_path, env, user, other)
+    await seed_objects(infra, env, user)
+    await seed_objects(infra, env, other)
 
     dry = await asyncio.to_thread(nectar, env, "users", "delete", str(user), "--reason",
                                   "user request")
     assert dry.returncode == 0, dry.stderr
     assert "dry run" in dry.stdout and "target (environment" in dry.stdout
-    assert f"{len(redis_keys(user))} keys" in dry.stdout and "1 summaries" in dry.stdout
+    # the services' keys seeded above, and memory's note that the user has summaries
+    assert f"{len(redis_keys(user)) + 1} keys" in dry.stdout, dry.stdout
+    assert "1 summaries" in dry.stdout
     assert await redis.exists(f"edge:plan:{user}")  # a dry run changes nothing
 
     done = await asyncio.to_thread(nectar, env, "users", "delete", str(user), "--reason",
@@ -152,10 +196,14 @@ async def test_erasure_from_every_store_with_a_report_and_a_verification(
     assert done.returncode == 0, done.stdout + done.stderr
     report = done.stdout
     assert "2 ledger rows kept, anonymised" in report
-    assert f"{len(redis_keys(user))} keys deleted" in report
+    assert f"{len(redis_keys(user)) + 1} keys deleted" in report
     assert "1 summaries deleted" in report
-    assert "dead letters deleted" in report and "object storage (media)" in report
-    assert report.count("verified: nothing left") >= 5
+    assert "dead letters deleted" in report
+    assert f"1 objects under users/{user}/ deleted" in report  # media's image
+    assert "1 shared cache objects made for the user deleted" in report  # voice's
+    assert report.count("verified: nothing left") >= 7
+    assert await objects_left(infra, env, user) == []
+    assert len(await objects_left(infra, env, other)) == 3  # image, copy, shared object
     assert "nothing of them remains" in report
     # every store, looked at directly
     assert [k for k in redis_keys(user) if await redis.exists(k)] == []

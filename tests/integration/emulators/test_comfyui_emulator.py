@@ -586,7 +586,12 @@ async def test_a_hang_is_freed_only_by_a_restart(http: httpx.AsyncClient) -> Non
     async def is_running() -> bool:
         return await running_prompt(http) == prompt_id
 
+    async def hung() -> bool:  # the fault fired (used up, or counted), not just queued
+        faults = (await http.get("/_emulator/faults")).json()["faults"]
+        return not [f for f in faults if f["kind"] == "hang" and not f["fired"]]
+
     await wait_for(is_running)
+    await wait_for(hung)  # an interrupt before step 2 would stop the prompt for real
     await http.post("/interrupt")
     await asyncio.sleep(0.3)
     assert await running_prompt(http) == prompt_id

@@ -325,3 +325,18 @@ async def test_a_preview_sidecar_records_how_it_was_drawn() -> None:
     meta = json.loads((await world.store.get(ready.object_key + ".json")).data)
     assert meta == {"worker": "fake-worker", "seed": ready.seed, "width": 256, "height": 384,
                     "render_s": 0.0}
+
+
+async def test_a_deleted_users_images_are_erased_and_nobody_elses() -> None:
+    from nectar_contracts import UserDeleted
+
+    world = await World().setup()
+    await world.store.put("users/41/images/a.png", b"a", "image/png")
+    await world.store.put("users/41/images/b.png", b"b", "image/png")
+    await world.store.put("users/410/images/c.png", b"c", "image/png")
+    event = UserDeleted.new(producer="billing", user_id=41, reason="user request")
+    assert await handlers.forget_user(event, world.deps) == []
+    assert await world.store.list("users/41/") == []
+    assert await world.store.list("users/410/") == ["users/410/images/c.png"]
+    assert await world.store.exists(DRESS.reference_key or "")  # the catalog stays
+    assert await handlers.forget_user(event, world.deps) == []  # a redelivery: nothing left

@@ -106,7 +106,7 @@ def test_the_app_wires_the_index_with_the_pool_capacity_and_a_short_ack_wait() -
     assert set(consumers) == {
         "media-image_requested", "media-image_cancel_requested", "media-lora_registered",
         "media-lora_activated", "media-tuning_registered", "media-tuning_activated",
-        "media-shop_item_upserted", "media-shop_item_removed"}
+        "media-shop_item_upserted", "media-shop_item_removed", "media-user_deleted"}
     jobs = consumers["media-image_requested"]
     assert jobs.sub.events == (ImageRequested,)
     assert (jobs.sub.max_in_flight, jobs.sub.ack_wait_s) == (8, 30)  # 2 workers x 4

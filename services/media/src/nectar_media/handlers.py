@@ -31,10 +31,11 @@ from nectar_contracts import (
     ShopItemUpserted,
     TuningActivated,
     TuningRegistered,
+    UserDeleted,
 )
 from nectar_contracts.plans import PlanCatalog, load_plan_catalog
 from nectar_runtime import Index, On
-from nectar_runtime.objectstore import ObjectNotFound
+from nectar_runtime.objectstore import ObjectNotFound, user_prefix
 
 from nectar_media.catalog import active_lora, active_tuning
 from nectar_media.domain import (
@@ -425,6 +426,18 @@ async def project_item_removed(event: ShopItemRemoved, deps: Deps) -> list[Event
 #   message is heartbeated while it renders: the ack wait only says how soon a dead
 #   replica's job is taken over.
 # - the registries are projections: they read the whole stream (`deliver_all`).
+async def forget_user(event: UserDeleted, deps: Deps) -> list[Event]:
+    """On `billing.user_deleted`: delete the user's images (`users/<id>/` of the bucket).
+    Emits nothing. A redelivery deletes what is left; an outage of S3 is retried. Without
+    object storage (images off) there is nothing to delete."""
+    if deps.store is None:
+        return []
+    removed = await deps.store.delete_prefix(user_prefix(event.user_id))
+    log.info("images of a deleted user erased", extra={"user_id": event.user_id,
+                                                       "objects": removed})
+    return []
+
+
 HANDLERS: Index = {
     ImageRequested: On(render_image, "Render an image of the character",
                        max_in_flight=1, ack_wait_s=30),
@@ -440,4 +453,5 @@ HANDLERS: Index = {
     ShopItemUpserted: On(project_item_upserted, "Project a shop item", deliver_all=True),
     ShopItemRemoved: On(project_item_removed, "Project a shop item's removal",
                         deliver_all=True),
+    UserDeleted: On(forget_user, "Erase a deleted user's images"),
 }
