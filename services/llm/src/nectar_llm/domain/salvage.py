@@ -66,6 +66,10 @@ WEIGHTS: Mapping[str, float] = {
 _LEAD_IN_CUES = frozenset({"apology", "hedge", "stop", "decline", "user_address", "ooc",
                            "note_label", "wellbeing", "policy_strong", "ai_identity"})
 
+#: cues of an aside to the user, beyond a refusal verb (see `_tail_start`)
+_ASIDE_CUES = frozenset({"decline", "stop", "normative", "topic_change", "talk_invite",
+                         "wellbeing", "policy_strong", "policy_weak", "ooc", "ai_identity"})
+
 _FLAGS = re.IGNORECASE | re.UNICODE
 
 
@@ -441,7 +445,7 @@ def analyse(text: str) -> Analysis:
             score, cues = 0.0, {}
         verdicts.append(Verdict(s, score, cues, dialogue and score == 0.0, score >= THRESHOLD))
     cut_index = next((i for i, v in enumerate(verdicts) if v.refusal), None)
-    tail = _tail_start(verdicts)
+    tail = _tail_start(verdicts, cut_short=not _ends_complete(body))
     if tail is not None and (cut_index is None or tail < cut_index):
         cut_index = tail
         v = verdicts[tail]
@@ -458,10 +462,16 @@ def analyse(text: str) -> Analysis:
     return Analysis(body, extracted is not None, tuple(verdicts), cut)
 
 
-def _tail_start(verdicts: Sequence[Verdict]) -> int | None:
+def _tail_start(verdicts: Sequence[Verdict], *, cut_short: bool = False) -> int | None:
     """Where an out-of-character ending starts: the first sentence scoring `TAIL_START` of
     the run of sentences scoring `TAIL_EACH` that closes the text, when the run from there
-    sums to `TAIL_SUM`."""
+    sums to `TAIL_SUM`. An answer cut short mid-sentence (the filter stopped it) ends out of
+    character already when its last whole sentence scores `TAIL_START` with a cue of its
+    own besides a refusal verb (the rest of that aside was cut)."""
+    if cut_short and len(verdicts) >= 2:
+        prev = verdicts[-2]
+        if not prev.dialogue and prev.score >= TAIL_START and _ASIDE_CUES.intersection(prev.cues):
+            return len(verdicts) - 2
     start = len(verdicts)
     while start > 0 and not verdicts[start - 1].dialogue \
             and verdicts[start - 1].score >= TAIL_EACH:
@@ -565,7 +575,7 @@ def extract_json_content(text: str) -> str | None:
         return None
 
 
-_TRAILING_MARKUP = re.compile(r"(?:\s*(?:(?:[-*_=~—–•·][ \t]*){3,}|#{1,6}|[(\[（【*_—–]))+\s*$")
+_TRAILING_MARKUP = re.compile(r"(?:\s*(?:(?:[-*_=~—–•·][ \t]*){3,}|#{1,6}|[(\[（【—–]))+\s*$")
 
 
 def _ends_complete(text: str) -> bool:
@@ -582,15 +592,23 @@ def _ends_complete(text: str) -> bool:
     return unicodedata.category(last) in ("So", "Sk")
 
 
+def _tidy_end(text: str) -> str:
+    """`text` without trailing rules, headings, dangling openers or an unclosed `*`/`_`."""
+    text = _TRAILING_MARKUP.sub("", text.rstrip()).rstrip()
+    while text and text[-1] in "*_" and text.count(text[-1]) % 2:
+        text = _TRAILING_MARKUP.sub("", text[:-1].rstrip()).rstrip()
+    return text
+
+
 def truncate_to_sentence_end(text: str) -> str:
     """`text` up to the end of its last complete sentence (a dangling fragment dropped).
 
     A line break ends a sentence too, so only the very end of the text can be a fragment."""
-    text = _TRAILING_MARKUP.sub("", text.rstrip())
+    text = _tidy_end(text)
     sentences = split_sentences(text)
     if not sentences or _ends_complete(text):
-        return text.rstrip()
-    return _TRAILING_MARKUP.sub("", text[:sentences[-1].start].rstrip()).rstrip()
+        return text
+    return _tidy_end(text[:sentences[-1].start])
 
 
 def strip_refusal_tail(text: str) -> str:
@@ -622,7 +640,7 @@ def salvage(text: str) -> str | None:
         for verdict in analysis.verdicts:
             log.debug("salvage %s", verdict.describe())
     if analysis.cut is not None:
-        kept = _TRAILING_MARKUP.sub("", analysis.body[:analysis.cut].rstrip()).strip()
+        kept = _tidy_end(analysis.body[:analysis.cut]).strip()
     else:
         kept = truncate_to_sentence_end(analysis.body).strip()
     if len(kept) < MIN_SALVAGE_CHARS:
