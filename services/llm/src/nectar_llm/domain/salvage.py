@@ -57,7 +57,8 @@ LANGUAGES: tuple[str, ...] = ("en", "ru", "ja", "zh", "ko", "es", "fr", "de", "i
 WEIGHTS: Mapping[str, float] = {
     "ai_identity": 3.0, "ooc": 3.0, "note_label": 1.5, "policy_strong": 3.0,
     "policy_weak": 1.5, "policy_against": 1.0, "refuse_act": 2.0, "refuse_object": 1.0,
-    "decline": 2.0, "stop": 2.0, "meta_object": 1.0, "topic_change": 2.0, "talk_invite": 1.5,
+    "self_negation": 2.0, "meta_strong": 1.5, "meta_weak": 1.0,
+    "decline": 2.0, "stop": 2.0, "topic_change": 2.0, "talk_invite": 1.5,
     "lets": 1.0, "redirect": 1.5, "normative": 1.0, "user_address": 1.0, "wellbeing": 2.0,
     "apology": 0.5,
     "wrapped": 1.0, "after_rule": 1.0, "script_switch": 1.5,
@@ -75,9 +76,8 @@ _FLAGS = re.IGNORECASE | re.UNICODE
 
 @cache
 def _cue_patterns() -> dict[str, re.Pattern[str]]:
-    return {category: re.compile("|".join(f"(?:{p})" for ps in by_lang.values() for p in ps),
-                                 _FLAGS | re.MULTILINE)
-            for category, by_lang in CUES.items()}
+    return {category: re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS | re.MULTILINE)
+            for category, patterns in CUES.items() if patterns}
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -383,7 +383,7 @@ def _cues(text: str) -> dict[str, str]:
 
 def _refuses_something(text: str, cues: Mapping[str, str]) -> bool:
     """A refusal act with what it refuses: "this", the scene, or nothing (the clause ends)."""
-    if "deictic" in cues or "meta_object" in cues:
+    if "deictic" in cues or "meta_strong" in cues or "meta_weak" in cues:
         return True
     match = _cue_patterns()["refuse_act"].search(text)
     return match is not None and _CLAUSE_END.match(text[match.end():]) is not None
@@ -399,11 +399,15 @@ def _score(text: str, sentence: Sentence, story_before: str) -> tuple[float, dic
         score += WEIGHTS[name]
         explained[name] = evidence
 
-    for name in ("ai_identity", "ooc", "note_label", "decline", "stop", "meta_object",
-                 "topic_change", "talk_invite", "lets", "redirect", "normative", "user_address",
-                 "wellbeing", "apology"):
+    for name in ("ai_identity", "ooc", "note_label", "decline", "stop", "topic_change",
+                 "talk_invite", "lets", "redirect", "normative", "user_address", "wellbeing",
+                 "apology"):
         if name in cues:
             add(name, cues[name])
+    if "meta_strong" in cues:
+        add("meta_strong", cues["meta_strong"])
+    elif "meta_weak" in cues:
+        add("meta_weak", cues["meta_weak"])
     if "policy_strong" in cues:
         add("policy_strong", cues["policy_strong"])
     elif "policy_weak" in cues:
@@ -413,7 +417,11 @@ def _score(text: str, sentence: Sentence, story_before: str) -> tuple[float, dic
     if "refuse_act" in cues:
         add("refuse_act", cues["refuse_act"])
         if _refuses_something(text, cues):
-            add("refuse_object", cues.get("deictic") or cues.get("meta_object") or "<end>")
+            add("refuse_object", cues.get("deictic") or cues.get("meta_strong")
+                or cues.get("meta_weak") or "<end>")
+    elif "self_negation" in cues and "meta_strong" in cues:
+        # "I can't take the roleplay there": any negated first person about the exchange
+        add("self_negation", cues["self_negation"])
     if "hedge" in cues:
         explained["hedge"] = cues["hedge"]
     if score > 0:
