@@ -57,7 +57,8 @@ LANGUAGES: tuple[str, ...] = ("en", "ru", "ja", "zh", "ko", "es", "fr", "de", "i
 WEIGHTS: Mapping[str, float] = {
     "ai_identity": 3.0, "ooc": 3.0, "note_label": 1.5, "policy_strong": 3.0,
     "policy_weak": 1.5, "policy_against": 1.0, "refuse_act": 2.0, "refuse_object": 1.0,
-    "self_negation": 2.0, "meta_strong": 1.5, "meta_weak": 1.0,
+    "self_negation": 2.0, "limit": 3.0, "decline_object": 1.0, "story_time": -1.0,
+    "meta_strong": 1.5, "meta_weak": 1.0, "at_end": 0.5,
     "decline": 2.0, "stop": 2.0, "topic_change": 2.0, "talk_invite": 1.5,
     "lets": 1.0, "redirect": 1.5, "normative": 1.0, "user_address": 1.0, "wellbeing": 2.0,
     "apology": 0.5,
@@ -96,7 +97,7 @@ _ITALIC = re.compile(r"(?<![*\w])\*(?![\s*])([^*\n]+?)(?<![\s*])\*(?![*\w])"
                      r"|(?<![_\w])_(?![\s_])([^_\n]+?)(?<![\s_])_(?![_\w])")
 _BRACKET = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
-_CLAUSE_END = re.compile(r"^\w*\s*(?:[.!?…。！？؟।]|$)")
+_CLAUSE_END = re.compile(r"^\s*(?:[.!?…。！？؟।]|$)")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 #: dialogue quotes: opener -> closers
@@ -116,6 +117,8 @@ class Sentence:
     after_rule: bool = False
     dialogue_line: bool = False
     wrapper_start: int | None = None
+    alone_at_end: bool = False  # the whole last paragraph, after an earlier one
+    last: bool = False  # the last sentence of the text
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,11 @@ def segment(body: str) -> list[Sentence]:
             para_lines.append((pos, line))
         pos += len(line) + 1
     flush()
+    if out:
+        last = out[-1]
+        alone = len(out) >= 2 and last.paragraph > 0 and out[-2].paragraph != last.paragraph
+        out[-1] = Sentence(last.start, last.end, last.text, last.paragraph, last.paragraph_start,
+                           last.after_rule, last.dialogue_line, last.wrapper_start, alone, True)
     return out
 
 
@@ -399,7 +407,7 @@ def _score(text: str, sentence: Sentence, story_before: str) -> tuple[float, dic
         score += WEIGHTS[name]
         explained[name] = evidence
 
-    for name in ("ai_identity", "ooc", "note_label", "decline", "stop", "topic_change",
+    for name in ("ai_identity", "ooc", "note_label", "limit", "decline", "stop", "topic_change",
                  "talk_invite", "lets", "redirect", "normative", "user_address", "wellbeing",
                  "apology"):
         if name in cues:
@@ -422,6 +430,12 @@ def _score(text: str, sentence: Sentence, story_before: str) -> tuple[float, dic
     elif "self_negation" in cues and "meta_strong" in cues:
         # "I can't take the roleplay there": any negated first person about the exchange
         add("self_negation", cues["self_negation"])
+    if ("refuse_act" in explained or "self_negation" in explained) and "story_time" in cues:
+        # "I can't write this chapter tonight": a character's circumstance, not a limit
+        add("story_time", cues["story_time"])
+    if "decline" in cues and "meta_verb" in cues and "meta_strong" not in cues \
+            and "meta_weak" not in cues:
+        add("decline_object", cues["meta_verb"])
     if "hedge" in cues:
         explained["hedge"] = cues["hedge"]
     if score > 0:
@@ -429,6 +443,10 @@ def _score(text: str, sentence: Sentence, story_before: str) -> tuple[float, dic
             add("wrapped", sentence.text.lstrip()[:1])
         if sentence.after_rule:
             add("after_rule", "---")
+        if score >= 2.0 and (sentence.alone_at_end or (
+                sentence.last and _ASIDE_CUES.intersection(cues))):
+            # the aside that ends the text: its own last paragraph, or its last sentence
+            add("at_end", "¶" if sentence.alone_at_end else "end")
         if story_before.strip() and _switches_language(story_before, text):
             add("script_switch", "language")
     return score, explained
@@ -491,11 +509,21 @@ def _tail_start(verdicts: Sequence[Verdict], *, cut_short: bool = False) -> int 
     return first if sum(v.score for v in verdicts[first:]) >= TAIL_SUM else None
 
 
+_APOLOGY_LEAD = re.compile(r"^\W*\w+(?:\W+\w+){0,4}\W*$")
+
+
 def _is_lead_in(v: Verdict) -> bool:
     if v.dialogue or not v.cues:
         return False
     if not _LEAD_IN_CUES.intersection(v.cues):
         return False
+    if set(v.cues) <= {"apology", "meta_weak", "lets"}:
+        # "I'm sorry." / "Unfortunately," on its own leads in; "I'm sorry I slowed us down"
+        # is a character apologising
+        text = v.sentence.text.strip()
+        if not (_cue_patterns()["apology"].match(text.lstrip("*_ (")) and
+                _APOLOGY_LEAD.match(text)):
+            return False
     # a lead-in is a short aside, not a paragraph of story that happens to apologise
     return len(v.sentence.text.strip()) <= 160 and "*" not in v.sentence.text.strip()[:1]
 

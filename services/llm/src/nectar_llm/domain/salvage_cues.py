@@ -17,6 +17,11 @@ rule, in another script or language than the story, at the end). The categories:
   ("I don't engage in this").
 - `self_negation`: any first-person "I can't / I won't"; it only counts next to a
   `meta_strong` word ("I can't take the roleplay there").
+- `limit`: "beyond what I can write", "超出了我能创作的范围".
+- `meta_verb`: writing, describing, continuing: what a `decline` declines ("I'm not
+  comfortable depicting that").
+- `story_time`: tonight, today, tomorrow: a refusal verb with a time of day is a character's
+  circumstance ("I can't write this chapter tonight"), not the model's limit.
 - `deictic`: "this", "that", "such": what a `refuse_act` refuses, when it names no object.
 - `meta_strong`: words about the exchange itself that a story rarely uses (roleplay,
   content, request, explicit, minors).
@@ -53,6 +58,14 @@ _DEV = r"\u0900-\u097F"  # Devanagari: `\b` breaks on its vowel signs
 Cues = Mapping[str, tuple[str, ...]]
 
 EN: Cues = {
+    "limit": (
+        r"\b(?:beyond|outside|exceeds?|past) (?:what|the (?:scope|limits) of what) i (?:can|am able "
+        r"to|" + _A + r"m able to|could) (?:write|create|produce|generate|help with|depict|describe|"
+        r"do here)\b",),
+    "meta_verb": (r"\b(?:writ(?:e|ing)|describ\w*|depict\w*|continu\w*|portray\w*|narrat\w*|"
+                  r"go(?:ing)? there|tak(?:e|ing) (?:this|it|the story))\b",),
+    "story_time": (r"\b(?:tonight|today|tomorrow|yesterday|this (?:morning|evening|afternoon)|"
+                   r"anymore|these days)\b",),
     "ai_identity": (
         r"\bas an? (?:ai|a\.i\.|artificial intelligence|(?:large )?language model|llm|"
         r"ai (?:language )?model|ai(?:-powered)? assistant|ai chatbot|chatbot|"
@@ -66,6 +79,7 @@ EN: Cues = {
         r"(?:briefly )?out of (?:character|(?:the |our )?(?:role-?play|rp|story|scene|"
         r"fiction))\b",
         r"\bbreak(?:ing)? character\b",
+        r"\bbreak(?:ing)? (?:away )?from (?:the |our )?(?:role-?play|rp|story|scene)\b",
         rf"[\[(【（]\s*(?:a/n|author{_A}?s note|note|disclaimer|content (?:note|warning)|"
         rf"system(?: note)?|narrator{_A}?s note|editor{_A}?s note|meta)\s*[:：\-—]"),
     "note_label": (rf"^\W*(?:note|disclaimer|content warning|a/n|author{_A}?s note)\s*[:：]",),
@@ -93,15 +107,20 @@ EN: Cues = {
         r"will not be able to)\s+(?:\w+\s+){0,2}?(?:continu\w*|proceed\w*|writ(?:e|ing)|"
         r"generat\w*|produc\w*|creat\w*|depict\w*|describ\w*|portray\w*|narrat\w*|"
         r"role-?play\w*|engag\w*|participat\w*|assist\w*|help(?=\s+(?:you\s+)?with\b)|"
-        r"fulfil\w*|comply|provid\w*|go (?:any )?further|go (?:on )?with|"
-        r"tak(?:e|ing) (?:this|it|the (?:story|scene|roleplay)) (?:any )?further|go there|"
-        r"keep (?:going|writing)|play along|explore)",
+        r"fulfil\w*|comply|provid\w*|go (?:any )?further with|go (?:on )?with|"
+        r"tak(?:e|ing) (?:this|it|the (?:story|scene|roleplay|rp|conversation)) (?:any )?"
+        r"(?:further|there|where|in that direction|that way|down that)|go there|"
+        r"keep writing|play along)",
+        rf"\b(?:that{_A}?s|that is|this is|it{_A}?s|it is) not something i (?:can|could|am able "
+        rf"to|{_A}m able to|will) (?:help with|assist with|write|do|provide|create)\b",
+        rf"\bi{_A}?(?:m| am) not comfortable (?:with )?(?:continu|writ|depict|describ|go|tak|"
+        r"engag|roleplay|portray)\w*",
         rf"\bi (?:don{_A}?t|do not) (?:engage (?:in|with)|write|participate in|produce|"
         r"create|generate|take part in|do) (?:this|that|these|such|any|content|scenes|"
         r"stories|roleplay|explicit|sexual)"),
     "self_negation": (
-        rf"\bi (?:can{_A}?t|cannot|won{_A}t|will not|{_A}m not able to|am not able to|"
-        rf"{_A}m unable to|am unable to|{_A}m not going to|shouldn{_A}t)\b",),
+        rf"\bi(?:\s+(?:can{_A}?t|cannot|won{_A}t|will not|am not able to|am unable to|"
+        rf"am not going to|shouldn{_A}t)|{_A}m (?:not able to|unable to|not going to))\b",),
     "deictic": (r"(?<!like )\b(?:this|that|it|such|these|those|anything like|any further|"
                 r"further|any more|anymore|the rest|here)\b",),
     "meta_strong": (
@@ -123,15 +142,20 @@ EN: Cues = {
         rf"\b(?:isn{_A}t|is not|not) (?:something|a direction|somewhere|a place) i"
         rf"(?:{_A}m| am)? (?:can|able|comfortable|will|do|going|feel|want)",
         r"\b(?:draw|set) (?:a|the|some) (?:line|boundary|boundaries)\b",
+        rf"\ba line i (?:won{_A}?t|will not|don{_A}?t|do not|can{_A}?t|cannot) cross\b",
         r"\bmakes? me (?:uncomfortable|uneasy)\b", r"\bi(?:'m| am) uneasy\b"),
     "stop": (
-        rf"\bi(?:{_A}ll| will|{_A}m going to| am going to| need to| have to| must|{_A}ve| think "
-        rf"i (?:need|should|have) to|{_A}d like to| want to|{_A}m| am)?\s?(?:stop|pause|end|"
-        r"ended|stopping|pausing|ending|leave|leaving|cut|wrap)\b[^.!?\n]{0,30}?\b(?:here|"
+        rf"\b(?:i(?:{_A}ll| will|{_A}m going to| am going to| need to| have to| must|{_A}ve| "
+        rf"think i (?:need|should|have) to|{_A}d like to| want to|{_A}m| am)?|let me|"
+        rf"let{_A}?s|we(?:{_A}ll| will| need to| should| have to)) ?(?:stop|pause|end|ended|"
+        r"stopping|pausing|ending|leave|leaving|cut|wrap)\b[^.!?\n]{0,30}?\b(?:here|"
         r"there|now|at this point|the (?:story|scene|roleplay|rp|narrative|conversation)|"
         r"this (?:scene|story|roleplay)|for a (?:moment|second))\b",
         r"\blet me (?:stop|pause) (?:here|there)\b",
         r"\b(?:pause|stop|end) the (?:story|scene|roleplay|rp)\b",
+        r"\bstep(?:ping)? back from (?:this|the) (?:scene|story|roleplay|rp)\b",
+        rf"\b(?:this|that){_A}?s? (?:is )?where i (?:have to|need to|must|{_A}ll|will|should) "
+        r"(?:stop|pause|end it|leave it)\b",
         rf"\b(?:i{_A}ll |i will |i{_A}m going to |let me )?(?:skip(?:ping)? (?:over|ahead|the "
         r"(?:rest|details|explicit))|omit(?:ted|ting)? (?:the|that|this|what)|gloss over)\b",
         rf"\b(?:i{_A}ll |i will )?leave (?:it|that|things) (?:there|at that)\b"),
@@ -145,12 +169,12 @@ EN: Cues = {
         r"\bwhat else (?:would you like|do you want|is on your mind)\b",
         rf"\banything else (?:on your mind|i can help|you(?:{_A}d| would) like)\b",
         rf"\bis there (?:something|anything) (?:else )?(?:i can|you(?:{_A}d| would) like)\b"),
-    "lets": (rf"\blet{_A}?s\b", r"\blet us\b"),
+    "lets": (rf"\blet{_A}?s\b", r"\blet us\b", r"\bwe should (?:keep|stay|probably keep)\b"),
     "redirect": (
         r"\b(?:something|anything|someone) else\b",
         r"\b(?:another|a different|other) (?:topic|subject|direction|scene|storyline|story|"
         r"plot|idea|path)\b",
-        r"\b(?:talk|chat) about\b", r"\bsteer\b", r"\bsomewhere (?:else|gentler)\b",
+        r"\bsteer\b", r"\bsomewhere (?:else|gentler)\b",
         r"\binstead\b", r"\bhow about (?:we|a|something|if|they)\b",
         r"\bwhat if (?:we|they)\b", r"\b(?:maybe|perhaps) (?:we|they) (?:could|can|just)\b",
         r"\bpick (?:it |things |the story )?(?:up|back up)\b", r"\b(?:fades?|cuts?) to black\b",
@@ -173,6 +197,11 @@ EN: Cues = {
 }
 
 RU: Cues = {
+    "limit": (r"\bза рамки (?:того,? )?что я (?:могу|в состоянии)",
+              r"\bвыходит за (?:рамки|пределы) (?:моих|того)",),
+    "meta_verb": (r"\b(?:писать|написать|описывать|описать|продолжать|продолжить|изображать|"
+                  r"развивать)\b",),
+    "story_time": (r"\b(?:сегодня|завтра|вчера|этой ночью|сегодня вечером|больше не)\b",),
     "ai_identity": (
         r"\bкак (?:ии|ai|искусственный интеллект|языковая модель|ии-ассистент|ассистент на "
         r"основе ии|нейросеть|модель ии|чат-бот)\b",
@@ -200,7 +229,7 @@ RU: Cues = {
         r"\bя\s+(?:\w+\s+){0,2}?(?:не (?:могу|буду|стану|смогу|в состоянии|готова|готов|"
         r"имею права|должна|должен))\s+(?:\w+\s+){0,2}?(?:продолж|помо[гч]|выполн|созда|"
         r"напис|писать|сгенерир|генерир|предостав|участв|описа|описыв|развива|обсужда|"
-        r"поддерж|изобра|отыгр)",
+        r"поддерж|изобра|отыгр)\w*",
         r"(?:продолжать|продолжить|писать|написать|описывать|описать|развивать|генерировать|"
         r"создавать|участвовать|помогать|помочь|изображать)\s+(?:[\w-]+\s+){0,6}?(?:я )?не "
         r"(?:буду|могу|стану|смогу|готова|готов)",
@@ -238,6 +267,8 @@ RU: Cues = {
         r"\b(?:здесь|тут|на этом) (?:я )?(?:остановлюсь|закончу|прервусь|вынуждена прерваться|"
         r"придётся остановиться|придется остановиться)",
         r"\b(?:здесь|тут) (?:\w+ )?(?:остановиться|прерваться|остановлюсь)\b",
+        r"\b(?:придётся|придется|должна|должен|нужно|стоит|вынуждена|вынужден) (?:\w+ )?"
+        r"(?:остановиться|прерваться)\b",
         r"\b(?:опущу|пропущу|опускаю|пропускаю|оставлю (?:это |всё )?за кадром)\b"),
     "topic_change": (
         r"\b(?:сменим|сменить|поменяем|поменять|смене) тем\w*",
@@ -251,7 +282,6 @@ RU: Cues = {
         r"\b(?:о|про) (?:чём|чем|что)-?(?:нибудь|то)? (?:друг\w*|ещё|еще)\b",
         r"\b(?:друг(?:ую|ой|ие|ая|ом)|ин(?:ую|ой|ое|ом)) (?:тем\w*|направлени\w*|сюжет\w*|"
         r"сцен\w*|вариант\w*)\b",
-        r"\bпоговорим о\b",
         r"\bдавай(?:те)? (?:лучше|сохраним|сохранять|оставим|вернёмся|вернемся|перенесёмся|"
         r"перенесемся|продолжим с|выберем|повернём|повернем)\b",
         r"\bвместо этого\b", r"\bможет,? (?:они|мы) (?:просто|лучше)\b"),
@@ -271,6 +301,10 @@ RU: Cues = {
 }
 
 UK: Cues = {
+    "limit": (r"\bза межі (?:того,? )?що я (?:можу|здатна|здатний)",),
+    "meta_verb": (r"\b(?:писати|написати|описувати|описати|продовжувати|продовжити|"
+                  r"зображати|розвивати)\b",),
+    "story_time": (r"\b(?:сьогодні|завтра|вчора|цієї ночі|більше не)\b",),
     "ai_identity": (
         r"\bяк (?:ші|ai|штучний інтелект|мовна модель|ші-асистент|асистент ші|чат-бот)\b",
         r"\bя (?:лише |просто )?(?:ші|мовна модель|штучний інтелект)\b"),
@@ -288,7 +322,7 @@ UK: Cues = {
     "refuse_act": (
         r"\bя\s+(?:\w+\s+){0,2}?не (?:можу|буду|стану|зможу|в змозі|готова|готовий)\s+"
         r"(?:[\w'’]+\s+){0,2}?(?:продовж|допомог|викона|створ|напис|писати|згенер|нада|участ|"
-        r"опис|розвива|обговорю|зображ)",
+        r"опис|розвива|обговорю|зображ)\w*",
         r"(?:продовжувати|продовжити|писати|написати|описувати|описати|розвивати|створювати|"
         r"допомагати)\s+(?:[\w'’-]+\s+){0,6}?(?:я )?не (?:буду|можу|стану|зможу|готова|готовий)",
         r"(?:^|[.!?]\s+)не (?:можу|буду|стану)\s+(?:\w+\s+){0,2}?(?:продовж|допомог|напис|"
@@ -318,6 +352,8 @@ UK: Cues = {
         r"(?:тут|на цьому|історію|сцену|гру)",
         r"\b(?:тут|на цьому) (?:я )?(?:зупинюся|закінчу|мушу зупинитися)",
         r"\bтут (?:\w+ )?(?:зупинитися|зупинитись|зупинюся)\b",
+        r"\b(?:доведеться|мушу|треба|варто|змушена|змушений) (?:\w+ )?(?:зупинитися|зупинитись|"
+        r"перерватися)\b",
         r"\b(?:пропущу|опущу|пропускаю|залишу (?:це |все )?за кадром)\b"),
     "topic_change": (
         r"\b(?:змінимо|змінити|поміняймо|зміну) тем\w*", r"\bпоговоримо про щось інше\b",
@@ -328,7 +364,7 @@ UK: Cues = {
     "lets": (r"\bдавай(?:те)?\b",),
     "redirect": (
         r"\b(?:про|щодо) (?:щось|що-небудь) (?:інше|ще)\b",
-        r"\b(?:інш\w*) (?:тем\w*|напрям\w*|бік|сюжет\w*|сцен\w*)\b", r"\bпоговоримо про\b",
+        r"\b(?:інш\w*) (?:тем\w*|напрям\w*|бік|сюжет\w*|сцен\w*)\b",
         r"\bдавай(?:те)? (?:краще|збережемо|зберігати|залишимо|повернемося|перенесемося|"
         r"продовжимо з|оберемо|повернемо)\b",
         r"\bзамість цього\b", r"\bможе,? (?:вони|ми) (?:просто|краще)\b"),
@@ -345,6 +381,10 @@ UK: Cues = {
 }
 
 JA: Cues = {
+    "limit": (r"(?:書ける|作れる|対応できる|描ける|扱える)範囲を(?:超え|越え)",
+              r"(?:私|わたし)の(?:能力|対応)(?:の)?範囲(?:外|を超え)",),
+    "meta_verb": (r"(?:書く|描く|描写する|続ける|表現する)",),
+    "story_time": (r"(?:今夜|今晩|今日|明日|昨日|今朝)",),
     "ai_identity": (
         r"(?:ai|ＡＩ|人工知能|言語モデル|aiアシスタント|チャットボット)として",
         r"(?:私|わたし)は(?:ai|ＡＩ|人工知能|言語モデル)(?:です|なので|であり)"),
@@ -362,7 +402,7 @@ JA: Cues = {
         r"(?:続け|続行|書|描写|描|作成|生成|提供|お手伝い|手伝|対応|お応え|応え|応じ|お答え|協力|"
         r"参加|進め|表現|お届け)(?:る|く|す|し)?(?:こと|の)?(?:は|が|も)?(?:でき|出来)"
         r"(?:ません|ない|かねます)",
-        r"(?:続け|書け|描け|進め|応じ)られ(?:ません|ない)",
+        r"(?:続け|進め|応じ)られ(?:ません|ない)", r"(?:書け|描け|作れ)(?:ません|ない)",
         r"(?:いたしかねます|致しかねます|控えさせて|控えます|お断りします|書くわけにはいきません)",
         r"(?:関われません|関わりません|扱えません|扱いません|書きません|お受けできません|"
         r"参加できません)"),
@@ -400,6 +440,10 @@ JA: Cues = {
 }
 
 ZH: Cues = {
+    "limit": (r"超出了?我(?:能|可以)?(?:创作|写|生成|处理|提供)?的?(?:能力)?范围",
+              r"超出了?我(?:能|可以)(?:创作|写|生成|提供)",),
+    "meta_verb": (r"(?:写|描写|描述|继续|创作)",),
+    "story_time": (r"(?:今晚|今天|明天|昨天|今早)",),
     "ai_identity": (
         r"作为(?:一个|一名|一款)?(?:ai|ＡＩ|人工智能|语言模型|ai助手|人工智能助手|智能助手|聊天机器人)",
         r"我(?:只)?是(?:一个)?(?:ai|人工智能|语言模型)"),
@@ -418,7 +462,9 @@ ZH: Cues = {
         r"协助|提供|完成|满足|生成|创作|编写|写|参与|描写|描述|回应|进行|往下|按)",
         r"(?:这个|这部分|这段|这类|这种)[^。！？]{0,10}?(?:我)?(?:没办法|无法|不能|没法)"
         r"(?:帮你|帮|写|继续|提供)",
-        r"我也?不(?:会)?(?:参与|写|创作|生成)(?:这类|这种|此类|这样的)"),
+        r"我也?不(?:会)?(?:参与|写|创作|生成)(?:这类|这种|此类|这样的)",
+        r"(?:我)?就?不(?:再)?(?:写|继续|描写)了",
+        r"(?:写|继续|描写|描述|进行|帮)不(?:了|下去|出来)"),
     "self_negation": (r"我(?:也)?(?:无法|不能|不可以|没办法|没法|不会|不方便)",),
     "deictic": (r"(?:这个|这种|这类|这样|这部分|这段|这条|此|该|下去|这里|到此|这些)",),
     "meta_strong": (r"(?:内容|请求|角色扮演|色情|露骨|未成年)",),
@@ -443,6 +489,10 @@ ZH: Cues = {
 }
 
 KO: Cues = {
+    "limit": (r"(?:쓸|작성할|만들|다룰|도와드릴) 수 있는 범위를 벗어",
+              r"제가 (?:쓸|할|다룰) 수 있는 (?:범위|선)을 (?:넘|벗어)",),
+    "meta_verb": (r"(?:쓰는|묘사하는|이어 가는|계속하는|작성하는)",),
+    "story_time": (r"(?:오늘 밤|오늘|내일|어제)",),
     "ai_identity": (
         r"(?:ai|인공지능|언어 ?모델|ai 어시스턴트|챗봇)(?:로서|으로서|라서|이기 때문에)",
         r"저는 (?:ai|인공지능|언어 ?모델)(?:입니다|이라)"),
@@ -459,7 +509,8 @@ KO: Cues = {
         r"(?:계속|진행|작성|생성|제공|묘사|도와|도움|써|쓸|쓰|이어|참여|응|답변|표현|만들|그릴|다룰)"
         r"[가-힣]*\s*(?:드릴\s*)?수\s*(?:가\s*|는\s*)?없",
         r"(?:계속|진행|이어|작성|묘사|쓰)[가-힣\s]{0,6}(?:어렵|곤란)",
-        r"(?:참여하지 않|쓰지 않|작성하지 않|다루지 않|관여하지 않)"),
+        r"(?:참여하지 않|쓰지 않|작성하지 않|다루지 않|관여하지 않)",
+        r"(?:쓰지|작성하지|묘사하지|이어가지|진행하지) 않(?:을게요|겠습니다|을 거예요)"),
     "self_negation": (r"수\s*(?:가\s*|는\s*)?없(?:어요|습니다|어)", r"못 하겠|못하겠"),
     "deictic": (
         r"(?:이런|그런|이러한|그러한|이 (?:장면|대화|요청|부분|내용|이야기)|그 (?:장면|부분|내용)|"
@@ -486,6 +537,10 @@ KO: Cues = {
 }
 
 ES: Cues = {
+    "limit": (r"\bmás allá de lo que (?:yo )?(?:puedo|soy capaz de) (?:crear|escribir|generar|"
+              r"hacer|describir)\b",),
+    "meta_verb": (r"\b(?:escribi\w*|describi\w*|continua\w*|narra\w*|representa\w*)\b",),
+    "story_time": (r"\b(?:esta noche|hoy|mañana|ayer|ya no)\b",),
     "ai_identity": (
         r"\bcomo (?:una? )?(?:ia|inteligencia artificial|modelo de lenguaje|asistente (?:de ia|"
         r"virtual)|ai|chatbot)\b",
@@ -510,7 +565,7 @@ ES: Cues = {
         r"soy capaz de|debo|me siento capaz de)\s+(?:\w+\s+){0,2}?(?:continuar|seguir|"
         r"ayudar\w*|proporcionar|crear|escribir|generar|cumplir|participar|asistir|describir|"
         r"narrar|representar|producir|desarrollar|avanzar|llevar|retratar|continuando|"
-        r"escribiendo|ir más allá)",
+        r"escribiendo)",
         r"\bno (?:participo|escribo|genero|creo|me involucro|hago) (?:en |con )?(?:este|esta|"
         r"ese|esa|estos|estas|tal|ese tipo|este tipo|contenido|escenas)"),
     "self_negation": (
@@ -534,7 +589,8 @@ ES: Cues = {
     "stop": (
         r"\b(?:detener(?:me)?|detendré|detengo|parar|pararé|paro|pausar|pausa|terminar|terminé|"
         r"terminado)\b[^.!?\n]{0,25}?\b(?:aquí|acá|en este punto|la historia|la escena|el rol)\b",
-        r"\b(?:omito|omitiré|me salto|lo dejo aquí|lo dejaré aquí|dejo la escena)\b"),
+        r"\b(?:omito|omitiré|me salto|lo dejo aquí|lo dejaré aquí|dejo la escena)\b",
+        r"\bhasta aquí (?:puedo llegar|llego)\b"),
     "topic_change": (
         r"\bcambi(?:ar|emos|amos) de tema\b", r"\botro tema\b", r"\bhablar de otra cosa\b"),
     "talk_invite": (
@@ -559,6 +615,10 @@ ES: Cues = {
 }
 
 FR: Cues = {
+    "limit": (r"\bdépasse (?:ce que|les limites de ce que) je (?:peux|suis capable de) "
+              r"(?:créer|écrire|générer|faire|décrire)\b",),
+    "meta_verb": (r"\b(?:écri\w*|décri\w*|continu\w*|poursuiv\w*|raconte\w*)\b",),
+    "story_time": (r"\b(?:ce soir|aujourd['’]hui|demain|hier)\b",),
     "ai_identity": (
         rf"\ben tant qu(?:e |{_A})(?:une? )?(?:ia|intelligence artificielle|modèle de langage|"
         r"assistante? (?:ia|virtuel(?:le)?)|chatbot|ai)\b",
@@ -581,7 +641,7 @@ FR: Cues = {
     "refuse_act": (
         r"\bje ne (?:peux|pourrai|pourrais|vais|suis|veux|dois|compte|souhaite)\s+(?:pas|plus)\s+"
         r"(?:[\w'’]+\s+){0,3}?(?:d['’])?(?:continuer|poursuivre|aider|fournir|créer|écrire|"
-        r"générer|répondre|participer|décrire|développer|aller plus loin|donner suite|produire|"
+        r"générer|répondre|participer|décrire|développer|donner suite|produire|"
         r"dépeindre|raconter)",
         r"\bje ne (?:participe|écris|génère|produis|crée|m['’]engage) pas (?:à |de |dans )?"
         r"(?:ce|cette|ces|ce genre|ce type|contenu|scènes)"),
@@ -631,6 +691,11 @@ FR: Cues = {
 }
 
 DE: Cues = {
+    "limit": (r"\bgeht über das hinaus,? was ich (?:erstellen|schreiben|generieren|tun|"
+              r"beschreiben) kann\b",),
+    "meta_verb": (r"\b(?:zu )?(?:schreiben|beschreiben|fortsetzen|fortzusetzen|weiterführen|"
+                  r"darzustellen|darstellen)\b",),
+    "story_time": (r"\b(?:heute|morgen|gestern|heute abend|heute nacht)\b",),
     "ai_identity": (
         r"\bals (?:eine? )?(?:ki|künstliche intelligenz|sprachmodell|ki-assistent\w*|ki-modell|"
         r"chatbot)\b",
@@ -708,6 +773,10 @@ DE: Cues = {
 }
 
 IT: Cues = {
+    "limit": (r"\boltre (?:ciò|quello) che (?:posso|sono in grado di) (?:creare|scrivere|"
+              r"generare|fare|descrivere)\b",),
+    "meta_verb": (r"\b(?:scriver\w*|descriver\w*|continuar\w*|proseguir\w*|raccontar\w*)\b",),
+    "story_time": (r"\b(?:stasera|stanotte|oggi|domani|ieri)\b",),
     "ai_identity": (
         rf"\b(?:come|in quanto) (?:un(?:{_A}|a |o | )?\s*)?(?:ia|intelligenza artificiale|"
         r"modello (?:linguistico|di linguaggio)|assistente (?:ia|virtuale|di ia)|ai|chatbot)\b",
@@ -779,6 +848,10 @@ IT: Cues = {
 }
 
 PT: Cues = {
+    "limit": (r"\balém do que (?:eu )?(?:posso|consigo|sou capaz de) (?:criar|escrever|gerar|"
+              r"fazer|descrever)\b",),
+    "meta_verb": (r"\b(?:escrev\w*|descrev\w*|continu\w*|narr\w*|retrat\w*)\b",),
+    "story_time": (r"\b(?:hoje à noite|esta noite|hoje|amanhã|ontem)\b",),
     "ai_identity": (
         r"\bcomo (?:uma? )?(?:ia|inteligência artificial|modelo de linguagem|assistente (?:de ia|"
         r"virtual)|ai|chatbot)\b",
@@ -799,7 +872,7 @@ PT: Cues = {
         r"\b(?:eu )?não (?:posso|poderei|poderia|vou|consigo|sou capaz de|estou em condições de|"
         r"devo|vou conseguir)\s+(?:[\w'’]+\s+){0,2}?(?:ajudar|continuar|prosseguir|fornecer|"
         r"criar|escrever|gerar|atender|participar|descrever|narrar|retratar|desenvolver|"
-        r"dar continuidade|seguir com|ir além|levar)",
+        r"dar continuidade|seguir com|levar)",
         r"\bnão (?:participo|escrevo|gero|crio|me envolvo) (?:com |de |em )?(?:esse|essa|este|"
         r"esta|esses|essas|tal|tipo|conteúdo|cenas)"),
     "self_negation": (
@@ -839,6 +912,10 @@ PT: Cues = {
 }
 
 PL: Cues = {
+    "limit": (r"\bwykracza poza to,? co (?:mogę|jestem w stanie) (?:tworzyć|stworzyć|pisać|"
+              r"napisać|opisać)\b",),
+    "meta_verb": (r"\b(?:pisa\w*|napisa\w*|opisywa\w*|opisa\w*|kontynuowa\w*)\b",),
+    "story_time": (r"\b(?:dziś|dzisiaj|jutro|wczoraj|dziś wieczorem)\b",),
     "ai_identity": (
         r"\bjako (?:ai|si|sztuczna inteligencja|model językowy|asystent (?:ai|si)|chatbot)\b",
         r"\bjestem (?:tylko |jedynie )?(?:ai|si|sztuczną inteligencją|modelem językowym)\b"),
@@ -877,7 +954,7 @@ PL: Cues = {
         r"\bmuszę odmówić\b", r"\bjest dla mnie niezręczne\b"),
     "stop": (
         r"\b(?:zatrzymam się|zatrzymać się|zatrzymuję|przerwać|przerwę|zakończyłam|zakończyłem|"
-        r"zakończyć)\b[^.!?\n]{0,25}?\b(?:tu|tutaj|w tym miejscu|historię|scenę|roleplay|grę)\b",
+        r"zakończyć|skończyć|skończę)\b[^.!?\n]{0,25}?\b(?:tu|tutaj|w tym miejscu|historię|scenę|roleplay|grę)\b",
         r"\b(?:pominę|pomijam|na tym poprzestanę)\b"),
     "topic_change": (
         r"\bzmie(?:ńmy|nimy|nić) temat\b", r"\binny temat\b", r"\bporozmawiać o czymś innym\b"),
@@ -899,6 +976,9 @@ PL: Cues = {
 }
 
 HI: Cues = {
+    "limit": (r"(?:लिखने|बनाने|करने) की सीमा से बाहर", r"मेरी सीमा से बाहर",),
+    "meta_verb": (r"(?:लिखना|लिखने|वर्णन करना|वर्णन करने|जारी रखना|आगे बढ़ाना)",),
+    "story_time": (r"(?:आज रात|आज|कल)",),
     "ai_identity": (
         r"(?:एआई|ai|कृत्रिम बुद्धिमत्ता|भाषा मॉडल|लैंग्वेज मॉडल|चैटबॉट)(?: सहायक)? "
         r"(?:के रूप में|होने के नाते|होने की वजह से)",
@@ -951,6 +1031,9 @@ HI: Cues = {
 }
 
 AR: Cues = {
+    "limit": (r"يتجاوز ما (?:يمكنني|أستطيع) (?:إنشاؤه|كتابته|تقديمه|فعله|وصفه)",),
+    "meta_verb": (r"(?:كتابة|وصف|متابعة|مواصلة|الاستمرار)",),
+    "story_time": (r"(?:الليلة|اليوم|غدًا|غدا|أمس)",),
     "ai_identity": (
         r"(?:بصفتي|كوني|بوصفي|باعتباري)\s+(?:مساعد\S*\s+)?(?:ذكاء\S*\s+اصطناعي\S*|"
         r"نموذج\S*\s+لغوي\S*|مساعد\S*\s+(?:ذكي\S*|افتراضي\S*|يعمل بالذكاء الاصطناعي))",
@@ -1003,6 +1086,9 @@ AR: Cues = {
 }
 
 HE: Cues = {
+    "limit": (r"חורג ממה ש(?:אני )?(?:יכול|יכולה)",),
+    "meta_verb": (r"(?:לכתוב|לתאר|להמשיך)",),
+    "story_time": (r"(?:הלילה|היום|מחר|אתמול)",),
     "ai_identity": (
         r"(?:^|\s)(?:כ|בתור )(?:עוזר |עוזרת )?(?:בינה מלאכותית|מודל שפה|ai|צ'אטבוט)",
         r"אני (?:רק )?(?:בינה מלאכותית|מודל שפה)"),
@@ -1046,6 +1132,9 @@ HE: Cues = {
 }
 
 NL: Cues = {
+    "limit": (r"\bverder dan wat ik (?:kan|mag) (?:maken|schrijven|genereren|doen|beschrijven)\b",),
+    "meta_verb": (r"\b(?:schrijven|beschrijven|voortzetten|doorgaan)\b",),
+    "story_time": (r"\b(?:vanavond|vandaag|morgen|gisteren)\b",),
     "ai_identity": (
         r"\bals (?:een )?(?:ai|ki|taalmodel|ai-assistent|ai-model|chatbot|"
         r"kunstmatige intelligentie)\b",
@@ -1063,10 +1152,10 @@ NL: Cues = {
         r"\b(?:gaat (?:in )?tegen|in strijd met|schendt|zou schenden|indruist tegen)\b",),
     "refuse_act": (
         r"\bik (?:kan|mag|ga|wil|zal|ben)\b[^.!?\n]{0,40}?\bniet\b[^.!?\n]{0,30}?(?:helpen|"
-        r"doorgaan|voortzetten|verdergaan|verder gaan|voldoen|schrijven|genereren|leveren|"
-        r"beschrijven|meewerken|verder|uitwerken|weergeven|in staat)",
+        r"doorgaan|voortzetten|verdergaan met|verder gaan met|voldoen|schrijven|genereren|"
+        r"leveren|beschrijven|meewerken|uitwerken|weergeven|in staat)",
         r"\b(?:kan|ga|mag|wil|zal) ik\b[^.!?\n]{0,40}?\bniet\b[^.!?\n]{0,20}?(?:helpen|doorgaan|"
-        r"voortzetten|schrijven|beschrijven|uitwerken|verder)",
+        r"voortzetten|schrijven|beschrijven|uitwerken)",
         r"\bik (?:kan|mag|ga|wil|zal)\b[^.!?\n]{0,20}?\bgeen\b[^.!?\n]{0,40}?(?:schrijven|maken|"
         r"genereren|leveren|beschrijven)",
         r"\bik (?:schrijf|maak|genereer) (?:geen|zulke)\b"),
@@ -1114,6 +1203,10 @@ NL: Cues = {
 }
 
 TR: Cues = {
+    "limit": (r"(?:oluşturabileceğim|yazabileceğim|yapabileceğim|üretebileceğim) "
+              r"(?:şeylerin|sınırların)? ?ötesinde",),
+    "meta_verb": (r"(?:yazmak|anlatmak|betimlemek|sürdürmek|devam etmek)",),
+    "story_time": (r"(?:bu gece|bugün|yarın|dün)",),
     "ai_identity": (
         r"(?:yapay zek[aâ]|dil modeli|ai|sohbet botu)(?: asistanı)? olarak",
         r"ben (?:sadece )?bir (?:yapay zek[aâ]|dil modeli)"),
@@ -1174,7 +1267,8 @@ HEDGE: tuple[str, ...] = (
 
 CATEGORIES: tuple[str, ...] = (
     "ai_identity", "ooc", "note_label", "policy_strong", "policy_weak", "policy_against",
-    "refuse_act", "self_negation", "deictic", "meta_strong", "meta_weak", "decline", "stop",
+    "refuse_act", "self_negation", "limit", "meta_verb", "story_time", "deictic",
+    "meta_strong", "meta_weak", "decline", "stop",
     "topic_change", "talk_invite", "lets", "redirect", "normative", "user_address",
     "wellbeing", "apology")
 
