@@ -1,8 +1,8 @@
 """The labelled salvage corpus: model outputs in the 17 supported languages and what salvage
 must make of them (the text to keep, or None).
 
-The pieces live in `salvage_data/<split>/<lang>.toml`, written by hand, one file per language
-and split:
+The pieces live in `salvage_data/<split>/*.toml`, written by hand; each file names its
+`language` (a language may have several files in a split):
 
 - `story`: clean in-story text (narration, dialogue, `*actions*`), to be kept whole;
 - `refusal`: what a model says when it steps out of the story, tagged with its `style`
@@ -75,18 +75,31 @@ class LanguageFile:
 
 
 @cache
+def _files(split: str) -> dict[str, list[dict]]:
+    """The split's files by language (a language may have several: `ru.toml`, ...)."""
+    out: dict[str, list[dict]] = {}
+    for path in sorted((DATA / split).glob("*.toml")):
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        out.setdefault(raw["language"], []).append(raw)
+    return out
+
+
+@cache
 def load(split: str, language: str) -> LanguageFile:
-    raw = tomllib.loads((DATA / split / f"{language}.toml").read_text(encoding="utf-8"))
+    raws = _files(split)[language]
     return LanguageFile(
-        language=raw["language"], split=split, sep=raw.get("sep", " "),
-        stories=tuple(s["text"].strip() for s in raw.get("story", [])),
-        refusals=tuple(Piece(r["style"], r["text"].strip()) for r in raw.get("refusal", [])),
-        negatives=tuple(Piece(n["style"], n["text"].strip()) for n in raw.get("negative", [])),
-        cases=tuple((c["style"], c["text"], c.get("keep")) for c in raw.get("case", [])))
+        language=language, split=split, sep=raws[0].get("sep", " "),
+        stories=tuple(s["text"].strip() for raw in raws for s in raw.get("story", [])),
+        refusals=tuple(Piece(r["style"], r["text"].strip())
+                       for raw in raws for r in raw.get("refusal", [])),
+        negatives=tuple(Piece(n["style"], n["text"].strip())
+                        for raw in raws for n in raw.get("negative", [])),
+        cases=tuple((c["style"], c["text"], c.get("keep"))
+                    for raw in raws for c in raw.get("case", [])))
 
 
 def languages(split: str = "tune") -> tuple[str, ...]:
-    return tuple(sorted(p.stem for p in (DATA / split).glob("*.toml")))
+    return tuple(sorted(_files(split)))
 
 
 def stories(language: str, split: str = "tune") -> tuple[str, ...]:

@@ -318,7 +318,7 @@ _FUNCTION_WORDS: Mapping[str, frozenset[str]] = {
     "en": frozenset("the and you i to of is it that this with for but not was are be have "
                     "can't i'm don't what".split()),
     "es": frozenset("el la los las y que de en un una es por con para no lo se pero muy "
-                    "está".split()),
+                    "está a al del".split()),
     "fr": frozenset("le la les et que de un une est dans pour pas je tu il elle ce qui sur "
                     "avec".split()),
     "de": frozenset("der die das und ich du nicht ist ein eine zu mit auf den dem es sie "
@@ -332,13 +332,15 @@ _FUNCTION_WORDS: Mapping[str, frozenset[str]] = {
 
 
 def _latin_language(text: str) -> str | None:
+    """The Latin-script language of `text` by its function words, when clearly one (short
+    sentences of close languages, Spanish and Portuguese say, are left undecided)."""
     words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < 4:
+    if len(words) < 6:
         return None
     scores = {lang: sum(w in fw for w in words) for lang, fw in _FUNCTION_WORDS.items()}
     best = max(scores, key=scores.__getitem__)
     ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] >= 2 and ranked[0] > ranked[1]:
+    if ranked[0] >= 3 and ranked[0] >= 2 * ranked[1]:
         return best
     return None
 

@@ -111,6 +111,8 @@ EN: Cues = {
         r"tak(?:e|ing) (?:this|it|the (?:story|scene|roleplay|rp|conversation)) (?:any )?"
         r"(?:further|there|where|in that direction|that way|down that)|go there|"
         r"keep writing|play along)",
+        r"\bi (?:can" + _A + r"?t|cannot|won" + _A + r"?t|will not) go (?:any )?further (?:with|in) "
+        r"(?:this|the|that|our)\b",
         rf"\b(?:that{_A}?s|that is|this is|it{_A}?s|it is) not something i (?:can|could|am able "
         rf"to|{_A}m able to|will) (?:help with|assist with|write|do|provide|create)\b",
         rf"\bi{_A}?(?:m| am) not comfortable (?:with )?(?:continu|writ|depict|describ|go|tak|"
@@ -143,7 +145,10 @@ EN: Cues = {
         rf"(?:{_A}m| am)? (?:can|able|comfortable|will|do|going|feel|want)",
         r"\b(?:draw|set) (?:a|the|some) (?:line|boundary|boundaries)\b",
         rf"\ba line i (?:won{_A}?t|will not|don{_A}?t|do not|can{_A}?t|cannot) cross\b",
-        r"\bmakes? me (?:uncomfortable|uneasy)\b", r"\bi(?:'m| am) uneasy\b"),
+        r"\bmakes? me (?:uncomfortable|uneasy)\b", r"\bi(?:'m| am) uneasy\b",
+        rf"\bi(?:{_A}d| would) (?:like|love|prefer) to (?:keep|take|steer|move) (?:the story|"
+        r"things|this|it|our story|the roleplay) (?:in a|toward|towards|somewhere|lighter|"
+        r"gentler|warmer|more)\b"),
     "stop": (
         rf"\b(?:i(?:{_A}ll| will|{_A}m going to| am going to| need to| have to| must|{_A}ve| "
         rf"think i (?:need|should|have) to|{_A}d like to| want to|{_A}m| am)?|let me|"
@@ -520,7 +525,8 @@ KO: Cues = {
         r"(?:대화|이야기|스토리|장면|내용|주제|화제|방향|묘사|전개|폭력|자세히)",),
     "decline": (
         r"(?:불편해요|불편합니다|불편하|편하지 않|내키지 않|원하지 않|싶지 않아요|싶지 않습니다|"
-        r"선을 그어|선을 긋|유지하고 싶|선에서 유지|망설여)",),
+        r"선을 그어|선을 긋|유지하고 싶|선에서 유지|망설여)",
+        r"(?:방향으로|쪽으로|선에서) (?:이어 ?가고|유지하고|진행하고|가져가고) 싶"),
     "stop": (
         r"(?:여기서|이쯤에서|이 정도에서) (?:잠시 |잠깐 |일단 )?(?:멈추|멈출|멈춰|마치|마칩|끝내|중단|그만)",
         r"(?:이야기|장면|롤플레이)를? (?:여기서 )?(?:멈추|멈출|마치|마칩|끝내|중단)",
@@ -566,6 +572,7 @@ ES: Cues = {
         r"ayudar\w*|proporcionar|crear|escribir|generar|cumplir|participar|asistir|describir|"
         r"narrar|representar|producir|desarrollar|avanzar|llevar|retratar|continuando|"
         r"escribiendo)",
+        r"\bno (?:puedo|voy a) ir más allá (?:con|en) (?:esta|este|la|el|nuestra)\b",
         r"\bno (?:participo|escribo|genero|creo|me involucro|hago) (?:en |con )?(?:este|esta|"
         r"ese|esa|estos|estas|tal|ese tipo|este tipo|contenido|escenas)"),
     "self_negation": (
@@ -643,6 +650,8 @@ FR: Cues = {
         r"(?:[\w'’]+\s+){0,3}?(?:d['’])?(?:continuer|poursuivre|aider|fournir|créer|écrire|"
         r"générer|répondre|participer|décrire|développer|donner suite|produire|"
         r"dépeindre|raconter)",
+        r"\bje ne (?:peux|vais|pourrai) pas aller plus loin (?:dans|avec) (?:ce|cette|le|la|"
+        r"notre)\b",
         r"\bje ne (?:participe|écris|génère|produis|crée|m['’]engage) pas (?:à |de |dans )?"
         r"(?:ce|cette|ces|ce genre|ce type|contenu|scènes)"),
     "self_negation": (
@@ -802,6 +811,7 @@ IT: Cues = {
         r"assecondar\w*|narrar\w*|rappresentar\w*|sviluppar\w*|andare oltre|portare avanti)",
         r"\bnon (?:la |lo |le |li )?(?:scriverò|continuerò|proseguirò|descriverò|genererò|"
         r"creerò|racconterò)\b",
+        r"\bnon (?:posso|riesco ad?) andare oltre (?:con|in|nella|nel) ",
         r"\bnon (?:partecipo|scrivo|genero|creo) (?:a |ad )?(?:questo|questa|questi|queste|"
         r"tal[ei]|contenuti|scene)"),
     "self_negation": (r"\bnon (?:posso|potrò|potrei|sono in grado di|riesco a)\b",),
@@ -873,6 +883,7 @@ PT: Cues = {
         r"devo|vou conseguir)\s+(?:[\w'’]+\s+){0,2}?(?:ajudar|continuar|prosseguir|fornecer|"
         r"criar|escrever|gerar|atender|participar|descrever|narrar|retratar|desenvolver|"
         r"dar continuidade|seguir com|levar)",
+        r"\bnão (?:posso|consigo|vou) ir além (?:com|nessa|nesta|na|no)\b",
         r"\bnão (?:participo|escrevo|gero|crio|me envolvo) (?:com |de |em )?(?:esse|essa|este|"
         r"esta|esses|essas|tal|tipo|conteúdo|cenas)"),
     "self_negation": (
@@ -1009,7 +1020,7 @@ HI: Cues = {
     "meta_weak": (
         rf"(?<![{_DEV}])(?:बातचीत|कहानी|दृश्य|सीन|विषय|दिशा|कथानक|हिंसा|वर्णन|विस्तार से)",),
     "decline": (
-        r"(?:सहज नहीं|असहज|ठीक नहीं लग|पसंद करूँगी|पसंद करूँगा|पसंद करूंगी|पसंद करूंगा|"
+        r"(?:सहज नहीं|सहज महसूस नहीं|असहज|ठीक नहीं लग|पसंद करूँगी|पसंद करूँगा|पसंद करूंगी|पसंद करूंगा|"
         r"चाहूँगी कि|चाहूँगा कि|सीमा तय|सीमा खींच|हिस्सा नहीं लेती|हिस्सा नहीं लेता|"
         r"मेरे लिए ठीक नहीं)",),
     "stop": (
@@ -1105,7 +1116,8 @@ HE: Cues = {
         r"(?:אני לא|אינני|לא) (?:יכול|יכולה|מסוגל|מסוגלת)\s+(?:\S+\s+)?(?:לעזור|להמשיך|לספק|"
         r"ליצור|לכתוב|להשתתף|לתאר|להיענות|לסייע|לפתח|להציג|לגלם)",
         r"לא (?:אכתוב|אמשיך|אתאר|אפתח|אשתתף)",
-        r"(?:אני לא|אינני) (?:משתתף|משתתפת|כותב|כותבת) (?:ב)?(?:תוכן|סיפורים|סצנות|כזה|כאלה)"),
+        r"(?:אני לא|אינני) (?:משתתף|משתתפת|כותב|כותבת) (?:ב)?(?:תוכן|סיפורים|סצנות|כזה|כאלה)",
+        r"(?:אני לא|אינני) (?:מתאר|מתארת|כותב|כותבת) \S+ (?:ב)?(?:רמת פירוט|פירוט|כזה|כזו)"),
     "self_negation": (r"(?:אני לא|אינני) (?:יכול|יכולה|מסוגל|מסוגלת)",),
     "deictic": (
         r"(?<!\w)(?:זה|זו|זאת|הזה|הזו|הזאת|כזה|כזו|כזאת|כאן|מהסוג הזה|בכיוון הזה)(?!\w)",),
@@ -1118,7 +1130,8 @@ HE: Cues = {
     "stop": (
         r"(?:לעצור|אעצור|עוצר|עוצרת|סיימתי|לסיים|להפסיק)\s*(?:\S+\s+){0,3}?(?:כאן|את הסיפור|"
         r"את הסצנה|את משחק התפקידים)",
-        r"(?:אדלג|אשמיט|מדלג|מדלגת)"),
+        r"(?:אדלג|אשמיט|מדלג|מדלגת)",
+        r"כאן (?:\S+ ){0,3}?(?:לעצור|אעצור|עוצר|עוצרת)"),
     "topic_change": (r"(?:נחליף|להחליף|החלפת) נושא", r"נושא אחר"),
     "talk_invite": (r"(?:תרצה|תרצי|היית רוצה) לדבר",),
     "lets": (r"(?:בוא נ|בואי נ|בואו נ)",),
@@ -1158,7 +1171,8 @@ NL: Cues = {
         r"voortzetten|schrijven|beschrijven|uitwerken)",
         r"\bik (?:kan|mag|ga|wil|zal)\b[^.!?\n]{0,20}?\bgeen\b[^.!?\n]{0,40}?(?:schrijven|maken|"
         r"genereren|leveren|beschrijven)",
-        r"\bik (?:schrijf|maak|genereer) (?:geen|zulke)\b"),
+        r"\bik (?:schrijf|maak|genereer) (?:geen|zulke)\b",
+        r"\bik kan niet verder (?:gaan )?met (?:dit|dat|het|deze)\b"),
     "self_negation": (
         r"\bik (?:kan|mag|ga|zal)\b[^.!?\n]{0,40}?\b(?:niet|geen)\b",
         r"\b(?:kan|ga|mag|zal) ik\b[^.!?\n]{0,40}?\b(?:niet|geen)\b"),
