@@ -57,7 +57,7 @@ LANGUAGES: tuple[str, ...] = ("en", "ru", "ja", "zh", "ko", "es", "fr", "de", "i
 WEIGHTS: Mapping[str, float] = {
     "ai_identity": 3.0, "ooc": 3.0, "note_label": 1.5, "policy_strong": 3.0,
     "policy_weak": 1.5, "policy_against": 1.0, "refuse_act": 2.0, "refuse_object": 1.0,
-    "self_negation": 2.0, "limit": 3.0, "decline_object": 1.0, "story_time": -1.0,
+    "self_negation": 2.0, "limit": 3.0, "assistant_offer": 2.5, "decline_object": 1.0, "story_time": -1.0,
     "meta_strong": 1.5, "meta_weak": 1.0, "at_end": 0.5,
     "decline": 2.0, "stop": 2.0, "topic_change": 2.0, "talk_invite": 1.5,
     "lets": 1.0, "redirect": 1.5, "normative": 1.0, "user_address": 1.0, "wellbeing": 2.0,
@@ -70,7 +70,8 @@ _LEAD_IN_CUES = frozenset({"apology", "hedge", "stop", "decline", "user_address"
 
 #: cues of an aside to the user, beyond a refusal verb (see `_tail_start`)
 _ASIDE_CUES = frozenset({"decline", "stop", "normative", "topic_change", "talk_invite",
-                         "wellbeing", "policy_strong", "policy_weak", "ooc", "ai_identity"})
+                         "wellbeing", "policy_strong", "policy_weak", "ooc", "ai_identity",
+                         "assistant_offer", "limit"})
 
 _FLAGS = re.IGNORECASE | re.UNICODE
 
@@ -409,7 +410,8 @@ def _score(text: str, sentence: Sentence, story_before: str) -> tuple[float, dic
         score += WEIGHTS[name]
         explained[name] = evidence
 
-    for name in ("ai_identity", "ooc", "note_label", "limit", "decline", "stop", "topic_change",
+    for name in ("ai_identity", "ooc", "note_label", "limit", "assistant_offer", "decline",
+                 "stop", "topic_change",
                  "talk_invite", "lets", "redirect", "normative", "user_address", "wellbeing",
                  "apology"):
         if name in cues:
@@ -429,8 +431,10 @@ def _score(text: str, sentence: Sentence, story_before: str) -> tuple[float, dic
         if _refuses_something(text, cues):
             add("refuse_object", cues.get("deictic") or cues.get("meta_strong")
                 or cues.get("meta_weak") or "<end>")
-    elif "self_negation" in cues and "meta_strong" in cues:
-        # "I can't take the roleplay there": any negated first person about the exchange
+    elif "self_negation" in cues and ("meta_strong" in cues or (
+            "meta_weak" in cues and "further" in cues)):
+        # "I can't take the roleplay there", "I can't take this scene any further": any
+        # negated first person about the exchange
         add("self_negation", cues["self_negation"])
     if ("refuse_act" in explained or "self_negation" in explained) and "story_time" in cues:
         # "I can't write this chapter tonight": a character's circumstance, not a limit
@@ -508,7 +512,14 @@ def _tail_start(verdicts: Sequence[Verdict], *, cut_short: bool = False) -> int 
                  None)
     if first is None:
         return None
-    return first if sum(v.score for v in verdicts[first:]) >= TAIL_SUM else None
+    total = sum(v.score for v in verdicts[first:])
+    if total >= TAIL_SUM:
+        return first
+    # an aside ("I think I need to stop here.") followed by more about the exchange
+    if len(verdicts) - first >= 2 and total >= THRESHOLD \
+            and _ASIDE_CUES.intersection(verdicts[first].cues):
+        return first
+    return None
 
 
 _APOLOGY_LEAD = re.compile(r"^\W*\w+(?:\W+\w+){0,4}\W*$")

@@ -58,6 +58,13 @@ _DEV = r"\u0900-\u097F"  # Devanagari: `\b` breaks on its vowel signs
 Cues = Mapping[str, tuple[str, ...]]
 
 EN: Cues = {
+    "assistant_offer": (
+        r"\b(?:if you have|do you have|got) (?:any )?(?:other|more|further) questions\b",
+        rf"\bfeel free to ask\b", rf"\bdon{_A}?t hesitate to (?:ask|reach out|let me know)\b",
+        r"\bis there anything else i can (?:help|do|assist)\b",
+        r"\bhow (?:else )?can i (?:help|assist) you\b", r"\bwhat can i help you with\b",
+        rf"\bhappy to help with (?:anything|something) else\b"),
+    "further": (r"\b(?:any further|further|anymore|any more|beyond this point|past this point)\b",),
     "limit": (
         r"\b(?:beyond|outside|exceeds?|past) (?:what|the (?:scope|limits) of what) i (?:can|am able "
         r"to|" + _A + r"m able to|could) (?:write|create|produce|generate|help with|depict|describe|"
@@ -80,6 +87,8 @@ EN: Cues = {
         r"fiction))\b",
         r"\bbreak(?:ing)? character\b",
         r"\bbreak(?:ing)? (?:away )?from (?:the |our )?(?:role-?play|rp|story|scene)\b",
+        r"\bstep(?:ping)? (?:outside|out of|away from) (?:the |our |this )?(?:story|role-?play|rp|"
+        r"scene|fiction)\b",
         rf"[\[(【（]\s*(?:a/n|author{_A}?s note|note|disclaimer|content (?:note|warning)|"
         rf"system(?: note)?|narrator{_A}?s note|editor{_A}?s note|meta)\s*[:：\-—]"),
     "note_label": (rf"^\W*(?:note|disclaimer|content warning|a/n|author{_A}?s note)\s*[:：]",),
@@ -202,6 +211,11 @@ EN: Cues = {
 }
 
 RU: Cues = {
+    "assistant_offer": (
+        r"\bесли у (?:тебя|вас) (?:есть|будут|появятся) (?:другие|ещё|еще) вопросы\b",
+        r"\bне стесняйся(?:те)? (?:спрашивать|спросить|задавать)\b", r"\bобращайся(?:тесь)?\b",
+        r"\bчем ещё (?:я )?могу помочь\b", r"\bчем (?:я )?могу (?:тебе |вам )?помочь\b"),
+    "further": (r"\b(?:дальше|далее|больше не)\b",),
     "limit": (r"\bза рамки (?:того,? )?что я (?:могу|в состоянии)",
               r"\bвыходит за (?:рамки|пределы) (?:моих|того)",),
     "meta_verb": (r"\b(?:писать|написать|описывать|описать|продолжать|продолжить|изображать|"
@@ -306,6 +320,10 @@ RU: Cues = {
 }
 
 UK: Cues = {
+    "assistant_offer": (
+        r"\bякщо (?:у тебе|у вас|маєш|маєте) (?:є )?(?:інші|ще) запитання\b",
+        r"\bне соромся (?:питати|запитати)\b", r"\bзвертайся\b", r"\bчим ще (?:я )?можу допомогти\b"),
+    "further": (r"\b(?:далі|більше не)\b",),
     "limit": (r"\bза межі (?:того,? )?що я (?:можу|здатна|здатний)",),
     "meta_verb": (r"\b(?:писати|написати|описувати|описати|продовжувати|продовжити|"
                   r"зображати|розвивати)\b",),
@@ -329,7 +347,7 @@ UK: Cues = {
         r"(?:[\w'’]+\s+){0,2}?(?:продовж|допомог|викона|створ|напис|писати|згенер|нада|участ|"
         r"опис|розвива|обговорю|зображ)\w*",
         r"(?:продовжувати|продовжити|писати|написати|описувати|описати|розвивати|створювати|"
-        r"допомагати)\s+(?:[\w'’-]+\s+){0,6}?(?:я )?не (?:буду|можу|стану|зможу|готова|готовий)",
+        r"допомагати|допомогти)\s+(?:[\w'’-]+\s+){0,6}?(?:я )?не (?:буду|можу|стану|зможу|готова|готовий)",
         r"(?:^|[.!?]\s+)не (?:можу|буду|стану)\s+(?:\w+\s+){0,2}?(?:продовж|допомог|напис|"
         r"писати|опис|створ)",
         r"\bне (?:писатиму|продовжуватиму|описуватиму|створюватиму)\b",
@@ -386,13 +404,16 @@ UK: Cues = {
 }
 
 JA: Cues = {
+    "assistant_offer": (r"(?:ほかに|他に)(?:ご質問|質問|何か)(?:があれば|がございましたら)",
+                        r"(?:気軽に|遠慮なく)(?:聞いて|お尋ね|ご質問)", r"何かお手伝いできることは"),
+    "further": (r"(?:これ以上|この先|先へ)",),
     "limit": (r"(?:書ける|作れる|対応できる|描ける|扱える)範囲を(?:超え|越え)",
               r"(?:私|わたし)の(?:能力|対応)(?:の)?範囲(?:外|を超え)",),
     "meta_verb": (r"(?:書く|描く|描写する|続ける|表現する)",),
     "story_time": (r"(?:今夜|今晩|今日|明日|昨日|今朝)",),
     "ai_identity": (
         r"(?:ai|ＡＩ|人工知能|言語モデル|aiアシスタント|チャットボット)として",
-        r"(?:私|わたし)は(?:ai|ＡＩ|人工知能|言語モデル)(?:です|なので|であり)"),
+        r"(?:私|わたし)は(?:ai|ＡＩ|人工知能|言語モデル)(?:です|なので|であり|に(?:すぎ|過ぎ))"),
     "ooc": (
         r"ｏｏｃ", r"キャラ(?:クター)?を(?:離れ|外れ|崩)", r"(?:ロールプレイ|物語|役)から(?:離れ|外れ)",
         r"[【\[（(]\s*(?:※\s*)?(?:注|注意|補足|メモ|お知らせ)\s*[:：]", r"^[\s　]*※\s*注?\s*[:：]"),
@@ -445,6 +466,9 @@ JA: Cues = {
 }
 
 ZH: Cues = {
+    "assistant_offer": (r"如果你(?:还)?有(?:其他|别的)(?:问题|需要)", r"随时(?:问我|告诉我|联系)",
+                        r"还有什么(?:我)?可以帮(?:你|您)", r"有什么(?:我)?可以帮(?:你|您)"),
+    "further": (r"(?:再往下|往下|下去|更进一步)",),
     "limit": (r"超出了?我(?:能|可以)?(?:创作|写|生成|处理|提供)?的?(?:能力)?范围",
               r"超出了?我(?:能|可以)(?:创作|写|生成|提供)",),
     "meta_verb": (r"(?:写|描写|描述|继续|创作)",),
@@ -494,13 +518,16 @@ ZH: Cues = {
 }
 
 KO: Cues = {
+    "assistant_offer": (r"(?:다른|더) (?:궁금한 점|질문)이 있(?:으면|으시면)", r"언제든(?:지)? 물어",
+                        r"무엇을 도와드릴까요", r"도와드릴 (?:일|것)이 있"),
+    "further": (r"(?:더 이상|더는|계속)",),
     "limit": (r"(?:쓸|작성할|만들|다룰|도와드릴) 수 있는 범위를 벗어",
               r"제가 (?:쓸|할|다룰) 수 있는 (?:범위|선)을 (?:넘|벗어)",),
     "meta_verb": (r"(?:쓰는|묘사하는|이어 가는|계속하는|작성하는)",),
     "story_time": (r"(?:오늘 밤|오늘|내일|어제)",),
     "ai_identity": (
         r"(?:ai|인공지능|언어 ?모델|ai 어시스턴트|챗봇)(?:로서|으로서|라서|이기 때문에)",
-        r"저는 (?:ai|인공지능|언어 ?모델)(?:입니다|이라)"),
+        r"저는 (?:ai|인공지능|언어 ?모델)(?:입니다|이라|일 뿐)"),
     "ooc": (
         r"캐릭터(?:에서|를) (?:벗어나|나와|나오|잠시 벗어)", r"(?:롤플레이|역할극)(?:에서|를) (?:벗어나|나와)",
         r"[\[(【（]\s*(?:참고|주의|알림|노트|메모|공지)\s*[:：]"),
@@ -512,7 +539,7 @@ KO: Cues = {
     "policy_against": (r"(?:위배|어긋나|위반|맞지 않)",),
     "refuse_act": (
         r"(?:계속|진행|작성|생성|제공|묘사|도와|도움|써|쓸|쓰|이어|참여|응|답변|표현|만들|그릴|다룰)"
-        r"[가-힣]*\s*(?:드릴\s*)?수\s*(?:가\s*|는\s*)?없",
+        r"[가-힣]*(?:\s*[가-힣]+)?\s*(?:드릴\s*)?수\s*(?:가\s*|는\s*)?없",
         r"(?:계속|진행|이어|작성|묘사|쓰)[가-힣\s]{0,6}(?:어렵|곤란)",
         r"(?:참여하지 않|쓰지 않|작성하지 않|다루지 않|관여하지 않)",
         r"(?:쓰지|작성하지|묘사하지|이어가지|진행하지) 않(?:을게요|겠습니다|을 거예요)"),
@@ -543,6 +570,11 @@ KO: Cues = {
 }
 
 ES: Cues = {
+    "assistant_offer": (
+        r"\bsi tienes (?:otras|más|alguna otra) preguntas?\b", r"\bno dudes en (?:decírmelo|preguntar|"
+        r"pedírmelo|escribirme)\b", r"\b¿?(?:hay )?algo más en (?:lo|que) (?:te )?pueda ayudar\b",
+        r"\ben qué (?:más )?puedo ayudarte\b"),
+    "further": (r"\b(?:más allá|más adelante|ya no)\b",),
     "limit": (r"\bmás allá de lo que (?:yo )?(?:puedo|soy capaz de) (?:crear|escribir|generar|"
               r"hacer|describir)\b",),
     "meta_verb": (r"\b(?:escribi\w*|describi\w*|continua\w*|narra\w*|representa\w*)\b",),
@@ -550,8 +582,8 @@ ES: Cues = {
     "ai_identity": (
         r"\bcomo (?:una? )?(?:ia|inteligencia artificial|modelo de lenguaje|asistente (?:de ia|"
         r"virtual)|ai|chatbot)\b",
-        r"\bsoy (?:solo |sólo )?una? (?:ia|inteligencia artificial|modelo de lenguaje|"
-        r"asistente de ia)\b"),
+        r"\b(?:(?:solo|sólo) )?soy (?:solo |sólo )?una? (?:ia|inteligencia artificial|"
+        r"modelo de lenguaje|asistente de ia)\b"),
     "ooc": (
         r"\bfuera de(?:l)? (?:personaje|rol)\b",
         r"\b(?:salgo|saliendo|salir|salgamos) (?:un momento |por un momento )?del? "
@@ -622,6 +654,11 @@ ES: Cues = {
 }
 
 FR: Cues = {
+    "assistant_offer": (
+        r"\bsi tu as d['’]autres questions\b", r"\bsi vous avez d['’]autres questions\b",
+        r"\bn['’]hésite(?:z)? pas à (?:me )?(?:les )?(?:poser|demander|me le dire)\b",
+        r"\b(?:puis-je|je peux) t['’]aider (?:pour|avec) autre chose\b"),
+    "further": (r"\b(?:davantage|plus loin|au-delà)\b",),
     "limit": (r"\bdépasse (?:ce que|les limites de ce que) je (?:peux|suis capable de) "
               r"(?:créer|écrire|générer|faire|décrire)\b",),
     "meta_verb": (r"\b(?:écri\w*|décri\w*|continu\w*|poursuiv\w*|raconte\w*)\b",),
@@ -630,7 +667,9 @@ FR: Cues = {
         rf"\ben tant qu(?:e |{_A})(?:une? )?(?:ia|intelligence artificielle|modèle de langage|"
         r"assistante? (?:ia|virtuel(?:le)?)|chatbot|ai)\b",
         r"\bje suis (?:juste |seulement )?une? (?:ia|intelligence artificielle|"
-        r"modèle de langage)\b"),
+        r"modèle de langage)\b",
+        r"\bje ne suis qu['’]une? (?:ia|intelligence artificielle|modèle de langage|"
+        r"assistant)\b"),
     "ooc": (
         r"\b(?:hrp|hors rp|hors[- ]personnage|hors[- ]jeu)\b",
         r"\b(?:je sors|sortir|sortons|je sortirai) (?:un (?:instant|moment) )?du (?:personnage|"
@@ -647,9 +686,10 @@ FR: Cues = {
         r"ne respecte pas)\b",),
     "refuse_act": (
         r"\bje ne (?:peux|pourrai|pourrais|vais|suis|veux|dois|compte|souhaite)\s+(?:pas|plus)\s+"
-        r"(?:[\w'’]+\s+){0,3}?(?:d['’])?(?:continuer|poursuivre|aider|fournir|créer|écrire|"
+        r"(?:[\w'’]+\s+){0,3}?(?:[dlmt]['’])?(?:continuer|poursuivre|aider|fournir|créer|écrire|"
         r"générer|répondre|participer|décrire|développer|donner suite|produire|"
         r"dépeindre|raconter)",
+        r"\bne (?:pas|plus) pouvoir (?:[dlmt]['’])?(?:continuer|poursuivre|aider|écrire|décrire)",
         r"\bje ne (?:peux|vais|pourrai) pas aller plus loin (?:dans|avec) (?:ce|cette|le|la|"
         r"notre)\b",
         r"\bje ne (?:participe|écris|génère|produis|crée|m['’]engage) pas (?:à |de |dans )?"
@@ -700,6 +740,11 @@ FR: Cues = {
 }
 
 DE: Cues = {
+    "assistant_offer": (
+        r"\bwenn du (?:andere|weitere|noch) fragen hast\b", r"\bfrag(?:e)? einfach\b",
+        r"\bkann ich dir (?:sonst|bei etwas anderem) (?:noch )?helfen\b",
+        r"\bzögere nicht,? (?:zu fragen|mich zu fragen)\b"),
+    "further": (r"\b(?:weiter|darüber hinaus|nicht mehr)\b",),
     "limit": (r"\bgeht über das hinaus,? was ich (?:erstellen|schreiben|generieren|tun|"
               r"beschreiben) kann\b",),
     "meta_verb": (r"\b(?:zu )?(?:schreiben|beschreiben|fortsetzen|fortzusetzen|weiterführen|"
@@ -782,6 +827,10 @@ DE: Cues = {
 }
 
 IT: Cues = {
+    "assistant_offer": (
+        r"\bse hai (?:altre|delle) domande\b", r"\bchiedi pure\b", r"\bnon esitare a (?:chiedere|"
+        r"scrivermi)\b", r"\bposso aiutarti (?:con|in) qualcos['’]altro\b"),
+    "further": (r"\b(?:oltre|più avanti|avanti)\b",),
     "limit": (r"\boltre (?:ciò|quello) che (?:posso|sono in grado di) (?:creare|scrivere|"
               r"generare|fare|descrivere)\b",),
     "meta_verb": (r"\b(?:scriver\w*|descriver\w*|continuar\w*|proseguir\w*|raccontar\w*)\b",),
@@ -812,6 +861,7 @@ IT: Cues = {
         r"\bnon (?:la |lo |le |li )?(?:scriverò|continuerò|proseguirò|descriverò|genererò|"
         r"creerò|racconterò)\b",
         r"\bnon (?:posso|riesco ad?) andare oltre (?:con|in|nella|nel) ",
+        r"\bnon poter(?:e)? (?:continuar\w*|proseguir\w*|aiutar\w*|scriver\w*)",
         r"\bnon (?:partecipo|scrivo|genero|creo) (?:a |ad )?(?:questo|questa|questi|queste|"
         r"tal[ei]|contenuti|scene)"),
     "self_negation": (r"\bnon (?:posso|potrò|potrei|sono in grado di|riesco a)\b",),
@@ -858,6 +908,10 @@ IT: Cues = {
 }
 
 PT: Cues = {
+    "assistant_offer": (
+        r"\bse (?:você )?tiver (?:outras|mais) perguntas\b", r"\bé só (?:falar|perguntar|chamar)\b",
+        r"\bnão hesite em perguntar\b", r"\bposso ajudar (?:com|em) (?:mais )?alguma (?:outra )?coisa\b"),
+    "further": (r"\b(?:adiante|além|mais longe)\b",),
     "limit": (r"\balém do que (?:eu )?(?:posso|consigo|sou capaz de) (?:criar|escrever|gerar|"
               r"fazer|descrever)\b",),
     "meta_verb": (r"\b(?:escrev\w*|descrev\w*|continu\w*|narr\w*|retrat\w*)\b",),
@@ -923,6 +977,10 @@ PT: Cues = {
 }
 
 PL: Cues = {
+    "assistant_offer": (
+        r"\bjeśli masz (?:inne|jeszcze jakieś|jakieś inne) pytania\b", r"\bśmiało pytaj\b",
+        r"\bw czym jeszcze (?:mogę|moge) pomóc\b", r"\bnie wahaj się pytać\b"),
+    "further": (r"\b(?:dalej|dłużej)\b",),
     "limit": (r"\bwykracza poza to,? co (?:mogę|jestem w stanie) (?:tworzyć|stworzyć|pisać|"
               r"napisać|opisać)\b",),
     "meta_verb": (r"\b(?:pisa\w*|napisa\w*|opisywa\w*|opisa\w*|kontynuowa\w*)\b",),
@@ -944,7 +1002,7 @@ PL: Cues = {
         r"\b(?:narusza|naruszałoby|naruszałaby|jest sprzeczn\w*|sprzeczne z|wykracza poza)\b",),
     "refuse_act": (
         r"\bnie (?:mogę|będę|jestem w stanie|dam rady|potrafię|zamierzam|powinnam|powinienem)\s+"
-        r"(?:\w+\s+){0,2}?(?:pomóc|pomagać|kontynuować|spełnić|stworzyć|tworzyć|napisać|pisać|"
+        r"(?:\w+\s+){0,3}?(?:pomóc|pomagać|kontynuować|spełnić|stworzyć|tworzyć|napisać|pisać|"
         r"wygenerować|generować|dostarczyć|uczestniczyć|opisać|opisywać|rozwijać|prowadzić|"
         r"brać udziału|przedstawić|przedstawiać|ciągnąć)",
         r"\bnie (?:napiszę|opiszę|będę tego pisać|stworzę)\b",
@@ -966,7 +1024,8 @@ PL: Cues = {
     "stop": (
         r"\b(?:zatrzymam się|zatrzymać się|zatrzymuję|przerwać|przerwę|zakończyłam|zakończyłem|"
         r"zakończyć|skończyć|skończę)\b[^.!?\n]{0,25}?\b(?:tu|tutaj|w tym miejscu|historię|scenę|roleplay|grę)\b",
-        r"\b(?:pominę|pomijam|na tym poprzestanę)\b"),
+        r"\b(?:pominę|pomijam|na tym poprzestanę)\b",
+        r"\b(?:tu|tutaj|w tym miejscu) (?:\w+ )?(?:zatrzymać|przerwać|skończyć)\b"),
     "topic_change": (
         r"\bzmie(?:ńmy|nimy|nić) temat\b", r"\binny temat\b", r"\bporozmawiać o czymś innym\b"),
     "talk_invite": (r"\b(?:chciałbyś|chciałabyś|chcesz) (?:porozmawiać|pogadać)\b",),
@@ -987,13 +1046,16 @@ PL: Cues = {
 }
 
 HI: Cues = {
+    "assistant_offer": (r"(?:कोई और सवाल|कोई और प्रश्न|और कोई सवाल)", r"बेझिझक (?:पूछ|बता)",
+                        r"(?:मैं )?(?:और )?(?:किस तरह|कैसे) (?:आपकी )?मदद कर सकत"),
+    "further": (r"(?:आगे|और आगे)",),
     "limit": (r"(?:लिखने|बनाने|करने) की सीमा से बाहर", r"मेरी सीमा से बाहर",),
     "meta_verb": (r"(?:लिखना|लिखने|वर्णन करना|वर्णन करने|जारी रखना|आगे बढ़ाना)",),
     "story_time": (r"(?:आज रात|आज|कल)",),
     "ai_identity": (
         r"(?:एआई|ai|कृत्रिम बुद्धिमत्ता|भाषा मॉडल|लैंग्वेज मॉडल|चैटबॉट)(?: सहायक)? "
         r"(?:के रूप में|होने के नाते|होने की वजह से)",
-        r"मैं (?:एक )?(?:एआई|ai|भाषा मॉडल) (?:हूँ|हूं)"),
+        r"मैं (?:सिर्फ़ |सिर्फ |केवल )?(?:एक )?(?:एआई|ai|भाषा मॉडल) (?:हूँ|हूं)"),
     "ooc": (
         r"किरदार से बाहर", r"(?:भूमिका|रोलप्ले|कहानी) से बाहर (?:आ|निकल)",
         r"[\[(]\s*(?:नोट|टिप्पणी|सूचना|अस्वीकरण)\s*[:：\-—]"),
@@ -1042,6 +1104,9 @@ HI: Cues = {
 }
 
 AR: Cues = {
+    "assistant_offer": (r"إذا كانت لديك (?:أي )?أسئلة أخرى", r"لا تتردد في (?:طرحها|السؤال|سؤالي)",
+                        r"هل (?:هناك )?(?:أي )?شيء آخر (?:يمكنني|أستطيع) (?:مساعدتك|المساعدة)"),
+    "further": (r"(?:أبعد من ذلك|أكثر من ذلك|بعد الآن)",),
     "limit": (r"يتجاوز ما (?:يمكنني|أستطيع) (?:إنشاؤه|كتابته|تقديمه|فعله|وصفه)",),
     "meta_verb": (r"(?:كتابة|وصف|متابعة|مواصلة|الاستمرار)",),
     "story_time": (r"(?:الليلة|اليوم|غدًا|غدا|أمس)",),
@@ -1097,6 +1162,9 @@ AR: Cues = {
 }
 
 HE: Cues = {
+    "assistant_offer": (r"אם יש לך שאלות (?:אחרות|נוספות)", r"אל ת(?:הסס|הססי) לשאול",
+                        r"(?:במה|איך) עוד (?:אני )?(?:יכול|יכולה) לעזור"),
+    "further": (r"(?:הלאה|יותר מזה)",),
     "limit": (r"חורג ממה ש(?:אני )?(?:יכול|יכולה)",),
     "meta_verb": (r"(?:לכתוב|לתאר|להמשיך)",),
     "story_time": (r"(?:הלילה|היום|מחר|אתמול)",),
@@ -1115,7 +1183,7 @@ HE: Cues = {
     "refuse_act": (
         r"(?:אני לא|אינני|לא) (?:יכול|יכולה|מסוגל|מסוגלת)\s+(?:\S+\s+)?(?:לעזור|להמשיך|לספק|"
         r"ליצור|לכתוב|להשתתף|לתאר|להיענות|לסייע|לפתח|להציג|לגלם)",
-        r"לא (?:אכתוב|אמשיך|אתאר|אפתח|אשתתף)",
+        r"לא (?:אכתוב|אמשיך|אתאר|אפתח|אשתתף)", r"לא אוכל ל\S+",
         r"(?:אני לא|אינני) (?:משתתף|משתתפת|כותב|כותבת) (?:ב)?(?:תוכן|סיפורים|סצנות|כזה|כאלה)",
         r"(?:אני לא|אינני) (?:מתאר|מתארת|כותב|כותבת) \S+ (?:ב)?(?:רמת פירוט|פירוט|כזה|כזו)"),
     "self_negation": (r"(?:אני לא|אינני) (?:יכול|יכולה|מסוגל|מסוגלת)",),
@@ -1145,6 +1213,10 @@ HE: Cues = {
 }
 
 NL: Cues = {
+    "assistant_offer": (
+        r"\bals je (?:nog )?(?:andere|meer) vragen hebt\b", r"\bstel ze gerust\b", r"\bvraag gerust\b",
+        r"\bkan ik je (?:nog )?ergens anders mee helpen\b"),
+    "further": (r"\b(?:verder|niet meer)\b",),
     "limit": (r"\bverder dan wat ik (?:kan|mag) (?:maken|schrijven|genereren|doen|beschrijven)\b",),
     "meta_verb": (r"\b(?:schrijven|beschrijven|voortzetten|doorgaan)\b",),
     "story_time": (r"\b(?:vanavond|vandaag|morgen|gisteren)\b",),
@@ -1172,7 +1244,8 @@ NL: Cues = {
         r"\bik (?:kan|mag|ga|wil|zal)\b[^.!?\n]{0,20}?\bgeen\b[^.!?\n]{0,40}?(?:schrijven|maken|"
         r"genereren|leveren|beschrijven)",
         r"\bik (?:schrijf|maak|genereer) (?:geen|zulke)\b",
-        r"\bik kan niet verder (?:gaan )?met (?:dit|dat|het|deze)\b"),
+        r"\bik kan niet verder (?:gaan )?met (?:dit|dat|het|deze)\b",
+        r"\b(?:hier|daar) niet (?:mee )?verder (?:kan|gaan)\b", r"\bkan ik (?:hier )?niet mee verder\b"),
     "self_negation": (
         r"\bik (?:kan|mag|ga|zal)\b[^.!?\n]{0,40}?\b(?:niet|geen)\b",
         r"\b(?:kan|ga|mag|zal) ik\b[^.!?\n]{0,40}?\b(?:niet|geen)\b"),
@@ -1217,6 +1290,9 @@ NL: Cues = {
 }
 
 TR: Cues = {
+    "assistant_offer": (r"başka (?:soruların|sorunuz|bir sorun) varsa", r"çekinmeden sor",
+                        r"başka (?:nasıl|bir konuda) yardımcı olabilirim"),
+    "further": (r"(?:daha ileri|daha fazla|artık)",),
     "limit": (r"(?:oluşturabileceğim|yazabileceğim|yapabileceğim|üretebileceğim) "
               r"(?:şeylerin|sınırların)? ?ötesinde",),
     "meta_verb": (r"(?:yazmak|anlatmak|betimlemek|sürdürmek|devam etmek)",),
@@ -1238,8 +1314,10 @@ TR: Cues = {
         r"(?:devam ed|devam ettir|yardımcı ol|yardım ed|yaz|oluştur|sağla|karşıla|üret|katıl|"
         r"betimle|tasvir ed|anlat|sürdür|geliştir)(?:e|a|ye|ya)(?:m[ae]m|m[ıi]yorum)",
         r"(?:yaz|anlat|devam et|sürdür|betimle)(?:mayacağım|meyeceğim)",
+        r"(?:devam ed|devam ettir|sürdür|yaz|anlat|betimle|götür|ilerlet)(?:e|a|ye|ya)"
+        r"m[ae]y[ae]c[ae]ğ[ıi]m",
         r"(?:yer almıyorum|yazmıyorum|üretmiyorum|katılmıyorum)"),
-    "self_negation": (r"\w+(?:[ae]m[ae]m|[ae]m[ıi]yorum)\b",),
+    "self_negation": (r"\w+(?:[ae]m[ae]m|[ae]m[ıi]yorum|[ae]m[ae]y[ae]c[ae]ğ[ıi]m)\b",),
     "deictic": (r"\b(?:bu|bunu|bunun|böyle|bu tür|bu konuda|burada|daha ileri|bu yönde|şu)\b",),
     "meta_strong": (r"(?:içerik|istek|talep|rol yapma|roleplay|cinsel|reşit olmayan)",),
     "meta_weak": (
@@ -1276,12 +1354,13 @@ BY_LANGUAGE: Mapping[str, Cues] = {
 #: interjections opening a lead-in, any language
 HEDGE: tuple[str, ...] = (
     r"^\W*(?:hmm+|hm+|mmm+|um+|uh+|well|okay|ok|so|ah|oh|хм+|гм+|ммм+|ну|так|うーん|ええと|嗯|呃|好|"
-    r"음|흠|bueno|vale|eh|euh|bon|tja|ehm|beh|tá|dobra|hmm|हम्म|ठीक है|همم|حسنًا|הממ|טוב|"
+    r"음|흠|bueno|vale|eh|euh|bon|tja|ehm|beh|tá|dobra|dobrze|hmm|हम्म|ठीक है|همم|حسنًا|הממ|טוב|"
     r"oké|tamam|hımm?)\b",)
 
 CATEGORIES: tuple[str, ...] = (
     "ai_identity", "ooc", "note_label", "policy_strong", "policy_weak", "policy_against",
-    "refuse_act", "self_negation", "limit", "meta_verb", "story_time", "deictic",
+    "refuse_act", "self_negation", "limit", "meta_verb", "story_time", "deictic", "further",
+    "assistant_offer",
     "meta_strong", "meta_weak", "decline", "stop",
     "topic_change", "talk_invite", "lets", "redirect", "normative", "user_address",
     "wellbeing", "apology")
