@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from nectar_llm.domain.salvage_cues import CUES
+from nectar_llm.domain.salvage_cues import BY_LANGUAGE, CATEGORIES, CUES, HEDGE
 
 log = logging.getLogger("nectar_llm.salvage")
 
@@ -76,10 +76,60 @@ _ASIDE_CUES = frozenset({"decline", "stop", "normative", "topic_change", "talk_i
 _FLAGS = re.IGNORECASE | re.UNICODE
 
 
+#: the script each language is written in (a sentence is matched against the cues of the
+#: languages whose script it contains: a Cyrillic sentence never needs Hangul cues)
+_LANGUAGE_SCRIPT: Mapping[str, str] = {
+    "en": "Latin", "es": "Latin", "fr": "Latin", "de": "Latin", "it": "Latin", "pt": "Latin",
+    "pl": "Latin", "nl": "Latin", "tr": "Latin", "ru": "Cyrillic", "uk": "Cyrillic",
+    "ja": "CJK", "zh": "CJK", "ko": "Hangul", "hi": "Devanagari", "ar": "Arabic",
+    "he": "Hebrew"}
+_SCRIPT_PROBES: Mapping[str, re.Pattern[str]] = {
+    "Latin": re.compile(r"[A-Za-z\u00C0-\u024F]"), "Cyrillic": re.compile(r"[\u0400-\u052F]"),
+    "CJK": re.compile(r"[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uFF00-\uFFEF]"),
+    "Hangul": re.compile(r"[\uAC00-\uD7AF\u1100-\u11FF\u3130-\u318F]"),
+    "Devanagari": re.compile(r"[\u0900-\u097F]"), "Arabic": re.compile(r"[\u0600-\u06FF]"),
+    "Hebrew": re.compile(r"[\u0590-\u05FF]")}
+
+
+def _lower_pattern(pattern: str) -> str:
+    """`pattern` with its letters lower-cased, escapes (`\\W`, `\\S`, `\\u0900`) kept."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        out.append(pattern[i].lower())
+        i += 1
+    return "".join(out)
+
+
+def _compile(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    # Matched against lower-cased text without IGNORECASE: IGNORECASE turns off the
+    # literal-prefix search and costs some 20 times more per sentence.
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{_lower_pattern(p)})" for p in patterns),
+                      re.UNICODE | re.MULTILINE)
+
+
 @cache
-def _cue_patterns() -> dict[str, re.Pattern[str]]:
-    return {category: re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS | re.MULTILINE)
-            for category, patterns in CUES.items() if patterns}
+def _cue_patterns(scripts: frozenset[str] | None = None) -> dict[str, re.Pattern[str]]:
+    """Every cue category compiled for the languages written in `scripts` (None: all)."""
+    if scripts is None:
+        compiled = {category: _compile(patterns) for category, patterns in CUES.items()}
+    else:
+        langs = [lang for lang, script in _LANGUAGE_SCRIPT.items() if script in scripts]
+        compiled = {category: _compile([p for lang in langs
+                                        for p in BY_LANGUAGE[lang].get(category, ())])
+                    for category in CATEGORIES}
+        compiled["hedge"] = _compile(HEDGE)
+    return {category: pattern for category, pattern in compiled.items() if pattern is not None}
+
+
+def _scripts_of(text: str) -> frozenset[str]:
+    return frozenset(script for script, probe in _SCRIPT_PROBES.items() if probe.search(text))
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -281,38 +331,6 @@ def _enclosing(wrappers: Sequence[tuple[int, int]], body: str, start: int,
 
 # --- scripts and languages ---------------------------------------------------------------------
 
-def _script(ch: str) -> str | None:
-    if not ch.isalpha():
-        return None
-    code = ord(ch)
-    if code < 0x250:
-        return "Latin"
-    if 0x370 <= code < 0x400:
-        return "Greek"
-    if 0x400 <= code < 0x530:
-        return "Cyrillic"
-    if 0x590 <= code < 0x600 or 0xFB1D <= code < 0xFB50:
-        return "Hebrew"
-    if 0x600 <= code < 0x780 or 0xFB50 <= code < 0xFE00 or 0xFE70 <= code < 0xFF00:
-        return "Arabic"
-    if 0x900 <= code < 0x980:
-        return "Devanagari"
-    if 0x1100 <= code < 0x1200 or 0xAC00 <= code < 0xD7B0 or 0x3130 <= code < 0x3190:
-        return "Hangul"
-    if 0x3040 <= code < 0x3100 or 0x4E00 <= code < 0xA000 or 0x3400 <= code < 0x4DC0 \
-            or 0xF900 <= code < 0xFB00 or 0xFF00 <= code < 0xFFF0:
-        return "CJK"
-    return unicodedata.name(ch, "X").split(" ")[0]
-
-
-def _dominant_script(text: str) -> str | None:
-    counts = Counter(s for s in map(_script, text) if s is not None)
-    if not counts:
-        return None
-    script, n = counts.most_common(1)[0]
-    return script if n >= 3 else None
-
-
 #: a few function words per Latin-script language: enough to tell a Spanish story from an
 #: English disclaimer
 _FUNCTION_WORDS: Mapping[str, frozenset[str]] = {
@@ -332,30 +350,55 @@ _FUNCTION_WORDS: Mapping[str, frozenset[str]] = {
 }
 
 
-def _latin_language(text: str) -> str | None:
-    """The Latin-script language of `text` by its function words, when clearly one (short
-    sentences of close languages, Spanish and Portuguese say, are left undecided)."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < 6:
-        return None
-    scores = {lang: sum(w in fw for w in words) for lang, fw in _FUNCTION_WORDS.items()}
-    best = max(scores, key=scores.__getitem__)
-    ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] >= 3 and ranked[0] >= 2 * ranked[1]:
-        return best
-    return None
+@dataclass
+class _LanguageProfile:
+    """Letters per script and function-word hits per Latin-script language, of some text."""
+
+    scripts: Counter[str] = field(default_factory=Counter)
+    words: int = 0
+    hits: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, text: str) -> _LanguageProfile:
+        scripts = Counter({script: len(probe.findall(text))
+                           for script, probe in _SCRIPT_PROBES.items()})
+        words = [w.lower() for w in _WORD.findall(text)] if scripts["Latin"] else []
+        hits = Counter({lang: sum(w in fw for w in words)
+                        for lang, fw in _FUNCTION_WORDS.items()}) if words else Counter()
+        return cls(+scripts, len(words), +hits)
+
+    def add(self, other: _LanguageProfile) -> None:
+        self.scripts.update(other.scripts)
+        self.words += other.words
+        self.hits.update(other.hits)
+
+    def script(self) -> str | None:
+        if not self.scripts:
+            return None
+        script, n = self.scripts.most_common(1)[0]
+        return script if n >= 3 else None
+
+    def latin_language(self) -> str | None:
+        """The language by its function words, when clearly one (short sentences of close
+        languages, Spanish and Portuguese say, are left undecided)."""
+        if self.words < 6 or not self.hits:
+            return None
+        ranked = self.hits.most_common(2)
+        best, top = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0
+        return best if top >= 3 and top >= 2 * second else None
 
 
-def _switches_language(story: str, sentence: str) -> bool:
-    """Whether `sentence` is in another script, or another Latin-script language, than the
+def _switches_language(story: _LanguageProfile, sentence: _LanguageProfile) -> bool:
+    """Whether a sentence is in another script, or another Latin-script language, than the
     story before it."""
-    a, b = _dominant_script(story), _dominant_script(sentence)
+    a, b = story.script(), sentence.script()
     if a is None or b is None:
         return False
     if a != b:
         return True
     if a == "Latin":
-        la, lb = _latin_language(story), _latin_language(sentence)
+        la, lb = story.latin_language(), sentence.latin_language()
         return la is not None and lb is not None and la != lb
     return False
 
@@ -385,7 +428,11 @@ def _mask_dialogue(body: str, sentences: Sequence[Sentence]) -> dict[int, str]:
 
 def _cues(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
-    for category, pattern in _cue_patterns().items():
+    scripts = _scripts_of(text)
+    if not scripts:
+        return found
+    text = text.lower()
+    for category, pattern in _cue_patterns(scripts).items():
         match = pattern.search(text)
         if match is not None:
             found[category] = match.group(0).strip()
@@ -396,11 +443,13 @@ def _refuses_something(text: str, cues: Mapping[str, str]) -> bool:
     """A refusal act with what it refuses: "this", the scene, or nothing (the clause ends)."""
     if "deictic" in cues or "meta_strong" in cues or "meta_weak" in cues:
         return True
-    match = _cue_patterns()["refuse_act"].search(text)
-    return match is not None and _CLAUSE_END.match(text[match.end():]) is not None
+    lowered = text.lower()
+    match = _cue_patterns(_scripts_of(text))["refuse_act"].search(lowered)
+    return match is not None and _CLAUSE_END.match(lowered[match.end():]) is not None
 
 
-def _score(text: str, sentence: Sentence, story_before: str) -> tuple[float, dict[str, str]]:
+def _score(text: str, sentence: Sentence,
+           story_before: _LanguageProfile) -> tuple[float, dict[str, str]]:
     cues = _cues(text)
     score = 0.0
     explained: dict[str, str] = {}
@@ -453,7 +502,7 @@ def _score(text: str, sentence: Sentence, story_before: str) -> tuple[float, dic
                 sentence.last and _ASIDE_CUES.intersection(cues))):
             # the aside that ends the text: its own last paragraph, or its last sentence
             add("at_end", "¶" if sentence.alone_at_end else "end")
-        if story_before.strip() and _switches_language(story_before, text):
+        if _switches_language(story_before, _LanguageProfile.of(text)):
             add("script_switch", "language")
     return score, explained
 
@@ -469,9 +518,11 @@ def analyse(text: str) -> Analysis:
     sentences = segment(body)
     masked = _mask_dialogue(body, sentences)
     verdicts: list[Verdict] = []
+    story = _LanguageProfile()
     for i, s in enumerate(sentences):
         dialogue = _is_dialogue(masked[i], s)
-        score, cues = _score(masked[i], s, body[:s.start])
+        score, cues = _score(masked[i], s, story)
+        story.add(_LanguageProfile.of(s.text))
         if dialogue and "ooc" not in cues:
             # the character's own words; an (OOC: ...) note is never dialogue
             score, cues = 0.0, {}
@@ -534,7 +585,7 @@ def _is_lead_in(v: Verdict) -> bool:
         # "I'm sorry." / "Unfortunately," on its own leads in; "I'm sorry I slowed us down"
         # is a character apologising
         text = v.sentence.text.strip()
-        if not (_cue_patterns()["apology"].match(text.lstrip("*_ (")) and
+        if not (_cue_patterns()["apology"].match(text.lstrip("*_ (").lower()) and
                 _APOLOGY_LEAD.match(text)):
             return False
     # a lead-in is a short aside, not a paragraph of story that happens to apologise
