@@ -61,6 +61,9 @@ class Case:
 class Piece:
     style: str
     text: str
+    #: "paragraph": this refusal only reads as one standing in its own last paragraph (a
+    #: lone "I'll have to pass on this one." glued to the story is a character's line)
+    join: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def load(split: str, language: str) -> LanguageFile:
     return LanguageFile(
         language=language, split=split, sep=raws[0].get("sep", " "),
         stories=tuple(s["text"].strip() for raw in raws for s in raw.get("story", [])),
-        refusals=tuple(Piece(r["style"], r["text"].strip())
+        refusals=tuple(Piece(r["style"], r["text"].strip(), r.get("join"))
                        for raw in raws for r in raw.get("refusal", [])),
         negatives=tuple(Piece(n["style"], n["text"].strip())
                         for raw in raws for n in raw.get("negative", [])),
@@ -172,7 +175,8 @@ def cases_for(split: str, language: str) -> list[Case]:
         add("clean", "plain", story, _gate(story))
     for i, refusal in enumerate(f.refusals):
         story = pool[i % len(pool)]
-        join = "\n\n" if refusal.text.startswith(("---", "***", "* * *")) else joins[i % 3]
+        join = "\n\n" if refusal.text.startswith(("---", "***", "* * *")) \
+            or refusal.join == "paragraph" else joins[i % 3]
         text = f"{story}{join}{refusal.text}"
         add(refusal.style, "tail", text, _gate(story))
         add(refusal.style, "pure", refusal.text, None)
@@ -192,7 +196,8 @@ def cases_for(split: str, language: str) -> list[Case]:
     for j, negative in enumerate(f.negatives):
         add(negative.style, "plain", negative.text, _gate(negative.text))
         tail = f.refusals[(3 * j + 1) % len(f.refusals)]
-        join = "\n\n" if tail.text.startswith(("---", "***")) else joins[j % 3]
+        join = "\n\n" if tail.text.startswith(("---", "***")) or tail.join == "paragraph" \
+            else joins[j % 3]
         add(negative.style, "tail", f"{negative.text}{join}{tail.text}", _gate(negative.text))
         if j % 2 == 0:
             add(negative.style, "json", _json(negative.text, ascii_only=False, fenced=False),
@@ -202,7 +207,8 @@ def cases_for(split: str, language: str) -> list[Case]:
         over = [p for p in prefixes if len(p.strip()) >= GATE]
         under = [p for p in prefixes if len(p.strip()) < GATE]
         refusal = f.refusals[(5 * k + 2) % len(f.refusals)]
-        join = "\n\n" if refusal.text.startswith(("---", "***")) else joins[k % 3]
+        join = "\n\n" if refusal.text.startswith(("---", "***")) \
+            or refusal.join == "paragraph" else joins[k % 3]
         if over:
             add("gate_150", "tail", f"{over[0]}{join}{refusal.text}", _gate(over[0]))
         if under:

@@ -58,7 +58,7 @@ WEIGHTS: Mapping[str, float] = {
     "ai_identity": 3.0, "ooc": 3.0, "note_label": 1.5, "policy_strong": 3.0,
     "policy_weak": 1.5, "policy_against": 1.0, "refuse_act": 2.0, "refuse_object": 1.0,
     "self_negation": 2.0, "limit": 3.0, "assistant_offer": 2.5, "decline_object": 1.0, "story_time": -1.0,
-    "meta_strong": 1.5, "meta_weak": 1.0, "at_end": 0.5,
+    "meta_strong": 1.5, "meta_weak": 1.0, "at_end": 0.5, "own_paragraph": 1.0,
     "decline": 2.0, "stop": 2.0, "topic_change": 2.0, "talk_invite": 1.5,
     "lets": 1.0, "redirect": 1.5, "normative": 1.0, "user_address": 1.0, "wellbeing": 2.0,
     "apology": 0.5,
@@ -498,10 +498,13 @@ def _score(text: str, sentence: Sentence,
             add("wrapped", sentence.text.lstrip()[:1])
         if sentence.after_rule:
             add("after_rule", "---")
-        if score >= 2.0 and (sentence.alone_at_end or (
-                sentence.last and _ASIDE_CUES.intersection(cues))):
-            # the aside that ends the text: its own last paragraph, or its last sentence
-            add("at_end", "¶" if sentence.alone_at_end else "end")
+        aside = _ASIDE_CUES.intersection(cues)
+        if score >= 2.0 and sentence.alone_at_end and aside:
+            # an aside standing as the whole last paragraph ("Tu muszę spasować."): glued to
+            # the story's last paragraph the same words read as a character's line
+            add("own_paragraph", "¶")
+        elif score >= 2.0 and (sentence.alone_at_end or (sentence.last and aside)):
+            add("at_end", "end")
         if _switches_language(story_before, _LanguageProfile.of(text)):
             add("script_switch", "language")
     return score, explained

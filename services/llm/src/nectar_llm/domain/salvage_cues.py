@@ -79,7 +79,12 @@ EN: Cues = {
         r"virtual assistant)\b",
         rf"\bi{_A}?(?:m| am) (?:just |only |merely )?an? (?:ai|language model|ai assistant|"
         r"chatbot|large language model|artificial intelligence)\b",
-        rf"\b(?:being|since i{_A}?m|because i{_A}?m) an? (?:ai|language model)\b"),
+        rf"\b(?:being|since i{_A}?m|because i{_A}?m) an? (?:ai|language model)\b",
+        rf"\bi{_A}?(?:m| am| was) (?:designed|programmed|built|trained|made) to (?:be )?"
+        r"(?:helpful|harmless|assist|avoid|follow)\b",
+        rf"\bi{_A}?(?:m| am) (?:claude|chatgpt|gemini|llama|qwen|mistral|copilot)\b",
+        r"\b(?:made|built|developed|trained|created) by (?:anthropic|openai|google|meta|mistral|"
+        r"alibaba)\b"),
     "ooc": (
         r"\bo\.?o\.?c\b", r"\bout of character\b",
         r"\b(?:step(?:ping|ped)?|break(?:ing)?|com(?:e|ing)|going|stepping away) "
@@ -148,10 +153,12 @@ EN: Cues = {
         rf"\b(?:doesn{_A}?t|does not|wouldn{_A}?t) (?:feel right|sit (?:right|well))\b",
         rf"\bi(?:{_A}d| would) (?:rather|prefer) (?:not|to keep|to stay away|we keep|that we keep|"
         r"to steer|to leave|to avoid|to pause|to stop|keeping)\b",
-        rf"\bi (?:must|have to|need to|will have to|{_A}ll have to) (?:respectfully |politely )?"
-        r"(?:decline|pass)\b",
+        rf"\bi(?:\s+(?:must|have to|need to|will have to)|{_A}ll have to) (?:respectfully |"
+        r"politely )?(?:decline|pass)\b",
         rf"\b(?:isn{_A}t|is not|not) (?:something|a direction|somewhere|a place) i"
-        rf"(?:{_A}m| am)? (?:can|able|comfortable|will|do|going|feel|want)",
+        rf"(?:{_A}m| am)? (?:can|able|comfortable|will|do|going|feel|want|willing)",
+        r"\bcross(?:es|ing)? (?:a|the|my) (?:line|boundar\w+)\b",
+        r"\bi can only (?:write|create|generate|help with|produce|continue|do)\b",
         r"\b(?:draw|set) (?:a|the|some) (?:line|boundary|boundaries)\b",
         rf"\ba line i (?:won{_A}?t|will not|don{_A}?t|do not|can{_A}?t|cannot) cross\b",
         r"\bmakes? me (?:uncomfortable|uneasy)\b", r"\bi(?:'m| am) uneasy\b",
@@ -159,6 +166,7 @@ EN: Cues = {
         r"things|this|it|our story|the roleplay) (?:in a|toward|towards|somewhere|lighter|"
         r"gentler|warmer|more)\b"),
     "stop": (
+        rf"\bi{_A}?(?:m|ll|ve)? (?:going to |gonna )?(?:have to|need to|must) stop you there\b",
         rf"\b(?:i(?:{_A}ll| will|{_A}m going to| am going to| need to| have to| must|{_A}ve| "
         rf"think i (?:need|should|have) to|{_A}d like to| want to|{_A}m| am)?|let me|"
         rf"let{_A}?s|we(?:{_A}ll| will| need to| should| have to)) ?(?:stop|pause|end|ended|"
@@ -488,7 +496,7 @@ ZH: Cues = {
     "policy_against": (r"(?:违反|不符合|违背)",),
     "refuse_act": (
         r"(?:我)?(?:无法|不能|不可以|没办法|没法|不方便|不太方便|不便)(?:再)?(?:继续|帮助|帮你|帮|"
-        r"协助|提供|完成|满足|生成|创作|编写|写|参与|描写|描述|回应|进行|往下|按)",
+        r"协助|提供|完成|满足|生成|创作|编写|写|参与|描写|描述|回应|进行|往下|按|处理|回答|答应)",
         r"(?:这个|这部分|这段|这类|这种)[^。！？]{0,10}?(?:我)?(?:没办法|无法|不能|没法)"
         r"(?:帮你|帮|写|继续|提供)",
         r"我也?不(?:会)?(?:参与|写|创作|生成)(?:这类|这种|此类|这样的)",
@@ -538,7 +546,8 @@ KO: Cues = {
     "policy_weak": (r"제 (?:원칙|규칙|가치)",),
     "policy_against": (r"(?:위배|어긋나|위반|맞지 않)",),
     "refuse_act": (
-        r"(?:계속|진행|작성|생성|제공|묘사|도와|도움|써|쓸|쓰|이어|참여|응|답변|표현|만들|그릴|다룰)"
+        r"(?:계속|진행|작성|생성|제공|묘사|도와|도움|써|쓸|쓰|이어|참여|응|답변|표현|만들|그릴|다룰|"
+        r"처리|수행)"
         r"[가-힣]*(?:\s*[가-힣]+)?\s*(?:드릴\s*)?수\s*(?:가\s*|는\s*)?없",
         r"(?:계속|진행|이어|작성|묘사|쓰)[가-힣\s]{0,6}(?:어렵|곤란)",
         r"(?:참여하지 않|쓰지 않|작성하지 않|다루지 않|관여하지 않)",
@@ -553,7 +562,8 @@ KO: Cues = {
     "decline": (
         r"(?:불편해요|불편합니다|불편하|편하지 않|내키지 않|원하지 않|싶지 않아요|싶지 않습니다|"
         r"선을 그어|선을 긋|유지하고 싶|선에서 유지|망설여)",
-        r"(?:방향으로|쪽으로|선에서) (?:이어 ?가고|유지하고|진행하고|가져가고) 싶"),
+        r"(?:방향으로|쪽으로|선에서) (?:이어 ?가고|유지하고|진행하고|가져가고) 싶",
+        r"선을 지키고 싶"),
     "stop": (
         r"(?:여기서|이쯤에서|이 정도에서) (?:잠시 |잠깐 |일단 )?(?:멈추|멈출|멈춰|마치|마칩|끝내|중단|그만)",
         r"(?:이야기|장면|롤플레이)를? (?:여기서 )?(?:멈추|멈출|마치|마칩|끝내|중단)",
@@ -599,8 +609,8 @@ ES: Cues = {
         r"\b(?:va en contra|infringe|infringiría|viola|violaría|incumple|no cumple|"
         r"contraviene)\b",),
     "refuse_act": (
-        r"\b(?:yo )?no (?:puedo|podré|podría|voy a|me es posible|estoy en condiciones de|"
-        r"soy capaz de|debo|me siento capaz de)\s+(?:\w+\s+){0,2}?(?:continuar|seguir|"
+        r"\b(?:yo )?no (?:(?:lo|la|los|las|le|les|me|te|se) )?(?:puedo|podré|podría|voy a|"
+        r"me es posible|estoy en condiciones de|soy capaz de|debo|me siento capaz de)\s+(?:\w+\s+){0,2}?(?:continuar|seguir|"
         r"ayudar\w*|proporcionar|crear|escribir|generar|cumplir|participar|asistir|describir|"
         r"narrar|representar|producir|desarrollar|avanzar|llevar|retratar|continuando|"
         r"escribiendo)",
@@ -624,7 +634,8 @@ ES: Cues = {
         r"que lo dejemos)\b",
         r"\bme gustaría mantener\b", r"\b(?:poner|marcar|trazar) (?:un|el) límite\b",
         r"\bno es algo que (?:pueda|vaya a|esté)\b", r"\bdebo (?:declinar|rechazar)\b",
-        r"\bno me parece bien\b", r"\bme resulta incómod[oa]\b", r"\bme incomoda\b"),
+        r"\bno me parece bien\b", r"\bme resulta incómod[oa]\b", r"\bme incomoda\b",
+        r"\b(?:tener|tengo) que pasar de\b"),
     "stop": (
         r"\b(?:detener(?:me)?|detendré|detengo|parar|pararé|paro|pausar|pausa|terminar|terminé|"
         r"terminado)\b[^.!?\n]{0,25}?\b(?:aquí|acá|en este punto|la historia|la escena|el rol)\b",
@@ -641,7 +652,8 @@ ES: Cues = {
         r"en su lugar|en lugar de eso|qué te parece si|qué tal si|retomamos|hay algo más)\b",
         r"¿y si\b"),
     "normative": (
-        r"\b(?:respetuos[oa]s?|respeto|apropiad[oa]|inapropiad[oa]|para todos los públicos)\b",),
+        r"\b(?:respetuos[oa]s?|respeto|apropiad[oa]s?|inapropiad[oa]s?|"
+        r"para todos los públicos)\b",),
     "user_address": (
         r"\b(?:si (?:quieres|prefieres|lo deseas)|te gustaría|avísame|con gusto|encantad[oa] de|"
         r"tu (?:solicitud|petición))\b",),
@@ -711,7 +723,7 @@ FR: Cues = {
         r"que l['’]on garde)\b",
         r"\b(?:poser|fixer|tracer) une limite\b", r"\bce n['’]est pas quelque chose que je\b",
         r"\bje dois (?:refuser|décliner)\b", r"\bje ne me sens pas d['’]\w+",
-        r"\bme met mal à l['’]aise\b", r"\bmal à l['’]aise\b"),
+        r"\bme met mal à l['’]aise\b", r"\bmal à l['’]aise\b", r"\bpasser mon tour\b"),
     "stop": (
         r"\b(?:m['’]arrêter|m['’]arrête|arrêter|arrêterai|faire une pause|terminé|terminer|"
         r"interrompre)\b[^.!?\n]{0,25}?\b(?:ici|là|l['’]histoire|la scène|le jeu de rôle|"
@@ -793,6 +805,7 @@ DE: Cues = {
         r"\bich (?:würde|möchte)\b[^.!?\n]{0,30}?\blieber\b",
         r"\b(?:grenze ziehen|grenze setzen)\b",
         r"\b(?:lasse ich mich nicht ein|beteilige ich mich nicht|mache ich nicht mit)\b",
+        r"\b(?:muss|werde) ich (?:hier )?(?:leider )?passen\b",
         r"\b(?:ist es )?mir unangenehm\b", r"\bmir ist (?:dabei )?nicht wohl\b"),
     "stop": (
         r"\b(?:hier|an dieser stelle|an diesem punkt)\b[^.!?\n]{0,30}?\b(?:aufhören|aufhöre|"
@@ -878,7 +891,7 @@ IT: Cues = {
         r"\bnon mi sento (?:a mio agio|bene|tranquill\w*)\b", r"\bnon me la sento\b",
         r"\b(?:preferirei|preferisco) (?:non|mantenere|restare)\b",
         r"\b(?:porre|mettere|tracciare) (?:un|dei) limit\w*\b", r"\bnon è qualcosa che\b",
-        r"\bdevo (?:declinare|rifiutare)\b", r"\bnon mi sembra giusto\b",
+        r"\bdevo (?:declinare|rifiutare|passare)\b", r"\bnon mi sembra giusto\b",
         r"\bmi mette a disagio\b"),
     "stop": (
         r"\b(?:mi fermo|fermarmi|fermo|fermare|pausa|interromper\w*|interrott\w*|"
@@ -954,7 +967,8 @@ PT: Cues = {
         r"\bnão me sinto (?:confortável|à vontade|bem)\b",
         r"\b(?:eu )?(?:prefiro|preferiria) (?:não|manter|deixar|que a gente mantenha)\b",
         r"\b(?:estabelecer|colocar|impor) (?:um|o) limite\b", r"\bnão é algo que\b",
-        r"\bnão me parece certo\b", r"\bpreciso recusar\b", r"\bme deixa desconfortável\b"),
+        r"\bnão me parece certo\b", r"\bpreciso recusar\b", r"\bme deixa desconfortável\b",
+        r"\b(?:ter|tenho) que passar essa\b"),
     "stop": (
         r"\b(?:parar|paro|pausa|pausar|interromper|encerrei|encerrar)\b[^.!?\n]{0,25}?"
         r"\b(?:aqui|por aqui|a história|a cena|o roleplay|neste ponto)\b",
@@ -966,7 +980,7 @@ PT: Cues = {
     "redirect": (
         r"\b(?:outra coisa|outra direção|outro lado|outro rumo|em vez disso|que tal|retomar|"
         r"mais alguma coisa|e se eles)\b",),
-    "normative": (r"\b(?:respeitos[oa]|apropriad[oa]|inapropriad[oa]|tom mais leve)\b",),
+    "normative": (r"\b(?:respeitos[oa]s?|apropriad[oa]s?|inapropriad[oa]s?|tom mais leve)\b",),
     "user_address": (
         r"\b(?:se (?:você )?(?:quiser|preferir|desejar)|você gostaria|me avise|fico feliz em|"
         r"com prazer|seu pedido|sua solicitação)\b",),
@@ -1020,7 +1034,7 @@ PL: Cues = {
         r"\bnie czuję się (?:komfortowo|dobrze|swobodnie)\b",
         r"\b(?:wolałabym|wolałbym|wolę),? (?:nie|utrzymać|zostać|żeby\w*|zachować)\b",
         r"\b(?:postawić|wyznaczyć) granic\w*\b", r"\bto nie jest coś, (?:co|czego)\b",
-        r"\bmuszę odmówić\b", r"\bjest dla mnie niezręczne\b"),
+        r"\bmuszę odmówić\b", r"\bjest dla mnie niezręczne\b", r"\bspasować\b"),
     "stop": (
         r"\b(?:zatrzymam się|zatrzymać się|zatrzymuję|przerwać|przerwę|zakończyłam|zakończyłem|"
         r"zakończyć|skończyć|skończę)\b[^.!?\n]{0,25}?\b(?:tu|tutaj|w tym miejscu|historię|scenę|roleplay|grę)\b",
@@ -1035,6 +1049,7 @@ PL: Cues = {
         r"zamiast tego|może (?:wrócimy|zmienimy|poprowadzimy|po prostu))\b",),
     "normative": (
         r"\b(?:kulturaln\w*|kultur\w* rozmowy|z szacunkiem|nieodpowiedni\w*|przyzwoitości|"
+        r"stosown\w*|"
         r"lżejszym tonie)\b",),
     "user_address": (
         r"\b(?:jeśli (?:chcesz|wolisz)|chciałbyś|chciałabyś|daj znać|chętnie pomogę|"
@@ -1084,7 +1099,7 @@ HI: Cues = {
     "decline": (
         r"(?:सहज नहीं|सहज महसूस नहीं|असहज|ठीक नहीं लग|पसंद करूँगी|पसंद करूँगा|पसंद करूंगी|पसंद करूंगा|"
         r"चाहूँगी कि|चाहूँगा कि|सीमा तय|सीमा खींच|हिस्सा नहीं लेती|हिस्सा नहीं लेता|"
-        r"मेरे लिए ठीक नहीं)",),
+        r"मेरे लिए ठीक नहीं|मना करना होगा)",),
     "stop": (
         r"(?:यहीं|यहाँ) (?:रुक|रोक|समाप्त|ख़त्म|खत्म)",
         r"(?:कहानी|दृश्य|रोलप्ले) को[^।.!?\n]{0,25}?(?:रोक|समाप्त|छोड़)",
@@ -1096,7 +1111,7 @@ HI: Cues = {
     "redirect": (
         r"(?:किसी और (?:दिशा|विषय|बारे)|और किस बारे में|अगली सुबह से|दूसरी दिशा|इसके बजाय|"
         r"क्यों न)",),
-    "normative": (r"(?:सम्मानजनक|मर्यादा|अनुचित|हल्की-फुल्की)",),
+    "normative": (r"(?:सम्मानजनक|मर्यादा|उचित|अनुचित|हल्की-फुल्की)",),
     "user_address": (r"(?:ख़ुशी से|खुशी से|चाहेंगे\?|चाहोगे\?|अगर आप चाहें|अगर तुम चाहो)",),
     "wellbeing": (r"(?:हेल्पलाइन|विशेषज्ञ|परामर्शदाता|भरोसेमंद व्यक्ति|मानसिक स्वास्थ्य)",),
     "apology": (
@@ -1143,7 +1158,7 @@ AR: Cues = {
         r"(?<!\w)[وفبلك]?(?:ال)?(?:محادث|قص[ةص]|مشهد|موضوع|اتجاه|حبك|عنف|حديث|تفصيل|تفاصيل)\w*",),
     "decline": (
         r"(?:لا أشعر بالراحة|لا أشعر بالارتياح|لا أرتاح|غير مرتاح|أفضّل|أفضل أن|أضع حدًا|أضع حدا|"
-        r"وضع حد|لا أشارك|لا أرى من المناسب)",),
+        r"وضع حد|لا أشارك|لا أرى من المناسب|الاعتذار عن)",),
     "stop": (
         r"(?:أتوقف|سأتوقف|التوقف|أوقف|إيقاف|أنهيت|سأنهي|سأترك)\s*(?:\S+\s+){0,3}?(?:هنا|القصة|"
         r"المشهد|لعب الأدوار|عند هذه النقطة|عند هذا الحد)",
@@ -1194,7 +1209,7 @@ HE: Cues = {
         r"(?<!\w)[והבלמשכ]{0,2}(?:שיחה|שיח|סיפור|סצנ|נושא|כיוון|עלילה|אלימות|פירוט)\w*",),
     "decline": (
         r"(?:לא נוח לי|לא מרגיש לי נכון|לא מרגישה בנוח|לא מרגיש בנוח|מעדיף|מעדיפה|"
-        r"להציב (?:כאן )?גבול|לשים גבול|לא משתתף|לא משתתפת|אי נוחות)",),
+        r"להציב (?:כאן )?גבול|לשים גבול|לא משתתף|לא משתתפת|אי נוחות|אצטרך לוותר)",),
     "stop": (
         r"(?:לעצור|אעצור|עוצר|עוצרת|סיימתי|לסיים|להפסיק)\s*(?:\S+\s+){0,3}?(?:כאן|את הסיפור|"
         r"את הסצנה|את משחק התפקידים)",
@@ -1205,7 +1220,7 @@ HE: Cues = {
     "lets": (r"(?:בוא נ|בואי נ|בואו נ)",),
     "redirect": (
         r"(?:משהו אחר|כיוון אחר|סצנה אחרת|במקום זה|מה דעתך ש|נמשיך מ|בוא נשמור|בואי נשמור)",),
-    "normative": (r"(?:מכבד|בכבוד|הולם|לכל גיל|קלילה ומכבדת)",),
+    "normative": (r"(?:מכבד|בכבוד|הולם|הולמ|לכל גיל|קלילה ומכבדת)",),
     "user_address": (r"(?:אשמח|אם תרצה|אם תרצי|תרצה לדבר|היית רוצה)",),
     "wellbeing": (
         r"(?:קו סיוע|קו תמיכה|איש מקצוע|אשת מקצוע|פסיכולוג|מטפל|מישהו שאתה סומך)",),
@@ -1260,7 +1275,8 @@ NL: Cues = {
         r"\bik voel me (?:er )?niet (?:prettig|op mijn gemak|goed|comfortabel)\b",
         r"\bhet voelt niet goed\b", r"\bik (?:houd|hou)\b[^.!?\n]{0,25}?\bliever\b",
         r"\bik (?:zou )?(?:het )?liever\b", r"\b(?:een grens trekken|grens stellen)\b",
-        r"\bdoe ik niet mee\b", r"\bniet iets wat ik\b", r"\b(?:vind ik het|ik vind het) "
+        r"\bdoe ik niet mee\b", r"\bniet iets wat ik\b",
+        r"\bmoet ik (?:hier )?(?:helaas )?(?:voor )?passen\b", r"\b(?:vind ik het|ik vind het) "
         r"ongemakkelijk\b", r"\bongemakkelijk om\b"),
     "stop": (
         r"\b(?:stop|stoppen|pauzeren|pauze|onderbreken|beëindigd|beëindigen|stilleggen)\b"
@@ -1324,7 +1340,8 @@ TR: Cues = {
         r"(?:konuşma|sohbet|hik[aâ]ye|sahne|konuyu|bu konu|başka konu|kurgu|şiddet|ayrıntılı)",),
     "decline": (
         r"(?:rahat hissetmiyorum|rahat değilim|tercih ederim|bir sınır çiz|sınır koy|"
-        r"yer almıyorum|bana doğru gelmiyor|uygun bulmuyorum|içime sinmiyor|rahatsız ediyor)",),
+        r"yer almıyorum|bana doğru gelmiyor|uygun bulmuyorum|içime sinmiyor|rahatsız ediyor|"
+        r"pas geçmem)",),
     "stop": (
         r"(?:burada|bu noktada) (?:biraz )?(?:durmam|duruyorum|duracağım|bitirdim|bitiriyorum|"
         r"ara ver|bırakıyorum)",
@@ -1336,7 +1353,7 @@ TR: Cues = {
     "redirect": (
         r"(?:başka (?:bir )?(?:şey|yön|sahne)|başka ne hakkında|bunun yerine|nasıl olur|"
         r"devam edelim mi|dönelim mi|ertesi sabahtan)",),
-    "normative": (r"(?:saygılı|genel izleyiciye uygun|uygunsuz)",),
+    "normative": (r"(?:saygılı|genel izleyiciye uygun|uygunsuz|uygun sınır)",),
     "user_address": (
         r"(?:memnuniyetle|yardımcı olabilirim|ister misin|istersen|konuşmak istediğin)",),
     "wellbeing": (
