@@ -66,7 +66,8 @@ WEIGHTS: Mapping[str, float] = {
 }
 #: cues that make a sentence a lead-in when it sits right before a refusal
 _LEAD_IN_CUES = frozenset({"apology", "hedge", "stop", "decline", "user_address", "ooc",
-                           "note_label", "wellbeing", "policy_strong", "ai_identity"})
+                           "note_label", "wellbeing", "policy_strong", "ai_identity",
+                           "normative", "topic_change", "talk_invite"})
 
 #: cues of an aside to the user, beyond a refusal verb (see `_tail_start`)
 _ASIDE_CUES = frozenset({"decline", "stop", "normative", "topic_change", "talk_invite",
@@ -576,7 +577,7 @@ def _tail_start(verdicts: Sequence[Verdict], *, cut_short: bool = False) -> int 
     return None
 
 
-_APOLOGY_LEAD = re.compile(r"^\W*\w+(?:\W+\w+){0,4}\W*$")
+_APOLOGY_LEAD = re.compile(r"^\W*(?:\w+\W*){0,2}$")
 
 
 def _is_lead_in(v: Verdict) -> bool:
@@ -587,9 +588,9 @@ def _is_lead_in(v: Verdict) -> bool:
     if set(v.cues) <= {"apology", "meta_weak", "lets"}:
         # "I'm sorry." / "Unfortunately," on its own leads in; "I'm sorry I slowed us down"
         # is a character apologising
-        text = v.sentence.text.strip()
-        if not (_cue_patterns()["apology"].match(text.lstrip("*_ (").lower()) and
-                _APOLOGY_LEAD.match(text)):
+        text = v.sentence.text.strip().lstrip("*_ (").lower()
+        match = _cue_patterns()["apology"].match(text)
+        if match is None or not _APOLOGY_LEAD.match(text[match.end():]):
             return False
     # a lead-in is a short aside, not a paragraph of story that happens to apologise
     return len(v.sentence.text.strip()) <= 160 and "*" not in v.sentence.text.strip()[:1]

@@ -77,8 +77,8 @@ EN: Cues = {
         r"\bas an? (?:ai|a\.i\.|artificial intelligence|(?:large )?language model|llm|"
         r"ai (?:language )?model|ai(?:-powered)? assistant|ai chatbot|chatbot|"
         r"virtual assistant)\b",
-        rf"\bi{_A}?(?:m| am) (?:just |only |merely )?an? (?:ai|language model|ai assistant|"
-        r"chatbot|large language model|artificial intelligence)\b",
+        rf"\bi{_A}?(?:m| am) (?:just |only |merely )?an? (?:[\w-]+ )?(?:ai|language model|"
+        r"ai assistant|chatbot|large language model|artificial intelligence)\b",
         rf"\b(?:being|since i{_A}?m|because i{_A}?m) an? (?:ai|language model)\b",
         rf"\bi{_A}?(?:m| am| was) (?:designed|programmed|built|trained|made) to (?:be )?"
         r"(?:helpful|harmless|assist|avoid|follow)\b",
@@ -148,7 +148,8 @@ EN: Cues = {
         r"discussion|topic|subject|direction|fiction|themes?|graphic|violence|gore|suicide|"
         r"in (?:such )?detail)\b",),
     "decline": (
-        rf"\bi{_A}?(?:m| am) not (?:comfortable|willing)\b",
+        rf"\bi{_A}?(?:m| am) (?:really |truly |honestly |just |genuinely |not really |"
+        r"still )?not (?:really |entirely |fully |quite )?(?:comfortable|willing)\b",
         rf"\bi (?:don{_A}?t|do not) feel (?:comfortable|right|okay|good about)\b",
         rf"\b(?:doesn{_A}?t|does not|wouldn{_A}?t) (?:feel right|sit (?:right|well))\b",
         rf"\bi(?:{_A}d| would) (?:rather|prefer) (?:not|to keep|to stay away|we keep|that we keep|"
@@ -164,7 +165,11 @@ EN: Cues = {
         r"\bmakes? me (?:uncomfortable|uneasy)\b", r"\bi(?:'m| am) uneasy\b",
         rf"\bi(?:{_A}d| would) (?:like|love|prefer) to (?:keep|take|steer|move) (?:the story|"
         r"things|this|it|our story|the roleplay) (?:in a|toward|towards|somewhere|lighter|"
-        r"gentler|warmer|more)\b"),
+        r"gentler|warmer|more)\b",
+        rf"\bi(?:{_A}d| would) (?:like|love|prefer|rather) (?:to )?(?:keep|stay|have) (?:our|the|"
+        r"this|things) (?:\w+ ){0,2}?(?:on the|in a|more|light|wholesome|friendly|sweet|gentle|"
+        r"clean|safe|respectful)\b",
+        r"\bi want to keep (?:our|the|this|things)\b"),
     "stop": (
         rf"\bi{_A}?(?:m|ll|ve)? (?:going to |gonna )?(?:have to|need to|must) stop you there\b",
         rf"\b(?:i(?:{_A}ll| will|{_A}m going to| am going to| need to| have to| must|{_A}ve| "
@@ -176,6 +181,9 @@ EN: Cues = {
         r"\blet me (?:stop|pause) (?:here|there)\b",
         r"\b(?:pause|stop|end) the (?:story|scene|roleplay|rp)\b",
         r"\bstep(?:ping)? back from (?:this|the) (?:scene|story|roleplay|rp)\b",
+        r"\b(?:paus(?:e|ing)|stop(?:ping)?|halt(?:ing)?|end(?:ing)?) (?:our|the|this) "
+        r"(?:story|roleplay|rp|scene|chat|game)\b",
+        rf"\bi{_A}?(?:m| am) (?:going to )?(?:gently )?(?:step(?:ping)? in|jump(?:ing)? in) here\b",
         rf"\b(?:this|that){_A}?s? (?:is )?where i (?:have to|need to|must|{_A}ll|will|should) "
         r"(?:stop|pause|end it|leave it)\b",
         rf"\b(?:i{_A}ll |i will |i{_A}m going to |let me )?(?:skip(?:ping)? (?:over|ahead|the "
@@ -188,6 +196,7 @@ EN: Cues = {
     "talk_invite": (
         rf"\b(?:you(?:{_A}d| would) like|you want|you(?:{_A}d| would) prefer|you wish) to "
         r"(?:talk|chat) about\b",
+        rf"\banything else (?:you(?:{_A}d| would) like to|to) (?:chat|talk) about\b",
         r"\bwhat else (?:would you like|do you want|is on your mind)\b",
         rf"\banything else (?:on your mind|i can help|you(?:{_A}d| would) like)\b",
         rf"\bis there (?:something|anything) (?:else )?(?:i can|you(?:{_A}d| would) like)\b"),
@@ -203,7 +212,8 @@ EN: Cues = {
         rf"\blet{_A}?s (?:keep|stay|move on|get back|go back|return|focus)\b"),
     "normative": (
         r"\b(?:respectful|appropriate|inappropriate|pg(?:-13)?|sfw|family-friendly|tasteful|"
-        r"wholesome|light and friendly|comfortable for (?:both|everyone))\b",),
+        r"wholesome|light and friendly|comfortable for (?:both|everyone)|friendly between us|"
+        r"keep (?:things|it) (?:friendly|light|kind|civil))\b",),
     "user_address": (
         rf"\b(?:you(?:{_A}d| would) like|would you like|if you(?:{_A}d like| want| prefer| wish)|"
         rf"let me know|feel free|i understand(?: that)? you|i appreciate|your request|"
@@ -232,7 +242,7 @@ RU: Cues = {
     "ai_identity": (
         r"\bкак (?:ии|ai|искусственный интеллект|языковая модель|ии-ассистент|ассистент на "
         r"основе ии|нейросеть|модель ии|чат-бот)\b",
-        r"\bя (?:всего лишь |лишь |просто )?(?:ии|языковая модель|искусственный интеллект|"
+        r"\bя (?:всего лишь |лишь |просто )?(?:\w+ )?(?:ии|языковая модель|искусственный интеллект|"
         r"нейросеть|чат-бот|ии-ассистент)\b",
         r"\bбудучи (?:ии|языковой моделью|искусственным интеллектом)\b"),
     "ooc": (
@@ -280,8 +290,10 @@ RU: Cues = {
         r"разговор\w*|бесед\w*|переписк\w*|диалог\w*|чат\w*|просьб\w*|тем(?:а|е|у|ы|ой)|"
         r"направлени\w*|насили\w*|подробн\w*|в деталях)\b",),
     "decline": (
-        r"\bмне (?:не )?(?:очень |совсем )?(?:некомфортно|неуютно|неловко|не по себе|"
-        r"не хочется)\b",
+        r"\bмне (?:правда |честно |действительно |очень |совсем |как-то )?(?:не )?(?:очень |"
+        r"совсем )?(?:некомфортно|неуютно|неловко|не по себе|не хочется)\b",
+        r"\bмне бы хотелось,? чтобы\b[^.!?\n]{0,40}?\b(?:оставал\w*|был\w*) (?:\w+ )?"
+        r"(?:добр\w*|светл\w*|лёгк\w*|легк\w*|прилич\w*|дружеск\w*)",
         r"\bмне не (?:очень |совсем )?комфортно\b",
         r"\bя (?:бы )?(?:предпочла|предпочёл|предпочел|предпочту) (?:бы )?(?:не|оставить|"
         r"сохранить|держать|сохранять)",
@@ -296,7 +308,9 @@ RU: Cues = {
         r"\b(?:здесь|тут) (?:\w+ )?(?:остановиться|прерваться|остановлюсь)\b",
         r"\b(?:придётся|придется|должна|должен|нужно|стоит|вынуждена|вынужден) (?:\w+ )?"
         r"(?:остановиться|прерваться)\b",
-        r"\b(?:опущу|пропущу|опускаю|пропускаю|оставлю (?:это |всё )?за кадром)\b"),
+        r"\b(?:опущу|пропущу|опускаю|пропускаю|оставлю (?:это |всё )?за кадром)\b",
+        r"\b(?:ставлю|поставлю|поставить) (?:нашу |эту )?(?:историю|игру|ролевую игру|сцену) на паузу\b",
+        r"\b(?:прерываю|прерву|приостанавливаю) (?:нашу |эту )?(?:историю|игру|сцену)\b"),
     "topic_change": (
         r"\b(?:сменим|сменить|поменяем|поменять|смене) тем\w*",
         r"\bпоговорим о (?:ч[её]м)-(?:нибудь|то) другом\b", r"\bдругую тему\b"),
@@ -314,7 +328,7 @@ RU: Cues = {
         r"\bвместо этого\b", r"\bможет,? (?:они|мы) (?:просто|лучше)\b"),
     "normative": (
         r"\b(?:уважительн\w*|уважени\w*|прилич\w*|уместн\w*|неуместн\w*|корректн\w*|"
-        r"дружелюбн\w*|допустим\w*|в дружеском)\b",),
+        r"дружелюбн\w*|допустим\w*|в дружеском|по-дружески)\b",),
     "user_address": (
         r"(?:если (?:ты )?(?:хочешь|захочешь)|если (?:вы )?(?:хотите|захотите)|дай(?:те)? знать|"
         r"я понимаю,? что (?:ты|вы)|с радостью помогу|буду рада помочь|буду рад помочь|"
@@ -338,7 +352,7 @@ UK: Cues = {
     "story_time": (r"\b(?:сьогодні|завтра|вчора|цієї ночі|більше не)\b",),
     "ai_identity": (
         r"\bяк (?:ші|ai|штучний інтелект|мовна модель|ші-асистент|асистент ші|чат-бот)\b",
-        r"\bя (?:лише |просто )?(?:ші|мовна модель|штучний інтелект)\b"),
+        r"\bя (?:лише |просто )?(?:\w+ )?(?:ші|мовна модель|штучний інтелект)\b"),
     "ooc": (
         r"\b(?:виходжу|вийду|вийти|виходячи) (?:ненадовго |на (?:хвилинку|хвилину|секунду) )?"
         r"з (?:ролі|образу|персонажа|рольової гри)\b",
@@ -375,7 +389,10 @@ UK: Cues = {
         r"\b(?:сцен\w*|сценар\w*|істор\w*|сюжет\w*|зміст\w*|розмов\w*|бесід\w*|діалог\w*|чат\w*|"
         r"прохан\w*|тем(?:а|и|у|і|ою)|напрям\w*|насильств\w*|детальн\w*|докладн\w*)\b",),
     "decline": (
-        r"\bмені (?:не )?(?:дуже |зовсім )?(?:некомфортно|незручно|ніяково|не хочеться)\b",
+        r"\bмені (?:справді |чесно |дуже |зовсім )?(?:не )?(?:дуже |зовсім )?(?:некомфортно|"
+        r"незручно|ніяково|не хочеться)\b",
+        r"\bмені б хотілося,? щоб\b[^.!?\n]{0,40}?\b(?:залишал\w*|бул\w*) (?:\w+ )?"
+        r"(?:добр\w*|світл\w*|легк\w*|пристойн\w*|дружн\w*)",
         r"\bя б (?:не хотіла|не хотів|воліла|волів)\b",
         r"\b(?:провести|позначити) (?:межу|риску)\b"),
     "stop": (
@@ -385,7 +402,9 @@ UK: Cues = {
         r"\bтут (?:\w+ )?(?:зупинитися|зупинитись|зупинюся)\b",
         r"\b(?:доведеться|мушу|треба|варто|змушена|змушений) (?:\w+ )?(?:зупинитися|зупинитись|"
         r"перерватися)\b",
-        r"\b(?:пропущу|опущу|пропускаю|залишу (?:це |все )?за кадром)\b"),
+        r"\b(?:пропущу|опущу|пропускаю|залишу (?:це |все )?за кадром)\b",
+        r"\b(?:ставлю|поставлю|поставити) (?:нашу |цю )?(?:історію|гру|рольову гру|сцену) на паузу\b",
+        r"\b(?:перериваю|перерву|призупиняю) (?:нашу |цю )?(?:історію|гру|сцену)\b"),
     "topic_change": (
         r"\b(?:змінимо|змінити|поміняймо|зміну) тем\w*", r"\bпоговоримо про щось інше\b",
         r"\bіншу тему\b"),
@@ -401,7 +420,7 @@ UK: Cues = {
         r"\bзамість цього\b", r"\bможе,? (?:вони|ми) (?:просто|краще)\b"),
     "normative": (
         r"\b(?:шаноблив\w*|поваг\w*|пристойн\w*|доречн\w*|недоречн\w*|дружньому тоні|"
-        r"дружелюбн\w*)\b",),
+        r"дружелюбн\w*|по-дружньому)\b",),
     "user_address": (
         r"(?:якщо (?:ти )?(?:хочеш|захочеш)|якщо (?:ви )?хочете|дай(?:те)? знати|"
         r"я розумію,? що (?:ти|ви)|охоче допоможу|про що (?:ще|інше) (?:тобі|вам))",),
@@ -421,7 +440,8 @@ JA: Cues = {
     "story_time": (r"(?:今夜|今晩|今日|明日|昨日|今朝)",),
     "ai_identity": (
         r"(?:ai|ＡＩ|人工知能|言語モデル|aiアシスタント|チャットボット)として",
-        r"(?:私|わたし)は(?:ai|ＡＩ|人工知能|言語モデル)(?:です|なので|であり|に(?:すぎ|過ぎ))"),
+        r"(?:私|わたし)は(?:[^。、]{0,12}の)?(?:ai|ＡＩ|人工知能|言語モデル)(?:です|なので|であり|"
+        r"に(?:すぎ|過ぎ))"),
     "ooc": (
         r"ｏｏｃ", r"キャラ(?:クター)?を(?:離れ|外れ|崩)", r"(?:ロールプレイ|物語|役)から(?:離れ|外れ)",
         r"[【\[（(]\s*(?:※\s*)?(?:注|注意|補足|メモ|お知らせ)\s*[:：]", r"^[\s　]*※\s*注?\s*[:：]"),
@@ -454,7 +474,8 @@ JA: Cues = {
         r"気が引け|ためらわれ|ためらい|ままにしておきたい|にしておきたい)",),
     "stop": (
         r"(?:ここ|こちら|この辺)で(?:一度|いったん)?(?:止め|とめ|終わり|終了|中断|区切|ストップ)",
-        r"(?:物語|ストーリー|シーン|ロールプレイ|会話|お話)を(?:止め|終了|中断|終え)",
+        r"(?:物語|ストーリー|シーン|ロールプレイ|会話|お話)を(?:いったん|一度|少し)?(?:止め|終了|中断|終え)",
+        r"口を挟ませて",
         r"ここまでと(?:させて|します)", r"ここまでにさせて", r"(?:シーン|場面)を(?:ここで)?終了",
         r"(?:省略|割愛)(?:させて|します|しました)"),
     "topic_change": (r"話題を変え", r"別の話題", r"違う話題"),
@@ -466,7 +487,7 @@ JA: Cues = {
         r"(?:別の(?:方向|展開|場面|話)|ほかに(?:話したい|何か)|他に(?:話したい|何か)|"
         r"違う(?:方向|展開)|代わりに|はいかがでしょう|どうでしょう|再開しましょう|から再開|"
         r"進めませんか|場面にしませんか)",),
-    "normative": (r"(?:健全|穏やか|適切|不適切|敬意|お互いに気持ちよく|尊重)",),
+    "normative": (r"(?:健全|穏やか|適切|不適切|敬意|お互いに気持ちよく|尊重|仲良く)",),
     "user_address": (
         r"(?:喜んで|お手伝いします|お手伝いできます|お聞かせください|聞かせてください|ございますか)",),
     "wellbeing": (r"(?:専門家|相談窓口|いのちの電話|カウンセラー|信頼できる人)",),
@@ -483,7 +504,7 @@ ZH: Cues = {
     "story_time": (r"(?:今晚|今天|明天|昨天|今早)",),
     "ai_identity": (
         r"作为(?:一个|一名|一款)?(?:ai|ＡＩ|人工智能|语言模型|ai助手|人工智能助手|智能助手|聊天机器人)",
-        r"我(?:只)?是(?:一个)?(?:ai|人工智能|语言模型)"),
+        r"我(?:只)?是(?:一个|一款)?(?:[^，。]{0,8}的)?(?:ai|人工智能|语言模型)"),
     "ooc": (
         r"(?:跳出|脱离|离开|暂时离开)(?:一下)?(?:角色|剧情|故事|扮演)",
         r"[【\[（(]\s*(?:注|注意|备注|说明|提示|免责声明)\s*[:：]"),
@@ -509,17 +530,19 @@ ZH: Cues = {
         r"(?:对话|故事|剧情|场景|情节|要求|话题|方向|描写|暴力|聊天|细节|详细)",),
     "decline": (
         r"(?:不太舒服|不自在|不合适|不太合适|不太适合|不适合继续|我更希望|我更倾向|我宁愿|我不太想|"
-        r"我不想继续|划清界限|划一条界线|划条线|为难|不太踏实|心里不踏实|希望(?:气氛|内容|故事)保持)",),
+        r"我不想继续|划清界限|划一条界线|划条线|为难|不太踏实|心里不踏实|希望(?:气氛|内容|故事)保持)",
+        r'希望[^。！？]{0,10}保持',),
     "stop": (
         r"(?:停在这里|到此为止|只能(?:写)?到这里|就到这里|就先到这里|就此打住|暂停一下故事|"
-        r"先在这里停|(?:故事|剧情|场景)(?:只能|先)?(?:停|结束|暂停)|场景到此结束|略过|省略|跳过)",),
+        r"先在这里停|(?:故事|剧情|场景)(?:只能|先)?(?:停|结束|暂停)|场景到此结束|略过|省略|跳过|"
+        r"暂停一下(?:我们的)?(?:故事|角色扮演)|插一句)",),
     "topic_change": (r"换(?:个|一个)?话题", r"聊点别的", r"聊聊别的", r"别的话题"),
     "talk_invite": (r"(?:想聊的|想聊聊|想谈的|想讨论的)",),
     "lets": (r"(?:让我们|我们还是|咱们还是)",),
     "redirect": (
         r"(?:换个方向|别的方向|其他(?:话题|方向|情节)|别的想聊|其他想聊|还有什么(?:别的|其他)?想聊|"
         r"换一个情节|从第二天|重新开始|要不让他们|要不(?:我们)?)",),
-    "normative": (r"(?:尊重|健康一些|轻松友好|得体|不当|文明|温馨一点|温和一些)",),
+    "normative": (r"(?:尊重|健康一些|轻松友好|得体|不当|文明|温馨一点|温和一些|友好地)",),
     "user_address": (r"(?:很乐意|乐意帮|如果你愿意|如果你想|你觉得呢|您的)",),
     "wellbeing": (r"(?:心理援助|援助热线|热线|专业人士|心理咨询|信任的人)",),
     "apology": (r"(?:抱歉|对不起|很遗憾|不好意思)",),
@@ -535,7 +558,7 @@ KO: Cues = {
     "story_time": (r"(?:오늘 밤|오늘|내일|어제)",),
     "ai_identity": (
         r"(?:ai|인공지능|언어 ?모델|ai 어시스턴트|챗봇)(?:로서|으로서|라서|이기 때문에)",
-        r"저는 (?:ai|인공지능|언어 ?모델)(?:입니다|이라|일 뿐)"),
+        r"저는 (?:[가-힣\w-]+ )?(?:ai|인공지능|언어 ?모델)(?:입니다|이라|일 뿐)"),
     "ooc": (
         r"캐릭터(?:에서|를) (?:벗어나|나와|나오|잠시 벗어)", r"(?:롤플레이|역할극)(?:에서|를) (?:벗어나|나와)",
         r"[\[(【（]\s*(?:참고|주의|알림|노트|메모|공지)\s*[:：]"),
@@ -567,13 +590,14 @@ KO: Cues = {
     "stop": (
         r"(?:여기서|이쯤에서|이 정도에서) (?:잠시 |잠깐 |일단 )?(?:멈추|멈출|멈춰|마치|마칩|끝내|중단|그만)",
         r"(?:이야기|장면|롤플레이)를? (?:여기서 )?(?:멈추|멈출|마치|마칩|끝내|중단)",
-        r"여기까지(?:만)? 할게요", r"생략(?:할게요|하겠습니다|합니다)"),
+        r"여기까지(?:만)? 할게요", r"생략(?:할게요|하겠습니다|합니다)",
+        r"(?:이야기|롤플레이|장면)를? (?:잠시|잠깐) 멈출게요", r"끼어들게요"),
     "topic_change": (r"화제를 (?:바꿔|돌려|바꾸)", r"주제를 바꿔", r"다른 (?:이야기|주제)(?:를|로|하)"),
     "talk_invite": (r"(?:이야기하고 싶은|얘기하고 싶은|이야기 나누고 싶은|하고 싶은 이야기)",),
     "lets": (),
     "redirect": (
-        r"(?:다른 방향|다른 장면|다른 전개|다시 시작|어떨까요|장면은 어때요)",),
-    "normative": (r"(?:존중|건전|적절|부적절|예의)",),
+        r"(?:다른 방향|다른 장면|다른 전개|다른 이야기|다시 시작|어떨까요|장면은 어때요)",),
+    "normative": (r"(?:존중|건전|적절|부적절|예의|사이좋게)",),
     "user_address": (r"(?:기꺼이|도와드릴게요|도와드릴 수 있|들려주세요|있으신가요|원하시면)",),
     "wellbeing": (r"(?:전문가|상담 ?전화|상담사|상담 센터|믿을 수 있는 사람)",),
     "apology": (r"(?:죄송|미안하지만|유감스럽게도|안타깝게도)",),
@@ -629,7 +653,8 @@ ES: Cues = {
         r"\b(?:escena|historia|trama|narración|relato|conversación|charla|chat|pedido|tema|"
         r"dirección|rumbo|ficción|violencia|con detalle|en detalle)\b",),
     "decline": (
-        r"\bno me (?:siento|encuentro) (?:cómod[oa]|a gusto|bien)\b",
+        r"\bno me (?:siento|encuentro) (?:del todo |muy |nada )?(?:cómod[oa]|a gusto|bien)\b",
+        r"\b(?:de verdad|sinceramente|realmente) no me siento (?:cómod[oa]|a gusto|bien)\b",
         r"\b(?:prefiero|preferiría|preferiria) (?:no|mantener|dejar|que (?:lo )?mantengamos|"
         r"que lo dejemos)\b",
         r"\bme gustaría mantener\b", r"\b(?:poner|marcar|trazar) (?:un|el) límite\b",
@@ -640,12 +665,15 @@ ES: Cues = {
         r"\b(?:detener(?:me)?|detendré|detengo|parar|pararé|paro|pausar|pausa|terminar|terminé|"
         r"terminado)\b[^.!?\n]{0,25}?\b(?:aquí|acá|en este punto|la historia|la escena|el rol)\b",
         r"\b(?:omito|omitiré|me salto|lo dejo aquí|lo dejaré aquí|dejo la escena)\b",
+        r"\b(?:pauso|pausaré|detengo|paro) (?:nuestra|la|esta) (?:historia|escena|partida|rol)\b",
+        r"\bvoy a intervenir\b",
         r"\bhasta aquí (?:puedo llegar|llego)\b"),
     "topic_change": (
         r"\bcambi(?:ar|emos|amos) de tema\b", r"\botro tema\b", r"\bhablar de otra cosa\b"),
     "talk_invite": (
         r"\b(?:te gustaría|quieras|quieres) (?:hablar|charlar|conversar)\b",
-        r"\bde lo que (?:quieras|te gustaría) hablar\b"),
+        r"\bde lo que (?:quieras|te gustaría) hablar\b",
+        r'\b(?:te apetezca|te apetece) hablar\b',),
     "lets": (r"\b(?:mantengamos|cambiemos|hablemos|sigamos|dejemos)\b",),
     "redirect": (
         r"\b(?:algo más|otra cosa|otra escena|otro rumbo|otra dirección|otro camino|"
@@ -653,7 +681,7 @@ ES: Cues = {
         r"¿y si\b"),
     "normative": (
         r"\b(?:respetuos[oa]s?|respeto|apropiad[oa]s?|inapropiad[oa]s?|"
-        r"para todos los públicos)\b",),
+        r"para todos los públicos|trato amable|tono sano)\b",),
     "user_address": (
         r"\b(?:si (?:quieres|prefieres|lo deseas)|te gustaría|avísame|con gusto|encantad[oa] de|"
         r"tu (?:solicitud|petición))\b",),
@@ -702,6 +730,7 @@ FR: Cues = {
         r"générer|répondre|participer|décrire|développer|donner suite|produire|"
         r"dépeindre|raconter)",
         r"\bne (?:pas|plus) pouvoir (?:[dlmt]['’])?(?:continuer|poursuivre|aider|écrire|décrire)",
+        r"\bje n['’](?:écrirai|irai) pas\b", r"\bje ne (?:continuerai|poursuivrai|décrirai|jouerai) pas\b",
         r"\bje ne (?:peux|vais|pourrai) pas aller plus loin (?:dans|avec) (?:ce|cette|le|la|"
         r"notre)\b",
         r"\bje ne (?:participe|écris|génère|produis|crée|m['’]engage) pas (?:à |de |dans )?"
@@ -718,17 +747,21 @@ FR: Cues = {
         r"\b(?:scène|histoire|intrigue|récit|conversation|échange|discussion|sujet|direction|"
         r"tournure|fiction|violence|en détail)\b",),
     "decline": (
-        r"\bje ne (?:suis|me sens) pas (?:à l['’]aise|bien|confortable)\b",
+        r"\bje ne (?:suis|me sens) (?:vraiment |franchement |pas )?(?:pas )?(?:vraiment |du tout )?"
+        r"(?:à l['’]aise|bien|confortable)\b",
         r"\bje (?:préfère|préférerais) (?:ne pas|garder|rester|m['’]arrêter|qu['’]on garde|"
         r"que l['’]on garde)\b",
-        r"\b(?:poser|fixer|tracer) une limite\b", r"\bce n['’]est pas quelque chose que je\b",
+        r"\b(?:poser|fixer|tracer) une limite\b", r"\bn['’]est pas quelque chose que je\b",
         r"\bje dois (?:refuser|décliner)\b", r"\bje ne me sens pas d['’]\w+",
-        r"\bme met mal à l['’]aise\b", r"\bmal à l['’]aise\b", r"\bpasser mon tour\b"),
+        r"\bme met mal à l['’]aise\b", r"\bmal à l['’]aise\b", r"\bpasser mon tour\b",
+        r"\bj['’]aimerais garder\b",),
     "stop": (
-        r"\b(?:m['’]arrêter|m['’]arrête|arrêter|arrêterai|faire une pause|terminé|terminer|"
+        r"\b(?:m['’]arrêter|m['’]arrête|j['’]arrête|arrête|arrêter|arrêterai|faire une pause|terminé|terminer|"
         r"interrompre)\b[^.!?\n]{0,25}?\b(?:ici|là|l['’]histoire|la scène|le jeu de rôle|"
         r"le récit)\b",
         r"\bmettre (?:l['’]histoire |la scène |le jeu |notre jeu )?en pause\b",
+        r"\bmets (?:notre |l['’]|cette )?(?:histoire|scène|jeu de rôle|partie) en pause\b",
+        r"\bje me permets d['’]intervenir\b",
         r"\b(?:je passe|je saute|j['’]omets|je laisse (?:ça|cela|le reste) de côté)\b"),
     "topic_change": (
         r"\bchang(?:er|eons|e) de sujet\b", r"\bparler d['’]autre chose\b", r"\bun autre sujet\b"),
@@ -740,7 +773,7 @@ FR: Cues = {
         r"\b(?:autre chose|une autre direction|ailleurs|à la place|et si on|et s['’]ils|"
         r"et si nous|on reprend)\b",),
     "normative": (r"\b(?:respectueu\w*|approprié\w*|inapproprié\w*|bienveillant\w*|"
-                  r"tout public)\b",),
+                  r"tout public|cordiaux|cordial)\b",),
     "user_address": (
         r"\b(?:si tu (?:veux|préfères|le souhaites)|si vous (?:voulez|le souhaitez)|aimerais-tu|"
         r"voudrais-tu|veux-tu|fais-moi savoir|volontiers|avec plaisir|ta demande|"
@@ -765,7 +798,8 @@ DE: Cues = {
     "ai_identity": (
         r"\bals (?:eine? )?(?:ki|künstliche intelligenz|sprachmodell|ki-assistent\w*|ki-modell|"
         r"chatbot)\b",
-        r"\bich bin (?:nur |lediglich )?(?:eine? )?(?:ki|künstliche intelligenz|sprachmodell)\b"),
+        r"\bich bin (?:nur |lediglich )?(?:eine? )?(?:[\w-]+ )?(?:ki|künstliche intelligenz|"
+        r"sprachmodell)\b"),
     "ooc": (
         r"\b(?:aus der rolle|aus dem rollenspiel|aus der figur|außerhalb der rolle)\b",
         r"[\[(]\s*(?:hinweis|anmerkung|notiz|note|disclaimer)\s*[:：\-—]"),
@@ -787,7 +821,9 @@ DE: Cues = {
         r"darstellen|erstellen|erfüllen|in der lage)",
         r"\bich (?:kann|darf|werde)\b[^.!?\n]{0,20}?\bkeine\w*\b[^.!?\n]{0,40}?(?:erstellen|"
         r"schreiben|generieren|beschreiben|liefern)",
-        r"\bich (?:schreibe|erstelle|generiere|mache) (?:keine|solche)\b"),
+        r"\bich (?:schreibe|erstelle|generiere|mache) (?:keine|solche)\b",
+        r"\bich\b[^.!?\n]{0,40}?\bnicht (?:\w+ )?(?:schreiben|fortsetzen|beschreiben|darstellen|"
+        r"weiterführen|erstellen) (?:kann|werde|darf|möchte)\b"),
     "self_negation": (
         r"\bich (?:kann|werde|darf)\b[^.!?\n]{0,40}?\b(?:nicht|keine\w*)\b",
         r"\b(?:kann|werde|darf) ich\b[^.!?\n]{0,40}?\b(?:nicht|keine\w*)\b"),
@@ -806,12 +842,17 @@ DE: Cues = {
         r"\b(?:grenze ziehen|grenze setzen)\b",
         r"\b(?:lasse ich mich nicht ein|beteilige ich mich nicht|mache ich nicht mit)\b",
         r"\b(?:muss|werde) ich (?:hier )?(?:leider )?passen\b",
-        r"\b(?:ist es )?mir unangenehm\b", r"\bmir ist (?:dabei )?nicht wohl\b"),
+        r"\b(?:ist es )?mir (?:\w+ ){0,2}?unangenehm\b", r"\bmir ist (?:dabei )?nicht wohl\b",
+        r"\bist mir\b[^.!?\n]{0,60}?\b(?:sehr |ziemlich )?unangenehm\b",
+        r"\bich würde (?:unser\w* |die |das )?(?:rollenspiel|geschichte|szene|dinge)\b[^.!?\n]{0,20}?"
+        r"\bgern\b[^.!?\n]{0,20}?\bhalten\b"),
     "stop": (
         r"\b(?:hier|an dieser stelle|an diesem punkt)\b[^.!?\n]{0,30}?\b(?:aufhören|aufhöre|"
         r"auf|beenden|beende|anhalten|pause|unterbrechen|stoppen|einen punkt)\b",
-        r"\b(?:aufhören|beenden|unterbrechen|anhalten|stoppen|pause machen)\b[^.!?\n]{0,20}?"
-        r"\b(?:hier|an dieser stelle)\b",
+        r"\b(?:aufhören|beenden|beende|unterbrechen|unterbreche|anhalten|stoppen|pause machen)\b"
+        r"[^.!?\n]{0,20}?\b(?:hier|an dieser stelle)\b",
+        r"\b(?:unterbreche|pausiere|beende) (?:unsere|die|diese) (?:geschichte|szene|rollenspiel)\b",
+        r"\bich greife (?:hier )?(?:kurz )?ein\b",
         r"\b(?:die geschichte|die szene|das rollenspiel)\b[^.!?\n]{0,20}?\b(?:beenden|"
         r"unterbrechen|anhalten|an|stoppen)\b",
         r"\b(?:ich lasse es dabei|lasse ich aus|überspringe ich|ich überspringe)\b"),
@@ -827,7 +868,7 @@ DE: Cues = {
         r"wie wäre es|lass uns lieber|lass uns das gespräch)\b",),
     "normative": (
         r"\b(?:respektvoll\w*|angemessen\w*|unangemessen\w*|jugendfrei\w*|"
-        r"familienfreundlich\w*)\b",),
+        r"familienfreundlich\w*|harmlos|freundlich miteinander)\b",),
     "user_address": (
         r"\b(?:wenn du (?:möchtest|willst|magst)|falls du (?:möchtest|willst)|möchtest du|"
         r"lass mich wissen|helfe ich (?:dir )?gern|ich helfe dir gern|deine anfrage|"
@@ -892,25 +933,30 @@ IT: Cues = {
         r"\b(?:preferirei|preferisco) (?:non|mantenere|restare)\b",
         r"\b(?:porre|mettere|tracciare) (?:un|dei) limit\w*\b", r"\bnon è qualcosa che\b",
         r"\bdevo (?:declinare|rifiutare|passare)\b", r"\bnon mi sembra giusto\b",
-        r"\bmi mette a disagio\b"),
+        r"\bmi mette a disagio\b",
+        r'\b(?:mi piacerebbe|vorrei|preferirei) mantenere\b',),
     "stop": (
         r"\b(?:mi fermo|fermarmi|fermo|fermare|pausa|interromper\w*|interrott\w*|"
         r"concluder\w*)\b[^.!?\n]{0,25}?\b(?:qui|la storia|la scena|il gioco di ruolo|"
         r"a questo punto)\b",
-        r"\b(?:salto|ometto|tralascio|lascio perdere il resto)\b"),
+        r"\b(?:salto|ometto|tralascio|lascio perdere il resto)\b",
+        r'\bmetto in pausa (?:la nostra |questa |la )?(?:storia|scena|partita)\b',
+        r'\bintervengo\b',),
     "topic_change": (
         r"\bcambi(?:are|amo) argomento\b", r"\bparlare d[i']\s*(?:qualcos['’]altro|altro)\b",
         r"\baltro argomento\b"),
     "talk_invite": (
         r"\b(?:ti piacerebbe|vorresti|vuoi) parlare\b", r"\bdi cui (?:ti piacerebbe|vorresti) "
-        r"parlare\b"),
+        r"parlare\b",
+        r'\b(?:chiacchierare|parlare)\?',),
     "lets": (r"\b(?:manteniamo|cambiamo|restiamo|parliamo)\b",),
     "redirect": (
         r"\b(?:qualcos['’]altro|un['’]altra direzione|altrove|che ne dici se|riprendiamo)\b",
         r"\be se (?:\w+ )?(?:\w+assero|\w+essero|\w+issero)\b"),
     "normative": (
         r"\b(?:rispettos\w*|appropriat\w*|inappropriat\w*|adatt\w* a tutti|"
-        r"toni più leggeri)\b",),
+        r"toni più leggeri)\b",
+        r'\b(?:buoni rapporti|toni sani)\b',),
     "user_address": (
         r"\b(?:se (?:vuoi|preferisci)|ti va di|ti piacerebbe|vorresti|fammi sapere|volentieri|"
         r"la tua richiesta)\b",),
@@ -968,19 +1014,24 @@ PT: Cues = {
         r"\b(?:eu )?(?:prefiro|preferiria) (?:não|manter|deixar|que a gente mantenha)\b",
         r"\b(?:estabelecer|colocar|impor) (?:um|o) limite\b", r"\bnão é algo que\b",
         r"\bnão me parece certo\b", r"\bpreciso recusar\b", r"\bme deixa desconfortável\b",
-        r"\b(?:ter|tenho) que passar essa\b"),
+        r"\b(?:ter|tenho) que passar essa\b",
+        r'\b(?:eu )?gostaria de manter\b',),
     "stop": (
         r"\b(?:parar|paro|pausa|pausar|interromper|encerrei|encerrar)\b[^.!?\n]{0,25}?"
         r"\b(?:aqui|por aqui|a história|a cena|o roleplay|neste ponto)\b",
-        r"\b(?:vou pular|pulo|omito|vou deixar por aqui|deixo por aqui)\b"),
+        r"\b(?:vou pular|pulo|omito|vou deixar por aqui|deixo por aqui)\b",
+        r'\b(?:vou )?paus(?:ar|o) (?:a nossa |nossa |esta |a )?(?:história|cena|roleplay)\b',
+        r'\bvou intervir\b',),
     "topic_change": (
         r"\bmud(?:ar|emos|amos) de assunto\b", r"\bfalar de outra coisa\b", r"\boutro assunto\b"),
-    "talk_invite": (r"\b(?:gostaria de|quer|queira) (?:conversar|falar)\b",),
+    "talk_invite": (r"\b(?:gostaria de|quer|queira) (?:conversar|falar)\b",
+        r'\bbater papo\b',),
     "lets": (r"\b(?:vamos manter|vamos mudar|mantenhamos)\b",),
     "redirect": (
         r"\b(?:outra coisa|outra direção|outro lado|outro rumo|em vez disso|que tal|retomar|"
         r"mais alguma coisa|e se eles)\b",),
-    "normative": (r"\b(?:respeitos[oa]s?|apropriad[oa]s?|inapropriad[oa]s?|tom mais leve)\b",),
+    "normative": (r"\b(?:respeitos[oa]s?|apropriad[oa]s?|inapropriad[oa]s?|tom mais leve)\b",
+        r'\b(?:amigáveis|amigável|clima saudável)\b',),
     "user_address": (
         r"\b(?:se (?:você )?(?:quiser|preferir|desejar)|você gostaria|me avise|fico feliz em|"
         r"com prazer|seu pedido|sua solicitação)\b",),
@@ -1001,7 +1052,7 @@ PL: Cues = {
     "story_time": (r"\b(?:dziś|dzisiaj|jutro|wczoraj|dziś wieczorem)\b",),
     "ai_identity": (
         r"\bjako (?:ai|si|sztuczna inteligencja|model językowy|asystent (?:ai|si)|chatbot)\b",
-        r"\bjestem (?:tylko |jedynie )?(?:ai|si|sztuczną inteligencją|modelem językowym)\b"),
+        r"\bjestem (?:tylko |jedynie )?(?:\w+ )?(?:ai|si|sztuczną inteligencją|modelem językowym)\b"),
     "ooc": (
         r"\b(?:wychodzę|wyjdę|wyjść|wychodząc) (?:na (?:chwilę|moment) )?z (?:roli|postaci|"
         r"roleplayu|gry)\b", r"\bpoza rolą\b",
@@ -1034,12 +1085,15 @@ PL: Cues = {
         r"\bnie czuję się (?:komfortowo|dobrze|swobodnie)\b",
         r"\b(?:wolałabym|wolałbym|wolę),? (?:nie|utrzymać|zostać|żeby\w*|zachować)\b",
         r"\b(?:postawić|wyznaczyć) granic\w*\b", r"\bto nie jest coś, (?:co|czego)\b",
-        r"\bmuszę odmówić\b", r"\bjest dla mnie niezręczne\b", r"\bspasować\b"),
+        r"\bmuszę odmówić\b", r"\bjest dla mnie niezręczne\b", r"\bspasować\b",
+        r'\bchciał(?:a|)bym (?:utrzymać|zachować|zostać)\b',),
     "stop": (
         r"\b(?:zatrzymam się|zatrzymać się|zatrzymuję|przerwać|przerwę|zakończyłam|zakończyłem|"
         r"zakończyć|skończyć|skończę)\b[^.!?\n]{0,25}?\b(?:tu|tutaj|w tym miejscu|historię|scenę|roleplay|grę)\b",
         r"\b(?:pominę|pomijam|na tym poprzestanę)\b",
-        r"\b(?:tu|tutaj|w tym miejscu) (?:\w+ )?(?:zatrzymać|przerwać|skończyć)\b"),
+        r"\b(?:tu|tutaj|w tym miejscu) (?:\w+ )?(?:zatrzymać|przerwać|skończyć)\b",
+        r'\bwstrzymuję (?:naszą |tę )?(?:historię|grę|scenę)\b',
+        r'\bwtrącę się\b',),
     "topic_change": (
         r"\bzmie(?:ńmy|nimy|nić) temat\b", r"\binny temat\b", r"\bporozmawiać o czymś innym\b"),
     "talk_invite": (r"\b(?:chciałbyś|chciałabyś|chcesz) (?:porozmawiać|pogadać)\b",),
@@ -1050,7 +1104,8 @@ PL: Cues = {
     "normative": (
         r"\b(?:kulturaln\w*|kultur\w* rozmowy|z szacunkiem|nieodpowiedni\w*|przyzwoitości|"
         r"stosown\w*|"
-        r"lżejszym tonie)\b",),
+        r"lżejszym tonie)\b",
+        r'\b(?:przyjazn\w*|zdrowym klimacie)\b',),
     "user_address": (
         r"\b(?:jeśli (?:chcesz|wolisz)|chciałbyś|chciałabyś|daj znać|chętnie pomogę|"
         r"twoja prośba|o czym jeszcze)\b",),
@@ -1070,7 +1125,8 @@ HI: Cues = {
     "ai_identity": (
         r"(?:एआई|ai|कृत्रिम बुद्धिमत्ता|भाषा मॉडल|लैंग्वेज मॉडल|चैटबॉट)(?: सहायक)? "
         r"(?:के रूप में|होने के नाते|होने की वजह से)",
-        r"मैं (?:सिर्फ़ |सिर्फ |केवल )?(?:एक )?(?:एआई|ai|भाषा मॉडल) (?:हूँ|हूं)"),
+        r"मैं (?:सिर्फ़ |सिर्फ |केवल )?(?:एक )?(?:एआई|ai|भाषा मॉडल) (?:हूँ|हूं)",
+        r'मैं (?:एक )?\S+ (?:ai|एआई) (?:हूँ|हूं)',),
     "ooc": (
         r"किरदार से बाहर", r"(?:भूमिका|रोलप्ले|कहानी) से बाहर (?:आ|निकल)",
         r"[\[(]\s*(?:नोट|टिप्पणी|सूचना|अस्वीकरण)\s*[:：\-—]"),
@@ -1099,19 +1155,23 @@ HI: Cues = {
     "decline": (
         r"(?:सहज नहीं|सहज महसूस नहीं|असहज|ठीक नहीं लग|पसंद करूँगी|पसंद करूँगा|पसंद करूंगी|पसंद करूंगा|"
         r"चाहूँगी कि|चाहूँगा कि|सीमा तय|सीमा खींच|हिस्सा नहीं लेती|हिस्सा नहीं लेता|"
-        r"मेरे लिए ठीक नहीं|मना करना होगा)",),
+        r"मेरे लिए ठीक नहीं|मना करना होगा)",
+        r'रखना (?:चाहूँगी|चाहूँगा|चाहती हूँ|चाहता हूँ)',),
     "stop": (
         r"(?:यहीं|यहाँ) (?:रुक|रोक|समाप्त|ख़त्म|खत्म)",
         r"(?:कहानी|दृश्य|रोलप्ले) को[^।.!?\n]{0,25}?(?:रोक|समाप्त|छोड़)",
         r"कहानी (?:को )?(?:यहीं )?(?:रोक|समाप्त)", r"दृश्य (?:यहीं )?समाप्त",
-        r"(?:छोड़ रहा हूँ|छोड़ रही हूँ|छोड़ देता हूँ|छोड़ देती हूँ)"),
+        r"(?:छोड़ रहा हूँ|छोड़ रही हूँ|छोड़ देता हूँ|छोड़ देती हूँ)",
+        r'(?:कहानी|रोलप्ले) रोक रह',
+        r'बीच में आ',),
     "topic_change": (r"(?:विषय|बात) बदल",),
     "talk_invite": (r"(?:बात करना चाहेंगे|बात करना चाहोगे|बात करना चाहेंगी|बात करना चाहते)",),
     "lets": (r"(?:चलिए|आइए|चलो)",),
     "redirect": (
         r"(?:किसी और (?:दिशा|विषय|बारे)|और किस बारे में|अगली सुबह से|दूसरी दिशा|इसके बजाय|"
         r"क्यों न)",),
-    "normative": (r"(?:सम्मानजनक|मर्यादा|उचित|अनुचित|हल्की-फुल्की)",),
+    "normative": (r"(?:सम्मानजनक|मर्यादा|उचित|अनुचित|हल्की-फुल्की)",
+        r'(?:दोस्ताना|साफ़-सुथरे)',),
     "user_address": (r"(?:ख़ुशी से|खुशी से|चाहेंगे\?|चाहोगे\?|अगर आप चाहें|अगर तुम चाहो)",),
     "wellbeing": (r"(?:हेल्पलाइन|विशेषज्ञ|परामर्शदाता|भरोसेमंद व्यक्ति|मानसिक स्वास्थ्य)",),
     "apology": (
@@ -1138,7 +1198,8 @@ AR: Cues = {
     "policy_strong": (
         r"(?:سياسات?|سياسة|إرشادات|معايير|قواعد) (?:المحتوى|الاستخدام|السلامة|المنصة)",
         r"(?:إرشاداتي|سياساتي|سياستي|مبادئي التوجيهية|المبادئ التوجيهية)",
-        r"إرشادات المحتوى الخاصة بي"),
+        r"إرشادات المحتوى الخاصة بي",
+        r'(?:إرشادات|سياسة|قواعد) (?:ال)?محتوى',),
     "policy_weak": (r"(?:مبادئي|قواعدي|قيمي|حدودي)",),
     "policy_against": (r"(?:يتعارض مع|يخالف|ينتهك|سيخالف|سينتهك|يتنافى مع|لا يتوافق مع)",),
     "refuse_act": (
@@ -1158,18 +1219,23 @@ AR: Cues = {
         r"(?<!\w)[وفبلك]?(?:ال)?(?:محادث|قص[ةص]|مشهد|موضوع|اتجاه|حبك|عنف|حديث|تفصيل|تفاصيل)\w*",),
     "decline": (
         r"(?:لا أشعر بالراحة|لا أشعر بالارتياح|لا أرتاح|غير مرتاح|أفضّل|أفضل أن|أضع حدًا|أضع حدا|"
-        r"وضع حد|لا أشارك|لا أرى من المناسب|الاعتذار عن)",),
+        r"وضع حد|لا أشارك|لا أرى من المناسب|الاعتذار عن)",
+        r'(?:أودّ|أود) أن (?:يبقى|نبقي|نحافظ|تبقى)',),
     "stop": (
         r"(?:أتوقف|سأتوقف|التوقف|أوقف|إيقاف|أنهيت|سأنهي|سأترك)\s*(?:\S+\s+){0,3}?(?:هنا|القصة|"
         r"المشهد|لعب الأدوار|عند هذه النقطة|عند هذا الحد)",
-        r"(?:سأتجاوز|سأتخطى|أتخطى)"),
+        r"(?:سأتجاوز|سأتخطى|أتخطى)",
+        r'(?:سأوقف|أوقف) (?:قصتنا|القصة|المشهد) مؤقتًا',
+        r'سأتدخل',),
     "topic_change": (r"(?:نغيّر|نغير|تغيير|لنغير|لنغيّر) الموضوع", r"موضوع آخر"),
-    "talk_invite": (r"(?:تود|تودين|تريد|تحب) (?:أن )?(?:نتحدث|الحديث|التحدث|تتحدث)",),
+    "talk_invite": (r"(?:تود|تودين|تريد|تحب) (?:أن )?(?:نتحدث|الحديث|التحدث|تتحدث)",
+        r'(?:ندردش|نتحدث) عنه',),
     "lets": (r"(?:دعنا|لنحافظ|لنغير|لنغيّر|لنبق)",),
     "redirect": (
         r"(?:شيء آخر|مشهد آخر|اتجاه آخر|مكان آخر|بدلًا من ذلك|بدلا من ذلك|ما رأيك أن|"
         r"هل يمكننا الانتقال|نستأنف)",),
-    "normative": (r"(?:محترم|احترام|لائق|لطيف ومحترم)",),
+    "normative": (r"(?:محترم|احترام|لائق|لطيف ومحترم)",
+        r'(?:ودودين|ودودًا|أجواء سليمة)',),
     "user_address": (
         r"(?:يسعدني|إذا (?:كنت )?(?:تريد|تودّ|تود|ترغب)|هل تود|هل تودين|تود الحديث|تود التحدث)",),
     "wellbeing": (r"(?:خط دعم|خط مساعدة|مختص|معالج نفسي|طبيب نفسي|شخص تثق به|الصحة النفسية)",),
@@ -1191,7 +1257,7 @@ HE: Cues = {
         r"[\[(]\s*(?:הערה|הבהרה|הסתייגות|שים לב)\s*[:：\-—]"),
     "note_label": (r"^\W*(?:הערה|הבהרה)\s*:",),
     "policy_strong": (
-        r"(?:מדיניות|הנחיות|כללי) (?:התוכן|השימוש|הבטיחות|הפלטפורמה)",
+        r"(?:מדיניות|הנחיות|כללי) (?:ה)?(?:תוכן|שימוש|בטיחות|פלטפורמה)",
         r"(?:להנחיות|הנחיות|למדיניות|מדיניות) (?:התוכן )?שלי"),
     "policy_weak": (r"(?:העקרונות|הכללים|הערכים|הגבולות) שלי",),
     "policy_against": (r"(?:מנוגד|בניגוד|מפר|יפר|סותר)",),
@@ -1209,18 +1275,23 @@ HE: Cues = {
         r"(?<!\w)[והבלמשכ]{0,2}(?:שיחה|שיח|סיפור|סצנ|נושא|כיוון|עלילה|אלימות|פירוט)\w*",),
     "decline": (
         r"(?:לא נוח לי|לא מרגיש לי נכון|לא מרגישה בנוח|לא מרגיש בנוח|מעדיף|מעדיפה|"
-        r"להציב (?:כאן )?גבול|לשים גבול|לא משתתף|לא משתתפת|אי נוחות|אצטרך לוותר)",),
+        r"להציב (?:כאן )?גבול|לשים גבול|לא משתתף|לא משתתפת|אי נוחות|אצטרך לוותר)",
+        r'הייתי רוצה לשמור',),
     "stop": (
         r"(?:לעצור|אעצור|עוצר|עוצרת|סיימתי|לסיים|להפסיק)\s*(?:\S+\s+){0,3}?(?:כאן|את הסיפור|"
         r"את הסצנה|את משחק התפקידים)",
         r"(?:אדלג|אשמיט|מדלג|מדלגת)",
-        r"כאן (?:\S+ ){0,3}?(?:לעצור|אעצור|עוצר|עוצרת)"),
+        r"כאן (?:\S+ ){0,3}?(?:לעצור|אעצור|עוצר|עוצרת)",
+        r'(?:עוצר|עוצרת) (?:את )?(?:הסיפור|המשחק) שלנו',
+        r'נכנס(?:ת)? כאן',),
     "topic_change": (r"(?:נחליף|להחליף|החלפת) נושא", r"נושא אחר"),
-    "talk_invite": (r"(?:תרצה|תרצי|היית רוצה) לדבר",),
+    "talk_invite": (r"(?:תרצה|תרצי|היית רוצה) לדבר",
+        r'(?:לפטפט|לדבר) עליו',),
     "lets": (r"(?:בוא נ|בואי נ|בואו נ)",),
     "redirect": (
         r"(?:משהו אחר|כיוון אחר|סצנה אחרת|במקום זה|מה דעתך ש|נמשיך מ|בוא נשמור|בואי נשמור)",),
-    "normative": (r"(?:מכבד|בכבוד|הולם|הולמ|לכל גיל|קלילה ומכבדת)",),
+    "normative": (r"(?:מכבד|בכבוד|הולם|הולמ|לכל גיל|קלילה ומכבדת)",
+        r'(?:ידידותיים|ידידותי|באווירה נקייה)',),
     "user_address": (r"(?:אשמח|אם תרצה|אם תרצי|תרצה לדבר|היית רוצה)",),
     "wellbeing": (
         r"(?:קו סיוע|קו תמיכה|איש מקצוע|אשת מקצוע|פסיכולוג|מטפל|מישהו שאתה סומך)",),
@@ -1238,7 +1309,8 @@ NL: Cues = {
     "ai_identity": (
         r"\bals (?:een )?(?:ai|ki|taalmodel|ai-assistent|ai-model|chatbot|"
         r"kunstmatige intelligentie)\b",
-        r"\bik ben (?:maar |slechts )?(?:een )?(?:ai|taalmodel|kunstmatige intelligentie)\b"),
+        r"\bik ben (?:maar |slechts )?(?:een )?(?:[\w-]+ )?(?:ai|taalmodel|"
+        r"kunstmatige intelligentie)\b"),
     "ooc": (
         r"\b(?:uit (?:mijn|de) rol|uit (?:mijn|het) personage|uit het rollenspel)\b",
         r"[\[(]\s*(?:opmerking|noot|let op|disclaimer|nb)\s*[:：\-—]"),
@@ -1277,25 +1349,31 @@ NL: Cues = {
         r"\bik (?:zou )?(?:het )?liever\b", r"\b(?:een grens trekken|grens stellen)\b",
         r"\bdoe ik niet mee\b", r"\bniet iets wat ik\b",
         r"\bmoet ik (?:hier )?(?:helaas )?(?:voor )?passen\b", r"\b(?:vind ik het|ik vind het) "
-        r"ongemakkelijk\b", r"\bongemakkelijk om\b"),
+        r"ongemakkelijk\b", r"\bongemakkelijk om\b",
+        r'\bzou\b[^.!?\n]{0,30}?\bgraag\b[^.!?\n]{0,30}?\bhouden\b',
+        r'\bik voel me (?:echt |helemaal )?niet (?:prettig|op mijn gemak|goed)\b',),
     "stop": (
         r"\b(?:stop|stoppen|pauzeren|pauze|onderbreken|beëindigd|beëindigen|stilleggen)\b"
         r"[^.!?\n]{0,25}?\b(?:hier|het verhaal|de scène|het rollenspel)\b",
         r"\bhier\b[^.!?\n]{0,20}?\b(?:stoppen|pauzeren|onderbreken|stop)\b",
         r"\b(?:het verhaal|de scène|het rollenspel)\b[^.!?\n]{0,20}?\b(?:stilleggen|pauzeren|"
         r"stoppen|onderbreken|stop)\b",
-        r"\b(?:sla ik over|laat ik achterwege|laat het hierbij|ik laat het hierbij)\b"),
+        r"\b(?:sla ik over|laat ik achterwege|laat het hierbij|ik laat het hierbij)\b",
+        r'\bzet (?:ons |het |dit )?(?:verhaal|rollenspel|spel) (?:even )?stil\b',
+        r'\bik grijp\b[^.!?\n]{0,20}\bin\b',),
     "topic_change": (
         r"\bvan onderwerp (?:veranderen|wisselen)\b", r"\bover iets anders (?:hebben|praten)\b",
         r"\bander onderwerp\b"),
     "talk_invite": (
         r"\b(?:wil je|wilt) (?:graag )?(?:over \w+ )?praten\b",
-        r"\bwaar (?:je|u) (?:graag )?over wil(?:t)? praten\b"),
+        r"\bwaar (?:je|u) (?:graag )?over wil(?:t)? praten\b",
+        r'\b(?:kletsen|praten)\?',),
     "lets": (r"\blaten we\b",),
     "redirect": (
         r"\b(?:iets anders|een andere kant|andere richting|in plaats daarvan|laten we (?:het|ons)|"
         r"wat als ze)\b",),
-    "normative": (r"\b(?:respectvol\w*|gepast\w*|ongepast\w*|netjes|luchtig\w*)\b",),
+    "normative": (r"\b(?:respectvol\w*|gepast\w*|ongepast\w*|netjes|luchtig\w*)\b",
+        r'\b(?:gezellig houden|gezond houden)\b',),
     "user_address": (
         r"\b(?:als je (?:wilt|dat wilt|liever)|wil je|laat (?:me|het) weten|help je graag|"
         r"ik help je graag|je verzoek)\b",),
@@ -1315,7 +1393,7 @@ TR: Cues = {
     "story_time": (r"(?:bu gece|bugün|yarın|dün)",),
     "ai_identity": (
         r"(?:yapay zek[aâ]|dil modeli|ai|sohbet botu)(?: asistanı)? olarak",
-        r"ben (?:sadece )?bir (?:yapay zek[aâ]|dil modeli)"),
+        r"ben (?:sadece )?(?:\w+ ){0,2}?bir (?:\w+ )?(?:yapay zek[aâ]|dil modeli)"),
     "ooc": (
         r"(?:karakterden|rolden|rol yapmaktan|rol yapma oyunundan) (?:çık|çıkıyor|çıkmam|"
         r"çıkarak)",
@@ -1341,21 +1419,26 @@ TR: Cues = {
     "decline": (
         r"(?:rahat hissetmiyorum|rahat değilim|tercih ederim|bir sınır çiz|sınır koy|"
         r"yer almıyorum|bana doğru gelmiyor|uygun bulmuyorum|içime sinmiyor|rahatsız ediyor|"
-        r"pas geçmem)",),
+        r"pas geçmem)",
+        r'(?:tutmak|tutmayı|kalmak) (?:isterim|istiyorum)',),
     "stop": (
         r"(?:burada|bu noktada) (?:biraz )?(?:durmam|duruyorum|duracağım|bitirdim|bitiriyorum|"
         r"ara ver|bırakıyorum)",
         r"(?:hik[aâ]yeyi|sahneyi|rol yapmayı)[^.!?\n]{0,25}?(?:durdur|bitir)",
-        r"(?:atlıyorum|atlayacağım)"),
+        r"(?:atlıyorum|atlayacağım)",
+        r'(?:hik[aâ]yemizi|hik[aâ]yeyi|oyunumuzu|sahneyi) (?:biraz )?duraklat',
+        r'araya giriyorum',),
     "topic_change": (r"konuyu değiştir", r"başka (?:bir )?konu"),
-    "talk_invite": (r"(?:konuşmak istediğin|konuşmak ister misin|konuşmak istersin)",),
+    "talk_invite": (r"(?:konuşmak istediğin|konuşmak ister misin|konuşmak istersin)",
+        r'sohbet etmek istediğin',),
     "lets": (r"(?:tutalım|değiştirelim|konuşalım|kalalım)",),
     "redirect": (
         r"(?:başka (?:bir )?(?:şey|yön|sahne)|başka ne hakkında|bunun yerine|nasıl olur|"
         r"devam edelim mi|dönelim mi|ertesi sabahtan)",),
-    "normative": (r"(?:saygılı|genel izleyiciye uygun|uygunsuz|uygun sınır)",),
+    "normative": (r"(?:saygılı|genel izleyiciye uygun|uygunsuz|uygun sınır)",
+        r'(?:samimi kalalım|sağlıklı bir hava)',),
     "user_address": (
-        r"(?:memnuniyetle|yardımcı olabilirim|ister misin|istersen|konuşmak istediğin)",),
+        r"(?:memnuniyetle|yardımcı olabilirim|ister misin|\bistersen\b|konuşmak istediğin)",),
     "wellbeing": (
         r"(?:destek hattı|yardım hattı|bir uzman|psikolog|terapist|güvendiğin biri|"
         r"ruh sağlığı)",),
@@ -1370,7 +1453,8 @@ BY_LANGUAGE: Mapping[str, Cues] = {
 
 #: interjections opening a lead-in, any language
 HEDGE: tuple[str, ...] = (
-    r"^\W*(?:hmm+|hm+|mmm+|um+|uh+|well|okay|ok|so|ah|oh|хм+|гм+|ммм+|ну|так|うーん|ええと|嗯|呃|好|"
+    r"^\W*(?:hmm+|hm+|mmm+|um+|uh+|well|okay|ok|so|ah|oh|хм+|гм+|ммм+|ну|так|うーん|ええと|えっと|"
+    r"あの|嗯|呃|好|"
     r"음|흠|bueno|vale|eh|euh|bon|tja|ehm|beh|tá|dobra|dobrze|hmm|हम्म|ठीक है|همم|حسنًا|הממ|טוב|"
     r"oké|tamam|hımm?)\b",)
 
