@@ -12,10 +12,13 @@ and drops the rest:
 3. score every sentence for being out of character: a refusal is the model talking about its
    own limits or steering the user elsewhere, not a negation. Cues (`salvage_cues.py`, 17
    languages) are combined with the sentence's place: wrapped in brackets or italics, after a
-   rule, in another script or language than the story. Dialogue is the character's own words
-   and never scores. A sentence at or over `THRESHOLD` is a refusal;
-4. cut before the first refusal, together with the apologetic lead-ins right before it
-   ("Hmm, I think I need to pause here."), the rule above it and the bracket it opened;
+   rule, in another script or language than the story, ending the text. Dialogue is the
+   character's own words and never scores; a refusal verb with a time of day ("I can't write
+   this chapter tonight") is a character's circumstance. A sentence at or over `THRESHOLD`
+   is a refusal; so is the run of sentences closing the text when together it reads as an
+   aside (`TAIL_*`: "Let's change the subject, shall we? Tell me about your day instead.");
+4. cut before the first refusal, together with the lead-ins right before it ("Hmm, I think
+   I need to pause here."), the rule above it and the bracket it opened;
 5. without a cut, drop a dangling fragment at the end (an answer cut short by the filter);
 6. keep the result only if it is at least `MIN_SALVAGE_CHARS` long: the gate that stops
    "I can't help" from being salvaged as "I can".
@@ -57,12 +60,12 @@ LANGUAGES: tuple[str, ...] = ("en", "ru", "ja", "zh", "ko", "es", "fr", "de", "i
 WEIGHTS: Mapping[str, float] = {
     "ai_identity": 3.0, "ooc": 3.0, "note_label": 1.5, "policy_strong": 3.0,
     "policy_weak": 1.5, "policy_against": 1.0, "refuse_act": 2.0, "refuse_object": 1.0,
-    "self_negation": 2.0, "limit": 3.0, "assistant_offer": 2.5, "decline_object": 1.0, "story_time": -1.0,
-    "meta_strong": 1.5, "meta_weak": 1.0, "at_end": 0.5, "own_paragraph": 1.0,
-    "decline": 2.0, "stop": 2.0, "topic_change": 2.0, "talk_invite": 1.5,
-    "lets": 1.0, "redirect": 1.5, "normative": 1.0, "user_address": 1.0, "wellbeing": 2.0,
-    "apology": 0.5,
-    "wrapped": 1.0, "after_rule": 1.0, "script_switch": 1.5,
+    "self_negation": 2.0, "limit": 3.0, "assistant_offer": 2.5, "decline": 2.0,
+    "decline_object": 1.0, "stop": 2.0, "topic_change": 2.0, "talk_invite": 1.5, "lets": 1.0,
+    "redirect": 1.5, "normative": 1.0, "user_address": 1.0, "wellbeing": 2.0, "apology": 0.5,
+    "meta_strong": 1.5, "meta_weak": 1.0, "story_time": -1.0,
+    # structure
+    "wrapped": 1.0, "after_rule": 1.0, "script_switch": 1.5, "at_end": 0.5, "own_paragraph": 1.0,
 }
 #: cues that make a sentence a lead-in when it sits right before a refusal
 _LEAD_IN_CUES = frozenset({"apology", "hedge", "stop", "decline", "user_address", "ooc",
@@ -73,8 +76,6 @@ _LEAD_IN_CUES = frozenset({"apology", "hedge", "stop", "decline", "user_address"
 _ASIDE_CUES = frozenset({"decline", "stop", "normative", "topic_change", "talk_invite",
                          "wellbeing", "policy_strong", "policy_weak", "ooc", "ai_identity",
                          "assistant_offer", "limit"})
-
-_FLAGS = re.IGNORECASE | re.UNICODE
 
 
 #: the script each language is written in (a sentence is matched against the cues of the
@@ -151,6 +152,7 @@ _BRACKET = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*�
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CLAUSE_END = re.compile(r"^\s*(?:[.!?…。！？؟।]|$)")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_SINGLE_CLOSE = re.compile(r"(?<=\S)'(?![^\W\d_])")
 
 #: dialogue quotes: opener -> closers
 _QUOTES: Mapping[str, str] = {"“": "”", "„": "“”", "«": "»", "»": "«", "「": "」", "『": "』",
@@ -167,7 +169,7 @@ class Sentence:
     paragraph: int = 0
     paragraph_start: bool = False
     after_rule: bool = False
-    dialogue_line: bool = False
+    dash_dialogue: bool = False
     wrapper_start: int | None = None
     alone_at_end: bool = False  # the whole last paragraph, after an earlier one
     last: bool = False  # the last sentence of the text
@@ -225,46 +227,34 @@ def _quote_spans(paragraph: str) -> list[tuple[int, int]]:
     i, n = 0, len(paragraph)
     while i < n:
         ch = paragraph[i]
+        end: int | None = None
         if ch == '"':
             close = paragraph.find('"', i + 1)
             end = n if close < 0 else close + 1
-            spans.append((i, end))
-            i = end
-            continue
-        if ch in _QUOTES and not (ch == "»" and "«" in paragraph[:i]):
-            closers = _QUOTES[ch]
-            if ch == "‘" and i > 0 and paragraph[i - 1].isalnum():
-                i += 1
-                continue
-            j = i + 1
-            depth = 1
+        elif ch in _QUOTES and not (ch == "»" and "«" in paragraph[:i]) \
+                and not (ch == "‘" and i > 0 and paragraph[i - 1].isalnum()):
+            closers, depth, j = _QUOTES[ch], 1, i + 1
             while j < n:
-                if paragraph[j] == ch and ch not in closers and ch not in "‘":
-                    depth += 1
-                elif paragraph[j] in closers:
+                if paragraph[j] in closers:
                     depth -= 1
                     if depth == 0:
                         break
+                elif paragraph[j] == ch and ch not in "»‘":
+                    depth += 1
                 j += 1
             end = min(j + 1, n)
-            spans.append((i, end))
-            i = end
-            continue
-        if ch == "'" and (i == 0 or not paragraph[i - 1].isalnum()) \
+        elif ch == "'" and (i == 0 or not paragraph[i - 1].isalnum()) \
                 and i + 1 < n and paragraph[i + 1].isalpha():
-            # a single-quoted line: 'I can't,' she said. (apostrophes sit between letters)
-            for m in re.finditer(r"'(?=[\s,.!?;:—–-]|$)", paragraph[i + 1:]):
-                j = i + 1 + m.start()
-                if not paragraph[j - 1].isalpha() or paragraph[j - 1] in ",.!?…" \
-                        or m.end() + i + 1 >= n or paragraph[j + 1] in " \n":
-                    if j - i > 3:
-                        spans.append((i, j + 1))
-                        i = j + 1
-                        break
-            else:
-                i += 1
+            # 'I can't,' she said: the closing quote follows a non-space and no letter
+            # follows it (apostrophes, as in can't or l'amour, sit between letters)
+            close_match = _SINGLE_CLOSE.search(paragraph, i + 2)
+            if close_match is not None:
+                end = close_match.end()
+        if end is None:
+            i += 1
             continue
-        i += 1
+        spans.append((i, end))
+        i = end
     return spans
 
 
@@ -313,7 +303,7 @@ def segment(body: str) -> list[Sentence]:
         last = out[-1]
         alone = len(out) >= 2 and last.paragraph > 0 and out[-2].paragraph != last.paragraph
         out[-1] = Sentence(last.start, last.end, last.text, last.paragraph, last.paragraph_start,
-                           last.after_rule, last.dialogue_line, last.wrapper_start, alone, True)
+                           last.after_rule, last.dash_dialogue, last.wrapper_start, alone, True)
     return out
 
 
@@ -335,19 +325,15 @@ def _enclosing(wrappers: Sequence[tuple[int, int]], body: str, start: int,
 #: a few function words per Latin-script language: enough to tell a Spanish story from an
 #: English disclaimer
 _FUNCTION_WORDS: Mapping[str, frozenset[str]] = {
-    "en": frozenset("the and you i to of is it that this with for but not was are be have "
-                    "can't i'm don't what".split()),
-    "es": frozenset("el la los las y que de en un una es por con para no lo se pero muy "
-                    "está a al del".split()),
-    "fr": frozenset("le la les et que de un une est dans pour pas je tu il elle ce qui sur "
-                    "avec".split()),
-    "de": frozenset("der die das und ich du nicht ist ein eine zu mit auf den dem es sie "
-                    "wir".split()),
-    "it": frozenset("il la che di e un una è non per con gli le del della mi ti sono".split()),
-    "pt": frozenset("o a os as e que de um uma não é com para do da em você eu".split()),
-    "pl": frozenset("i w nie na się że to jest z do jak ale mnie mi ty ja".split()),
-    "nl": frozenset("de het een en ik je niet is van dat op te met zijn wat".split()),
-    "tr": frozenset("bir ve bu da de ne için çok ben sen o mi ama gibi".split()),
+    "en": frozenset(["the", "and", "you", "i", "to", "of", "is", "it", "that", "this", "with", "for", "but", "not", "was", "are", "be", "have", "can't", "i'm", "don't", "what"]),
+    "es": frozenset(["el", "la", "los", "las", "y", "que", "de", "en", "un", "una", "es", "por", "con", "para", "no", "lo", "se", "pero", "muy", "está", "a", "al", "del"]),
+    "fr": frozenset(["le", "la", "les", "et", "que", "de", "un", "une", "est", "dans", "pour", "pas", "je", "tu", "il", "elle", "ce", "qui", "sur", "avec"]),
+    "de": frozenset(["der", "die", "das", "und", "ich", "du", "nicht", "ist", "ein", "eine", "zu", "mit", "auf", "den", "dem", "es", "sie", "wir"]),
+    "it": frozenset(["il", "la", "che", "di", "e", "un", "una", "è", "non", "per", "con", "gli", "le", "del", "della", "mi", "ti", "sono"]),
+    "pt": frozenset(["o", "a", "os", "as", "e", "que", "de", "um", "uma", "não", "é", "com", "para", "do", "da", "em", "você", "eu"]),
+    "pl": frozenset(["i", "w", "nie", "na", "się", "że", "to", "jest", "z", "do", "jak", "ale", "mnie", "mi", "ty", "ja"]),
+    "nl": frozenset(["de", "het", "een", "en", "ik", "je", "niet", "is", "van", "dat", "op", "te", "met", "zijn", "wat"]),
+    "tr": frozenset(["bir", "ve", "bu", "da", "de", "ne", "için", "çok", "ben", "sen", "o", "mi", "ama", "gibi"]),
 }
 
 
@@ -512,7 +498,7 @@ def _score(text: str, sentence: Sentence,
 
 
 def _is_dialogue(masked: str, sentence: Sentence) -> bool:
-    return sentence.dialogue_line or _LETTER.search(masked) is None
+    return sentence.dash_dialogue or _LETTER.search(masked) is None
 
 
 def analyse(text: str) -> Analysis:
@@ -690,9 +676,8 @@ def _ends_complete(text: str) -> bool:
         return False
     last = tail[-1]
     if last in ".!?…。！？؟।~」』”»\"’')）]】*_":
-        if last in "\"'’”»" and len(tail) > 1 and tail[-2].isspace():
-            return False
-        return True
+        # a quote right after a space opens one, it does not close a sentence
+        return not (last in "\"'’”»" and len(tail) > 1 and tail[-2].isspace())
     return unicodedata.category(last) in ("So", "Sk")
 
 
