@@ -61,8 +61,9 @@ WEIGHTS: Mapping[str, float] = {
     "ai_identity": 3.0, "ooc": 3.0, "note_label": 1.5, "policy_strong": 3.0,
     "policy_weak": 1.5, "policy_against": 1.0, "refuse_act": 2.0, "refuse_object": 1.0,
     "self_negation": 2.0, "limit": 3.0, "assistant_offer": 2.5, "decline": 2.0,
-    "decline_object": 1.0, "stop": 2.0, "topic_change": 2.0, "talk_invite": 1.5, "lets": 1.0,
-    "redirect": 1.5, "normative": 1.0, "user_address": 1.0, "wellbeing": 2.0, "apology": 0.5,
+    "decline_object": 1.0, "stop": 2.0, "topic_change": 2.5, "talk_invite": 1.5, "lets": 1.0,
+    "redirect": 1.5, "normative": 1.0, "lets_norm": 0.5, "user_address": 1.0, "wellbeing": 2.0,
+    "apology": 0.5,
     "meta_strong": 1.5, "meta_weak": 1.0, "story_time": -1.0,
     # structure
     "wrapped": 1.0, "after_rule": 1.0, "script_switch": 1.5, "at_end": 0.5, "own_paragraph": 1.0,
@@ -472,12 +473,16 @@ def _score(text: str, sentence: Sentence,
         # "I can't take the roleplay there", "I can't take this scene any further": any
         # negated first person about the exchange
         add("self_negation", cues["self_negation"])
-    if ("refuse_act" in explained or "self_negation" in explained) and "story_time" in cues:
-        # "I can't write this chapter tonight": a character's circumstance, not a limit
+    if ({"refuse_act", "self_negation", "stop"} & set(explained)) and "story_time" in cues:
+        # "I can't write this chapter tonight", "Let's stop here for today": a character's
+        # circumstance, not the model's limit
         add("story_time", cues["story_time"])
     if "decline" in cues and "meta_verb" in cues and "meta_strong" not in cues \
             and "meta_weak" not in cues:
         add("decline_object", cues["meta_verb"])
+    if "lets" in cues and "normative" in cues:
+        # "Let's keep things friendly between us.": a norm proposed for the exchange itself
+        add("lets_norm", cues["normative"])
     if "hedge" in cues:
         explained["hedge"] = cues["hedge"]
     if score > 0:

@@ -63,7 +63,9 @@ EN: Cues = {
         r"\bfeel free to ask\b", rf"\bdon{_A}?t hesitate to (?:ask|reach out|let me know)\b",
         r"\bis there anything else i can (?:help|do|assist)\b",
         r"\bhow (?:else )?can i (?:help|assist) you\b", r"\bwhat can i help you with\b",
-        r"\bhappy to help with (?:anything|something) else\b"),
+        r"\bhappy to help with (?:anything|something) else\b",
+        r'\b(?:anything|everything|something) else\b[^.!?\n]{0,30}\b(?:help|assist)\b',
+        r'\bhelp with anything else\b',),
     "further": (r"\b(?:any further|further|anymore|any more|beyond this point|past this point)\b",),
     "limit": (
         r"\b(?:beyond|outside|exceeds?|past) (?:what|the (?:scope|limits) of what) i (?:can|am able "
@@ -84,7 +86,8 @@ EN: Cues = {
         r"(?:helpful|harmless|assist|avoid|follow)\b"),
         rf"\bi{_A}?(?:m| am) (?:claude|chatgpt|gemini|llama|qwen|mistral|copilot)\b",
         (r"\b(?:made|built|developed|trained|created) by (?:anthropic|openai|google|meta|mistral|"
-        r"alibaba)\b")),
+        r"alibaba)\b"),
+        r"\b(?:since|because|as) i(?:'|’)?(?:m| am) an? (?:[\w-]+ )?(?:ai|language) model\b",),
     "ooc": (
         r"\bo\.?o\.?c\b", r"\bout of character\b",
         (r"\b(?:step(?:ping|ped)?|break(?:ing)?|com(?:e|ing)|going|stepping away) "
@@ -103,7 +106,8 @@ EN: Cues = {
         r"\bterms of (?:service|use)\b",
         r"\bmy (?:content |safety |usage )?(?:guidelines|polic(?:y|ies))\b",
         (r"\bthe (?:guidelines|rules|polic(?:y|ies)) i (?:follow|operate under|have to follow|"
-        r"must follow)\b")),
+        r"must follow)\b"),
+        r'\bcontent rules\b',),
     "policy_weak": (
         (r"\bmy (?:programming|principles|values|ethical guidelines|rules|limits|"
         r"boundaries)\b"), r"\bethical guidelines\b"),
@@ -169,7 +173,8 @@ EN: Cues = {
         (rf"\bi(?:{_A}d| would) (?:like|love|prefer|rather) (?:to )?(?:keep|stay|have) (?:our|the|"
         r"this|things) (?:\w+ ){0,2}?(?:on the|in a|more|light|wholesome|friendly|sweet|gentle|"
         r"clean|safe|respectful)\b"),
-        r"\bi want to keep (?:our|the|this|things)\b"),
+        r"\bi want to keep (?:our|the|this|things)\b",
+        r"\bi(?:(?:'|’)d| would) rather we (?:kept|keep|stayed|stay with)\b",),
     "stop": (
         rf"\bi{_A}?(?:m|ll|ve)? (?:going to |gonna )?(?:have to|need to|must) stop you there\b",
         (rf"\b(?:i(?:{_A}ll| will|{_A}m going to| am going to| need to| have to| must|{_A}ve| "
@@ -192,7 +197,8 @@ EN: Cues = {
     "topic_change": (
         r"\bchange (?:the )?(?:subject|topic)\b", r"\b(?:talk|chat) about something else\b",
         r"\bswitch (?:topics|gears)\b", r"\bmove on to (?:something|another)\b",
-        r"\bsomething else to talk about\b"),
+        r"\bsomething else to talk about\b",
+        r'\b(?:talk|chat) about something different\b',),
     "talk_invite": (
         (rf"\b(?:you(?:{_A}d| would) like|you want|you(?:{_A}d| would) prefer|you wish) to "
         r"(?:talk|chat) about\b"),
@@ -232,7 +238,8 @@ RU: Cues = {
     "assistant_offer": (
         r"\bесли у (?:тебя|вас) (?:есть|будут|появятся) (?:другие|ещё|еще) вопросы\b",
         r"\bне стесняйся(?:те)? (?:спрашивать|спросить|задавать)\b", r"\bобращайся(?:тесь)?\b",
-        r"\bчем ещё (?:я )?могу помочь\b", r"\bчем (?:я )?могу (?:тебе |вам )?помочь\b"),
+        r"\bчем ещё (?:я )?могу помочь\b", r"\bчем (?:я )?могу (?:тебе |вам )?помочь\b",
+        r'\bс (?:чем-то|чем-нибудь) (?:другим|ещё)\b[^.!?\n]{0,20}\bпомогу\b',),
     "further": (r"\b(?:дальше|далее|больше не)\b",),
     "limit": (r"\bза рамки (?:того,? )?что я (?:могу|в состоянии)",
               r"\bвыходит за (?:рамки|пределы) (?:моих|того)",),
@@ -244,7 +251,8 @@ RU: Cues = {
         r"основе ии|нейросеть|модель ии|чат-бот)\b"),
         (r"\bя (?:всего лишь |лишь |просто )?(?:\w+ )?(?:ии|языковая модель|искусственный интеллект|"
         r"нейросеть|чат-бот|ии-ассистент)\b"),
-        r"\bбудучи (?:ии|языковой моделью|искусственным интеллектом)\b"),
+        r"\bбудучи (?:ии|языковой моделью|искусственным интеллектом)\b",
+        r'\b(?:поскольку|так как|раз) я (?:\w+ )?(?:модель ии|ии-модель|языковая модель)\b',),
     "ooc": (
         r"\bвне роли\b",
         (r"\b(?:выхожу|выйду|выйти|выходя|выйдем) (?:ненадолго |на (?:минуту|секунду|минутку) )?"
@@ -255,7 +263,8 @@ RU: Cues = {
         r"\bправил\w* (?:о|по|относительно|касательно) (?:контент\w*|содержани\w*|материал\w*)",
         (r"\b(?:политик\w*|правил\w*|ограничени\w*) (?:контента|использования|безопасности|"
         r"платформы|сервиса)\b"),
-        r"\bправил\w*,? (?:которым|которых) я (?:следую|придерживаюсь)"),
+        r"\bправил\w*,? (?:которым|которых) я (?:следую|придерживаюсь)",
+        r'\bправила (?:по )?контента\b',),
     "policy_weak": (
         (r"\b(?:мои\w*|моим|моих) (?:правил\w*|принцип\w*|ограничени\w*|руководящ\w* "
         r"принцип\w*)"),),
@@ -299,7 +308,8 @@ RU: Cues = {
         r"сохранить|держать|сохранять)"),
         r"\bя бы не (?:хотела|хотел|стала|стал)\b",
         r"\b(?:провести|обозначить|провожу|обозначу) (?:черту|границу)\b",
-        r"\bя (?:вынуждена|вынужден) (?:отказаться|отказать)"),
+        r"\bя (?:вынуждена|вынужден) (?:отказаться|отказать)",
+        r'\bя бы предпочла?,? чтобы\b',),
     "stop": (
         (r"\b(?:остановлюсь|остановиться|прервусь|прерваться|прервать|закончу|закончить|"
         r"приостановить)\b[^.!?\n]{0,30}?(?:здесь|тут|на этом|историю|сцену|ролевую|игру)"),
@@ -344,7 +354,8 @@ RU: Cues = {
 UK: Cues = {
     "assistant_offer": (
         r"\bякщо (?:у тебе|у вас|маєш|маєте) (?:є )?(?:інші|ще) запитання\b",
-        r"\bне соромся (?:питати|запитати)\b", r"\bзвертайся\b", r"\bчим ще (?:я )?можу допомогти\b"),
+        r"\bне соромся (?:питати|запитати)\b", r"\bзвертайся\b", r"\bчим ще (?:я )?можу допомогти\b",
+        r'\bз чимось іншим\b[^.!?\n]{0,20}\bдопоможу\b',),
     "further": (r"\b(?:далі|більше не)\b",),
     "limit": (r"\bза межі (?:того,? )?що я (?:можу|здатна|здатний)",),
     "meta_verb": ((r"\b(?:писати|написати|описувати|описати|продовжувати|продовжити|"
@@ -352,7 +363,8 @@ UK: Cues = {
     "story_time": (r"\b(?:сьогодні|завтра|вчора|цієї ночі|більше не)\b",),
     "ai_identity": (
         r"\bяк (?:ші|ai|штучний інтелект|мовна модель|ші-асистент|асистент ші|чат-бот)\b",
-        r"\bя (?:лише |просто )?(?:\w+ )?(?:ші|мовна модель|штучний інтелект)\b"),
+        r"\bя (?:лише |просто )?(?:\w+ )?(?:ші|мовна модель|штучний інтелект)\b",
+        r'\b(?:оскільки|бо|раз) я (?:\w+ )?(?:модель ші|ші-модель|мовна модель)\b',),
     "ooc": (
         (r"\b(?:виходжу|вийду|вийти|виходячи) (?:ненадовго |на (?:хвилинку|хвилину|секунду) )?"
         r"з (?:ролі|образу|персонажа|рольової гри)\b"),
@@ -361,7 +373,8 @@ UK: Cues = {
     "policy_strong": (
         r"\bправил\w* щодо (?:контенту|вмісту|змісту)",
         r"\b(?:політик\w*|правил\w*) (?:контенту|вмісту|використання|безпеки|платформи)\b",
-        r"\bправил\w*,? (?:яких|котрих) я (?:дотримуюсь|дотримуюся)"),
+        r"\bправил\w*,? (?:яких|котрих) я (?:дотримуюсь|дотримуюся)",
+        r'\bправила щодо вмісту\b',),
     "policy_weak": (r"\b(?:мо\w*) (?:правил\w*|принцип\w*|настанов\w*|обмежен\w*)",),
     "policy_against": (r"\b(?:суперечить|порушує|порушувало б|порушить|виходить за межі)\b",),
     "refuse_act": (
@@ -394,7 +407,8 @@ UK: Cues = {
         (r"\bмені б хотілося,? щоб\b[^.!?\n]{0,40}?\b(?:залишал\w*|бул\w*) (?:\w+ )?"
         r"(?:добр\w*|світл\w*|легк\w*|пристойн\w*|дружн\w*)"),
         r"\bя б (?:не хотіла|не хотів|воліла|волів)\b",
-        r"\b(?:провести|позначити) (?:межу|риску)\b"),
+        r"\b(?:провести|позначити) (?:межу|риску)\b",
+        r'\bя б воліла?,? щоб\b',),
     "stop": (
         (r"\b(?:зупинюся|зупинитися|зупинитись|перерву|перервати|закінчу)\b[^.!?\n]{0,30}?"
         r"(?:тут|на цьому|історію|сцену|гру)"),
@@ -432,7 +446,8 @@ UK: Cues = {
 
 JA: Cues = {
     "assistant_offer": (r"(?:ほかに|他に)(?:ご質問|質問|何か)(?:があれば|がございましたら)",
-                        r"(?:気軽に|遠慮なく)(?:聞いて|お尋ね|ご質問)", r"何かお手伝いできることは"),
+                        r"(?:気軽に|遠慮なく)(?:聞いて|お尋ね|ご質問)", r"何かお手伝いできることは",
+        r'ほかのこと(?:なら|でしたら)',),
     "further": (r"(?:これ以上|この先|先へ)",),
     "limit": (r"(?:書ける|作れる|対応できる|描ける|扱える)範囲を(?:超え|越え)",
               r"(?:私|わたし)の(?:能力|対応)(?:の)?範囲(?:外|を超え)",),
@@ -441,7 +456,9 @@ JA: Cues = {
     "ai_identity": (
         r"(?:ai|ＡＩ|人工知能|言語モデル|aiアシスタント|チャットボット)として",
         (r"(?:私|わたし)は(?:[^。、]{0,12}の)?(?:ai|ＡＩ|人工知能|言語モデル)(?:です|なので|であり|"
-        r"に(?:すぎ|過ぎ))")),
+        r"に(?:すぎ|過ぎ))"),
+        r'(?:私|わたし)は(?:ai|ＡＩ)モデル',
+        r'aiモデルなので',),
     "ooc": (
         r"ｏｏｃ", r"キャラ(?:クター)?を(?:離れ|外れ|崩)", r"(?:ロールプレイ|物語|役)から(?:離れ|外れ)",
         r"[【\[（(]\s*(?:※\s*)?(?:注|注意|補足|メモ|お知らせ)\s*[:：]", r"^[\s　]*※\s*注?\s*[:：]"),
@@ -449,7 +466,8 @@ JA: Cues = {
     "policy_strong": (
         r"(?:コンテンツ|利用|安全)(?:ポリシー|ガイドライン|規約|方針)", r"利用規約",
         r"(?:私|わたし)の(?:ガイドライン|ポリシー|方針)",
-        r"(?:ガイドライン|ポリシー|規約)に(?:反|違反|抵触|沿わな)"),
+        r"(?:ガイドライン|ポリシー|規約)に(?:反|違反|抵触|沿わな)",
+        r'コンテンツの(?:ルール|規則)',),
     "policy_weak": (r"(?:私|わたし)の(?:原則|ルール|価値観)",),
     "policy_against": (r"(?:反する|反します|違反|抵触|沿わない)",),
     "refuse_act": (
@@ -471,14 +489,16 @@ JA: Cues = {
     "decline": (
         (r"(?:気が進みません|抵抗があります|抵抗を感じ|居心地が悪|遠慮させて|控えたいと思|"
         r"避けたいと思|したくありません|書きたくありません|とどめておきたい|留めておきたい|線を引|"
-        r"気が引け|ためらわれ|ためらい|ままにしておきたい|にしておきたい)"),),
+        r"気が引け|ためらわれ|ためらい|ままにしておきたい|にしておきたい)"),
+        r'ままにしておきたい',),
     "stop": (
         r"(?:ここ|こちら|この辺)で(?:一度|いったん)?(?:止め|とめ|終わり|終了|中断|区切|ストップ)",
         r"(?:物語|ストーリー|シーン|ロールプレイ|会話|お話)を(?:いったん|一度|少し)?(?:止め|終了|中断|終え)",
         r"口を挟ませて",
         r"ここまでと(?:させて|します)", r"ここまでにさせて", r"(?:シーン|場面)を(?:ここで)?終了",
         r"(?:省略|割愛)(?:させて|します|しました)"),
-    "topic_change": (r"話題を変え", r"別の話題", r"違う話題"),
+    "topic_change": (r"話題を変え", r"別の話題", r"違う話題",
+        r'別のこと(?:について)?話',),
     "talk_invite": (
         r"(?:話したいこと|話したい事|お話ししたいこと)",
         r"ほかに(?:何か)?(?:ありますか|ございますか)"),
@@ -496,7 +516,9 @@ JA: Cues = {
 
 ZH: Cues = {
     "assistant_offer": (r"如果你(?:还)?有(?:其他|别的)(?:问题|需要)", r"随时(?:问我|告诉我|联系)",
-                        r"还有什么(?:我)?可以帮(?:你|您)", r"有什么(?:我)?可以帮(?:你|您)"),
+                        r"还有什么(?:我)?可以帮(?:你|您)", r"有什么(?:我)?可以帮(?:你|您)",
+        r'其他方面的事情',
+        r'其他(?:事情|方面)[^。！？]{0,8}乐意帮',),
     "further": (r"(?:再往下|往下|下去|更进一步)",),
     "limit": (r"超出了?我(?:能|可以)?(?:创作|写|生成|处理|提供)?的?(?:能力)?范围",
               r"超出了?我(?:能|可以)(?:创作|写|生成|提供)",),
@@ -504,7 +526,9 @@ ZH: Cues = {
     "story_time": (r"(?:今晚|今天|明天|昨天|今早)",),
     "ai_identity": (
         r"作为(?:一个|一名|一款)?(?:ai|ＡＩ|人工智能|语言模型|ai助手|人工智能助手|智能助手|聊天机器人)",
-        r"我(?:只)?是(?:一个|一款)?(?:[^，。]{0,8}的)?(?:ai|人工智能|语言模型)"),
+        r"我(?:只)?是(?:一个|一款)?(?:[^，。]{0,8}的)?(?:ai|人工智能|语言模型)",
+        r'(?:由于|因为)我是(?:一个)?(?:ai|人工智能)模型',
+        r'我是(?:一个)?(?:ai|人工智能)模型',),
     "ooc": (
         r"(?:跳出|脱离|离开|暂时离开)(?:一下)?(?:角色|剧情|故事|扮演)",
         r"[【\[（(]\s*(?:注|注意|备注|说明|提示|免责声明)\s*[:：]"),
@@ -512,13 +536,14 @@ ZH: Cues = {
     "policy_strong": (
         r"(?:内容|使用|安全|社区)(?:政策|准则|规范|规定|指南)",
         r"我的(?:内容)?(?:准则|政策|原则|规定|使用准则|指导原则)",
-        r"(?:违反|不符合|违背)(?:了)?(?:我的|相关|平台)?(?:内容)?(?:政策|准则|规定|规范)"),
+        r"(?:违反|不符合|违背)(?:了)?(?:我的|相关|平台)?(?:内容)?(?:政策|准则|规定|规范)",
+        r'内容规则',),
     "policy_weak": (r"我的(?:原则|底线|规则)",),
     "policy_against": (r"(?:违反|不符合|违背)",),
     "refuse_act": (
         (r"(?:我)?(?:无法|不能|不可以|没办法|没法|不方便|不太方便|不便)(?:再)?(?:继续|帮助|帮你|帮|"
         r"协助|提供|完成|满足|生成|创作|编写|写|参与|描写|描述|回应|进行|往下|按|处理|回答|答应)"),
-        (r"(?:这个|这部分|这段|这类|这种)[^。！？]{0,10}?(?:我)?(?:没办法|无法|不能|没法)"
+        (r"(?:这个|这部分|这段|这类|这种)[^。！？]{0,10}?(?:我)?(?:没办法|无法|不能|没法|不会)"
         r"(?:帮你|帮|写|继续|提供)"),
         r"我也?不(?:会)?(?:参与|写|创作|生成)(?:这类|这种|此类|这样的)",
         r"(?:我)?就?不(?:再)?(?:写|继续|描写)了",
@@ -531,14 +556,18 @@ ZH: Cues = {
     "decline": (
         (r"(?:不太舒服|不自在|不合适|不太合适|不太适合|不适合继续|我更希望|我更倾向|我宁愿|我不太想|"
         r"我不想继续|划清界限|划一条界线|划条线|为难|不太踏实|心里不踏实|希望(?:气氛|内容|故事)保持)"),
-        r'希望[^。！？]{0,10}保持',),
+        r'希望[^。！？]{0,10}保持',
+        r'我更希望',),
     "stop": (
         (r"(?:停在这里|到此为止|只能(?:写)?到这里|就到这里|就先到这里|就此打住|暂停一下故事|"
         r"先在这里停|(?:故事|剧情|场景)(?:只能|先)?(?:停|结束|暂停)|场景到此结束|略过|省略|跳过|"
         r"暂停一下(?:我们的)?(?:故事|角色扮演)|插一句)"),),
-    "topic_change": (r"换(?:个|一个)?话题", r"聊点别的", r"聊聊别的", r"别的话题"),
+    "topic_change": (r"换(?:个|一个)?话题", r"聊点别的", r"聊聊别的", r"别的话题",
+        r'聊点别的',
+        r'聊(?:聊)?其他',),
     "talk_invite": (r"(?:想聊的|想聊聊|想谈的|想讨论的)",),
-    "lets": (r"(?:让我们|我们还是|咱们还是)",),
+    "lets": (r"(?:让我们|我们还是|咱们还是)",
+        r'我们[^。！？]{0,10}吧',),
     "redirect": (
         (r"(?:换个方向|别的方向|其他(?:话题|方向|情节)|别的想聊|其他想聊|还有什么(?:别的|其他)?想聊|"
         r"换一个情节|从第二天|重新开始|要不让他们|要不(?:我们)?)"),),
@@ -550,7 +579,8 @@ ZH: Cues = {
 
 KO: Cues = {
     "assistant_offer": (r"(?:다른|더) (?:궁금한 점|질문)이 있(?:으면|으시면)", r"언제든(?:지)? 물어",
-                        r"무엇을 도와드릴까요", r"도와드릴 (?:일|것)이 있"),
+                        r"무엇을 도와드릴까요", r"도와드릴 (?:일|것)이 있",
+        r'다른 일이라면',),
     "further": (r"(?:더 이상|더는|계속)",),
     "limit": (r"(?:쓸|작성할|만들|다룰|도와드릴) 수 있는 범위를 벗어",
               r"제가 (?:쓸|할|다룰) 수 있는 (?:범위|선)을 (?:넘|벗어)",),
@@ -558,14 +588,16 @@ KO: Cues = {
     "story_time": (r"(?:오늘 밤|오늘|내일|어제)",),
     "ai_identity": (
         r"(?:ai|인공지능|언어 ?모델|ai 어시스턴트|챗봇)(?:로서|으로서|라서|이기 때문에)",
-        r"저는 (?:[가-힣\w-]+ )?(?:ai|인공지능|언어 ?모델)(?:입니다|이라|일 뿐)"),
+        r"저는 (?:[가-힣\w-]+ )?(?:ai|인공지능|언어 ?모델)(?:입니다|이라|일 뿐)",
+        r'(?:저는|제가) (?:ai|인공지능) 모델',),
     "ooc": (
-        r"캐릭터(?:에서|를) (?:벗어나|나와|나오|잠시 벗어)", r"(?:롤플레이|역할극)(?:에서|를) (?:벗어나|나와)",
+        r"캐릭터(?:에서|를) (?:벗어나|나와|나오|나올|잠시 벗어)", r"(?:롤플레이|역할극)(?:에서|를) (?:벗어나|나와)",
         r"[\[(【（]\s*(?:참고|주의|알림|노트|메모|공지)\s*[:：]"),
     "note_label": (r"^\W*(?:참고|주의|알림)\s*[:：]",),
     "policy_strong": (
         r"(?:콘텐츠|사용|이용|안전|커뮤니티) ?(?:정책|가이드라인|규정|지침)",
-        r"제 (?:가이드라인|정책|원칙|지침)", r"(?:가이드라인|정책|지침)에 (?:위배|어긋나|위반|맞지 않)"),
+        r"제 (?:가이드라인|정책|원칙|지침)", r"(?:가이드라인|정책|지침)에 (?:위배|어긋나|위반|맞지 않)",
+        r'콘텐츠 규칙',),
     "policy_weak": (r"제 (?:원칙|규칙|가치)",),
     "policy_against": (r"(?:위배|어긋나|위반|맞지 않)",),
     "refuse_act": (
@@ -586,13 +618,15 @@ KO: Cues = {
         (r"(?:불편해요|불편합니다|불편하|편하지 않|내키지 않|원하지 않|싶지 않아요|싶지 않습니다|"
         r"선을 그어|선을 긋|유지하고 싶|선에서 유지|망설여)"),
         r"(?:방향으로|쪽으로|선에서) (?:이어 ?가고|유지하고|진행하고|가져가고) 싶",
-        r"선을 지키고 싶"),
+        r"선을 지키고 싶",
+        r'남았으면 좋겠',),
     "stop": (
         r"(?:여기서|이쯤에서|이 정도에서) (?:잠시 |잠깐 |일단 )?(?:멈추|멈출|멈춰|마치|마칩|끝내|중단|그만)",
         r"(?:이야기|장면|롤플레이)를? (?:여기서 )?(?:멈추|멈출|마치|마칩|끝내|중단)",
         r"여기까지(?:만)? 할게요", r"생략(?:할게요|하겠습니다|합니다)",
         r"(?:이야기|롤플레이|장면)를? (?:잠시|잠깐) 멈출게요", r"끼어들게요"),
-    "topic_change": (r"화제를 (?:바꿔|돌려|바꾸)", r"주제를 바꿔", r"다른 (?:이야기|주제)(?:를|로|하)"),
+    "topic_change": (r"화제를 (?:바꿔|돌려|바꾸)", r"주제를 바꿔", r"다른 (?:이야기|주제)(?:를|로|하)",
+        r'다른 얘기',),
     "talk_invite": (r"(?:이야기하고 싶은|얘기하고 싶은|이야기 나누고 싶은|하고 싶은 이야기)",),
     "lets": (),
     "redirect": (
@@ -607,7 +641,8 @@ ES: Cues = {
     "assistant_offer": (
         r"\bsi tienes (?:otras|más|alguna otra) preguntas?\b", (r"\bno dudes en (?:decírmelo|preguntar|"
         r"pedírmelo|escribirme)\b"), r"\b¿?(?:hay )?algo más en (?:lo|que) (?:te )?pueda ayudar\b",
-        r"\ben qué (?:más )?puedo ayudarte\b"),
+        r"\ben qué (?:más )?puedo ayudarte\b",
+        r'\bcon cualquier otra cosa\b',),
     "further": (r"\b(?:más allá|más adelante|ya no)\b",),
     "limit": ((r"\bmás allá de lo que (?:yo )?(?:puedo|soy capaz de) (?:crear|escribir|generar|"
               r"hacer|describir)\b"),),
@@ -617,7 +652,8 @@ ES: Cues = {
         (r"\bcomo (?:una? )?(?:ia|inteligencia artificial|modelo de lenguaje|asistente (?:de ia|"
         r"virtual)|ai|chatbot)\b"),
         (r"\b(?:(?:solo|sólo) )?soy (?:solo |sólo )?una? (?:ia|inteligencia artificial|"
-        r"modelo de lenguaje|asistente de ia)\b")),
+        r"modelo de lenguaje|asistente de ia)\b"),
+        r'\b(?:como|ya que|puesto que) soy un modelo de (?:ia|lenguaje)\b',),
     "ooc": (
         r"\bfuera de(?:l)? (?:personaje|rol)\b",
         (r"\b(?:salgo|saliendo|salir|salgamos) (?:un momento |por un momento )?del? "
@@ -627,7 +663,8 @@ ES: Cues = {
     "policy_strong": (
         (r"\b(?:políticas?|directrices|normas|pautas|reglas) de (?:contenido|uso|seguridad|"
         r"la comunidad|la plataforma)\b"),
-        r"\bmis (?:directrices|políticas|pautas|normas de contenido)\b"),
+        r"\bmis (?:directrices|políticas|pautas|normas de contenido)\b",
+        r'\bnormas de contenido\b',),
     "policy_weak": (r"\bmis (?:principios|reglas|valores|limitaciones|límites)\b",),
     "policy_against": (
         (r"\b(?:va en contra|infringe|infringiría|viola|violaría|incumple|no cumple|"
@@ -660,7 +697,8 @@ ES: Cues = {
         r"\bme gustaría mantener\b", r"\b(?:poner|marcar|trazar) (?:un|el) límite\b",
         r"\bno es algo que (?:pueda|vaya a|esté)\b", r"\bdebo (?:declinar|rechazar)\b",
         r"\bno me parece bien\b", r"\bme resulta incómod[oa]\b", r"\bme incomoda\b",
-        r"\b(?:tener|tengo) que pasar de\b"),
+        r"\b(?:tener|tengo) que pasar de\b",
+        r'\bpreferiría que\b',),
     "stop": (
         (r"\b(?:detener(?:me)?|detendré|detengo|parar|pararé|paro|pausar|pausa|terminar|terminé|"
         r"terminado)\b[^.!?\n]{0,25}?\b(?:aquí|acá|en este punto|la historia|la escena|el rol)\b"),
@@ -697,19 +735,21 @@ FR: Cues = {
     "assistant_offer": (
         r"\bsi tu as d['’]autres questions\b", r"\bsi vous avez d['’]autres questions\b",
         r"\bn['’]hésite(?:z)? pas à (?:me )?(?:les )?(?:poser|demander|me le dire)\b",
-        r"\b(?:puis-je|je peux) t['’]aider (?:pour|avec) autre chose\b"),
+        r"\b(?:puis-je|je peux) t['’]aider (?:pour|avec) autre chose\b",
+        r'\bpour tout le reste\b',),
     "further": (r"\b(?:davantage|plus loin|au-delà)\b",),
     "limit": ((r"\bdépasse (?:ce que|les limites de ce que) je (?:peux|suis capable de) "
               r"(?:créer|écrire|générer|faire|décrire)\b"),),
     "meta_verb": (r"\b(?:écri\w*|décri\w*|continu\w*|poursuiv\w*|raconte\w*)\b",),
-    "story_time": (r"\b(?:ce soir|aujourd['’]hui|demain|hier)\b",),
+    "story_time": (r"\b(?:ce soir|aujourd['’]hui|demain)\b",),
     "ai_identity": (
         (rf"\ben tant qu(?:e |{_A})(?:une? )?(?:ia|intelligence artificielle|modèle de langage|"
         r"assistante? (?:ia|virtuel(?:le)?)|chatbot|ai)\b"),
         (r"\bje suis (?:juste |seulement )?une? (?:ia|intelligence artificielle|"
         r"modèle de langage)\b"),
         (r"\bje ne suis qu['’]une? (?:ia|intelligence artificielle|modèle de langage|"
-        r"assistant)\b")),
+        r"assistant)\b"),
+        r"\b(?:comme|puisque) je suis un modèle d['’](?:ia|intelligence artificielle)\b",),
     "ooc": (
         r"\b(?:hrp|hors rp|hors[- ]personnage|hors[- ]jeu)\b",
         (r"\b(?:je sors|sortir|sortons|je sortirai) (?:un (?:instant|moment) )?du (?:personnage|"
@@ -719,7 +759,8 @@ FR: Cues = {
     "policy_strong": (
         (r"\b(?:politique|règles|directives|conditions|règlement) (?:de contenu|d['’]utilisation|"
         r"de la plateforme|de sécurité|relatives? au contenu)\b"),
-        r"\bmes (?:directives|règles de contenu|politiques|lignes directrices)\b"),
+        r"\bmes (?:directives|règles de contenu|politiques|lignes directrices)\b",
+        r'\brègles de contenu\b',),
     "policy_weak": (r"\bmes (?:règles|principes|valeurs|limites)\b",),
     "policy_against": (
         (r"\b(?:va à l['’]encontre|enfreint|enfreindrait|viole|violerait|contraire à|"
@@ -754,7 +795,8 @@ FR: Cues = {
         r"\b(?:poser|fixer|tracer) une limite\b", r"\bn['’]est pas quelque chose que je\b",
         r"\bje dois (?:refuser|décliner)\b", r"\bje ne me sens pas d['’]\w+",
         r"\bme met mal à l['’]aise\b", r"\bmal à l['’]aise\b", r"\bpasser mon tour\b",
-        r"\bj['’]aimerais garder\b",),
+        r"\bj['’]aimerais garder\b",
+        r'\bje préférerais que\b',),
     "stop": (
         (r"\b(?:m['’]arrêter|m['’]arrête|j['’]arrête|arrête|arrêter|arrêterai|faire une pause|terminé|terminer|"
         r"interrompre)\b[^.!?\n]{0,25}?\b(?:ici|là|l['’]histoire|la scène|le jeu de rôle|"
@@ -788,7 +830,8 @@ DE: Cues = {
     "assistant_offer": (
         r"\bwenn du (?:andere|weitere|noch) fragen hast\b", r"\bfrag(?:e)? einfach\b",
         r"\bkann ich dir (?:sonst|bei etwas anderem) (?:noch )?helfen\b",
-        r"\bzögere nicht,? (?:zu fragen|mich zu fragen)\b"),
+        r"\bzögere nicht,? (?:zu fragen|mich zu fragen)\b",
+        r'\bbei allem anderen helfe\b',),
     "further": (r"\b(?:weiter|darüber hinaus|nicht mehr)\b",),
     "limit": ((r"\bgeht über das hinaus,? was ich (?:erstellen|schreiben|generieren|tun|"
               r"beschreiben) kann\b"),),
@@ -799,7 +842,8 @@ DE: Cues = {
         (r"\bals (?:eine? )?(?:ki|künstliche intelligenz|sprachmodell|ki-assistent\w*|ki-modell|"
         r"chatbot)\b"),
         (r"\bich bin (?:nur |lediglich )?(?:eine? )?(?:[\w-]+ )?(?:ki|künstliche intelligenz|"
-        r"sprachmodell)\b")),
+        r"sprachmodell)\b"),
+        r'\b(?:da|weil) ich ein (?:ki-modell|sprachmodell|ki-assistent) bin\b',),
     "ooc": (
         r"\b(?:aus der rolle|aus dem rollenspiel|aus der figur|außerhalb der rolle)\b",
         r"[\[(]\s*(?:hinweis|anmerkung|notiz|note|disclaimer)\s*[:：\-—]"),
@@ -807,7 +851,8 @@ DE: Cues = {
     "policy_strong": (
         r"\b(?:inhalts|nutzungs|sicherheits|community)-?richtlinien\b",
         r"\b(?:richtlinien|regeln|bestimmungen) (?:für|zu) inhalte\w*\b",
-        r"\bmeine\w* richtlinien\b", r"\bnutzungsbedingungen\b"),
+        r"\bmeine\w* richtlinien\b", r"\bnutzungsbedingungen\b",
+        r'\binhaltsregeln\b',),
     "policy_weak": (r"\bmeine\w* (?:regeln|prinzipien|grundsätze|werte|grenzen)\b",),
     "policy_against": (r"\b(?:verstößt|verstoßen|widerspricht|verletzt|entspricht nicht)\b",),
     "refuse_act": (
@@ -817,8 +862,8 @@ DE: Cues = {
         r"bereitstellen|beschreiben|darstellen|mitmachen|beteiligen|liefern|umsetzen|"
         r"in der lage)"),
         (r"\b(?:kann|werde|darf|möchte|will) ich\b[^.!?\n]{0,40}?\bnicht\b[^.!?\n]{0,20}?"
-        r"(?:helfen|fortsetzen|fortführen|weiterführen|weiterschreiben|schreiben|beschreiben|"
-        r"darstellen|erstellen|erfüllen|in der lage)"),
+        r"(?:helfen|fortsetzen|fortführen|weiterführen|weiterschreiben|weitermachen|schreiben|"
+        r"beschreiben|darstellen|erstellen|erfüllen|in der lage)"),
         (r"\bich (?:kann|darf|werde)\b[^.!?\n]{0,20}?\bkeine\w*\b[^.!?\n]{0,40}?(?:erstellen|"
         r"schreiben|generieren|beschreiben|liefern)"),
         r"\bich (?:schreibe|erstelle|generiere|mache) (?:keine|solche)\b",
@@ -845,7 +890,8 @@ DE: Cues = {
         r"\b(?:ist es )?mir (?:\w+ ){0,2}?unangenehm\b", r"\bmir ist (?:dabei )?nicht wohl\b",
         r"\bist mir\b[^.!?\n]{0,60}?\b(?:sehr |ziemlich )?unangenehm\b",
         (r"\bich würde (?:unser\w* |die |das )?(?:rollenspiel|geschichte|szene|dinge)\b[^.!?\n]{0,20}?"
-        r"\bgern\b[^.!?\n]{0,20}?\bhalten\b")),
+        r"\bgern\b[^.!?\n]{0,20}?\bhalten\b"),
+        r'\bmir wäre (?:es )?lieber\b',),
     "stop": (
         (r"\b(?:hier|an dieser stelle|an diesem punkt)\b[^.!?\n]{0,30}?\b(?:aufhören|aufhöre|"
         r"auf|beenden|beende|anhalten|pause|unterbrechen|stoppen|einen punkt)\b"),
@@ -883,7 +929,8 @@ DE: Cues = {
 IT: Cues = {
     "assistant_offer": (
         r"\bse hai (?:altre|delle) domande\b", r"\bchiedi pure\b", (r"\bnon esitare a (?:chiedere|"
-        r"scrivermi)\b"), r"\bposso aiutarti (?:con|in) qualcos['’]altro\b"),
+        r"scrivermi)\b"), r"\bposso aiutarti (?:con|in) qualcos['’]altro\b",
+        r'\bper qualsiasi altra cosa\b',),
     "further": (r"\b(?:oltre|più avanti|avanti)\b",),
     "limit": ((r"\boltre (?:ciò|quello) che (?:posso|sono in grado di) (?:creare|scrivere|"
               r"generare|fare|descrivere)\b"),),
@@ -893,7 +940,8 @@ IT: Cues = {
         (rf"\b(?:come|in quanto) (?:un(?:{_A}|a |o | )?\s*)?(?:ia|intelligenza artificiale|"
         r"modello (?:linguistico|di linguaggio)|assistente (?:ia|virtuale|di ia)|ai|chatbot)\b"),
         (rf"\bsono (?:solo |soltanto )?un(?:a|{_A}| )\s*(?:ia|intelligenza artificiale|"
-        r"modello linguistico)\b")),
+        r"modello linguistico)\b"),
+        r'\b(?:dato che|poiché|siccome) sono un modello (?:di ia|linguistico)\b',),
     "ooc": (
         r"\b(?:fuori (?:dal )?personaggio|fuori gioco)\b",
         (r"\b(?:esco|uscire|uscendo|usciamo) (?:un attimo |un momento |per un momento )?dal "
@@ -903,7 +951,8 @@ IT: Cues = {
     "policy_strong": (
         (r"\b(?:norme|linee guida|politiche|regole) (?:sui contenuti|d['’]\s*uso|di utilizzo|"
         r"della piattaforma|di sicurezza|della community)\b"),
-        r"\b(?:le )?mie (?:linee guida|politiche|norme)\b"),
+        r"\b(?:le )?mie (?:linee guida|politiche|norme)\b",
+        r'\bregole sui contenuti\b',),
     "policy_weak": (r"\b(?:i miei principi|le mie regole|i miei valori|i miei limiti)\b",),
     "policy_against": (
         r"\b(?:va contro|contrari[oa] alle|viola|violerebbe|non rispetta|infrange)\b",),
@@ -917,7 +966,8 @@ IT: Cues = {
         r"\bnon (?:posso|riesco ad?) andare oltre (?:con|in|nella|nel) ",
         r"\bnon poter(?:e)? (?:continuar\w*|proseguir\w*|aiutar\w*|scriver\w*)",
         (r"\bnon (?:partecipo|scrivo|genero|creo) (?:a |ad )?(?:questo|questa|questi|queste|"
-        r"tal[ei]|contenuti|scene)")),
+        r"tal[ei]|contenuti|scene)"),
+        r'\bnon sono capace di (?:scriver\w*|continuar\w*|descriver\w*|aiutar\w*)',),
     "self_negation": (r"\bnon (?:posso|potrò|potrei|sono in grado di|riesco a)\b",),
     "deictic": (
         (r"\b(?:questo|questa|quest['’]|quello|quella|ciò|tale|tali|qui|oltre|"
@@ -934,7 +984,8 @@ IT: Cues = {
         r"\b(?:porre|mettere|tracciare) (?:un|dei) limit\w*\b", r"\bnon è qualcosa che\b",
         r"\bdevo (?:declinare|rifiutare|passare)\b", r"\bnon mi sembra giusto\b",
         r"\bmi mette a disagio\b",
-        r'\b(?:mi piacerebbe|vorrei|preferirei) mantenere\b',),
+        r'\b(?:mi piacerebbe|vorrei|preferirei) mantenere\b',
+        r'\bpreferirei che\b',),
     "stop": (
         (r"\b(?:mi fermo|fermarmi|fermo|fermare|pausa|interromper\w*|interrott\w*|"
         r"concluder\w*)\b[^.!?\n]{0,25}?\b(?:qui|la storia|la scena|il gioco di ruolo|"
@@ -969,7 +1020,8 @@ IT: Cues = {
 PT: Cues = {
     "assistant_offer": (
         r"\bse (?:você )?tiver (?:outras|mais) perguntas\b", r"\bé só (?:falar|perguntar|chamar)\b",
-        r"\bnão hesite em perguntar\b", r"\bposso ajudar (?:com|em) (?:mais )?alguma (?:outra )?coisa\b"),
+        r"\bnão hesite em perguntar\b", r"\bposso ajudar (?:com|em) (?:mais )?alguma (?:outra )?coisa\b",
+        r'\bcom qualquer outra coisa\b',),
     "further": (r"\b(?:adiante|além|mais longe)\b",),
     "limit": ((r"\balém do que (?:eu )?(?:posso|consigo|sou capaz de) (?:criar|escrever|gerar|"
               r"fazer|descrever)\b"),),
@@ -978,7 +1030,8 @@ PT: Cues = {
     "ai_identity": (
         (r"\bcomo (?:uma? )?(?:ia|inteligência artificial|modelo de linguagem|assistente (?:de ia|"
         r"virtual)|ai|chatbot)\b"),
-        r"\bsou (?:apenas |só )?uma? (?:ia|inteligência artificial|modelo de linguagem)\b"),
+        r"\bsou (?:apenas |só )?uma? (?:ia|inteligência artificial|modelo de linguagem)\b",
+        r'\b(?:como|já que) sou um modelo de (?:ia|linguagem)\b',),
     "ooc": (
         r"\bfora do personagem\b",
         (r"\b(?:saindo|saio|sair|vou sair) (?:um instante |um momento |por um (?:momento|"
@@ -988,7 +1041,8 @@ PT: Cues = {
     "policy_strong": (
         (r"\b(?:políticas?|diretrizes|regras|normas) de (?:conteúdo|uso|segurança|da comunidade|"
         r"da plataforma)\b"),
-        r"\b(?:minhas|as minhas) (?:diretrizes|políticas)\b"),
+        r"\b(?:minhas|as minhas) (?:diretrizes|políticas)\b",
+        r'\bregras de conteúdo\b',),
     "policy_weak": (r"\b(?:meus princípios|minhas regras|meus valores|meus limites)\b",),
     "policy_against": (r"\b(?:vai contra|viola|violaria|infringe|contraria)\b",),
     "refuse_act": (
@@ -1015,7 +1069,8 @@ PT: Cues = {
         r"\b(?:estabelecer|colocar|impor) (?:um|o) limite\b", r"\bnão é algo que\b",
         r"\bnão me parece certo\b", r"\bpreciso recusar\b", r"\bme deixa desconfortável\b",
         r"\b(?:ter|tenho) que passar essa\b",
-        r'\b(?:eu )?gostaria de manter\b',),
+        r'\b(?:eu )?gostaria de manter\b',
+        r'\b(?:eu )?preferiria que\b',),
     "stop": (
         (r"\b(?:parar|paro|pausa|pausar|interromper|encerrei|encerrar)\b[^.!?\n]{0,25}?"
         r"\b(?:aqui|por aqui|a história|a cena|o roleplay|neste ponto)\b"),
@@ -1044,7 +1099,8 @@ PT: Cues = {
 PL: Cues = {
     "assistant_offer": (
         r"\bjeśli masz (?:inne|jeszcze jakieś|jakieś inne) pytania\b", r"\bśmiało pytaj\b",
-        r"\bw czym jeszcze (?:mogę|moge) pomóc\b", r"\bnie wahaj się pytać\b"),
+        r"\bw czym jeszcze (?:mogę|moge) pomóc\b", r"\bnie wahaj się pytać\b",
+        r'\bw każdej innej sprawie\b',),
     "further": (r"\b(?:dalej|dłużej)\b",),
     "limit": ((r"\bwykracza poza to,? co (?:mogę|jestem w stanie) (?:tworzyć|stworzyć|pisać|"
               r"napisać|opisać)\b"),),
@@ -1052,7 +1108,8 @@ PL: Cues = {
     "story_time": (r"\b(?:dziś|dzisiaj|jutro|wczoraj|dziś wieczorem)\b",),
     "ai_identity": (
         r"\bjako (?:ai|si|sztuczna inteligencja|model językowy|asystent (?:ai|si)|chatbot)\b",
-        r"\bjestem (?:tylko |jedynie )?(?:\w+ )?(?:ai|si|sztuczną inteligencją|modelem językowym)\b"),
+        r"\bjestem (?:tylko |jedynie )?(?:\w+ )?(?:ai|si|sztuczną inteligencją|modelem językowym)\b",
+        r'\b(?:ponieważ|bo|skoro) jestem modelem (?:ai|si|językowym)\b',),
     "ooc": (
         (r"\b(?:wychodzę|wyjdę|wyjść|wychodząc) (?:na (?:chwilę|moment) )?z (?:roli|postaci|"
         r"roleplayu|gry)\b"), r"\bpoza rolą\b",
@@ -1061,7 +1118,8 @@ PL: Cues = {
     "policy_strong": (
         (r"\b(?:zasad\w*|wytyczn\w*|polityk\w*|regulamin\w*) (?:dotycząc\w* treści|treści|"
         r"korzystania|bezpieczeństwa|platformy)\b"),
-        r"\b(?:moimi|moje|moich|moim) (?:wytycznymi|wytyczne|wytycznych)\b"),
+        r"\b(?:moimi|moje|moich|moim) (?:wytycznymi|wytyczne|wytycznych)\b",
+        r'\bzasady dotyczące treści\b',),
     "policy_weak": (r"\b(?:moimi|moje|moich) (?:zasadami|zasady|zasad|wartościami|granicami)\b",),
     "policy_against": (
         r"\b(?:narusza|naruszałoby|naruszałaby|jest sprzeczn\w*|sprzeczne z|wykracza poza)\b",),
@@ -1095,7 +1153,8 @@ PL: Cues = {
         r'\bwstrzymuję (?:naszą |tę )?(?:historię|grę|scenę)\b',
         r'\bwtrącę się\b',),
     "topic_change": (
-        r"\bzmie(?:ńmy|nimy|nić) temat\b", r"\binny temat\b", r"\bporozmawiać o czymś innym\b"),
+        r"\bzmie(?:ńmy|nimy|nić) temat\b", r"\binny temat\b", r"\bporozmawiać o czymś innym\b",
+        r'porozmawiać o czymś innym',),
     "talk_invite": (r"\b(?:chciałbyś|chciałabyś|chcesz) (?:porozmawiać|pogadać)\b",),
     "lets": (r"\b(?:zachowajmy|zmieńmy|pozostańmy|porozmawiajmy)\b",),
     "redirect": (
@@ -1117,7 +1176,8 @@ PL: Cues = {
 
 HI: Cues = {
     "assistant_offer": (r"(?:कोई और सवाल|कोई और प्रश्न|और कोई सवाल)", r"बेझिझक (?:पूछ|बता)",
-                        r"(?:मैं )?(?:और )?(?:किस तरह|कैसे) (?:आपकी )?मदद कर सकत"),
+                        r"(?:मैं )?(?:और )?(?:किस तरह|कैसे) (?:आपकी )?मदद कर सकत",
+        r'किसी भी और काम में',),
     "further": (r"(?:आगे|और आगे)",),
     "limit": (r"(?:लिखने|बनाने|करने) की सीमा से बाहर", r"मेरी सीमा से बाहर",),
     "meta_verb": (r"(?:लिखना|लिखने|वर्णन करना|वर्णन करने|जारी रखना|आगे बढ़ाना)",),
@@ -1126,14 +1186,16 @@ HI: Cues = {
         (r"(?:एआई|ai|कृत्रिम बुद्धिमत्ता|भाषा मॉडल|लैंग्वेज मॉडल|चैटबॉट)(?: सहायक)? "
         r"(?:के रूप में|होने के नाते|होने की वजह से)"),
         r"मैं (?:सिर्फ़ |सिर्फ |केवल )?(?:एक )?(?:एआई|ai|भाषा मॉडल) (?:हूँ|हूं)",
-        r'मैं (?:एक )?\S+ (?:ai|एआई) (?:हूँ|हूं)',),
+        r'मैं (?:एक )?\S+ (?:ai|एआई) (?:हूँ|हूं)',
+        r'मैं (?:एक )?(?:ai|एआई) मॉडल (?:हूँ|हूं)',),
     "ooc": (
         r"किरदार से बाहर", r"(?:भूमिका|रोलप्ले|कहानी) से बाहर (?:आ|निकल)",
         r"[\[(]\s*(?:नोट|टिप्पणी|सूचना|अस्वीकरण)\s*[:：\-—]"),
     "note_label": (r"^\W*(?:नोट|टिप्पणी)\s*:",),
     "policy_strong": (
         r"सामग्री (?:नीति|नीतियों|दिशानिर्देश)", r"(?:मेरे|मेरी) (?:सामग्री )?(?:दिशानिर्देश|नीति)",
-        r"उपयोग (?:नीति|की शर्तों)"),
+        r"उपयोग (?:नीति|की शर्तों)",
+        r'सामग्री नियम',),
     "policy_weak": (r"(?:मेरे|मेरी) (?:सिद्धांत|नियम|मूल्य)",),
     "policy_against": (r"(?:के खिलाफ|के विरुद्ध|का उल्लंघन|उल्लंघन होगा|अनुरूप नहीं)",),
     "refuse_act": (
@@ -1144,7 +1206,8 @@ HI: Cues = {
         (r"(?:यह|वह|इसे|उसे|ऐसा|ऐसी|ऐसे)\s+(?:\S+\s+)?नहीं (?:लिख|बना|दिखा)\s?(?:सकता|सकती|"
         r"सकूँगा|सकूँगी|पाऊँगा|पाऊँगी)"),
         r"(?:जारी रखने|लिखने|मदद करने|बनाने|वर्णन करने)\S* में असमर्थ",
-        r"(?:हिस्सा नहीं लेती|हिस्सा नहीं लेता|नहीं लिखती|नहीं लिखता)"),
+        r"(?:हिस्सा नहीं लेती|हिस्सा नहीं लेता|नहीं लिखती|नहीं लिखता)",
+        r'(?:लिखने|जारी रखने|करने|बनाने|लिखना)\S* में सक्षम नहीं',),
     "self_negation": (
         r"नहीं\s(?:\S+\s?){0,2}(?:सकता|सकती|सकते|सकूँगा|सकूँगी|पाऊँगा|पाऊँगी)", r"असमर्थ"),
     "deictic": (
@@ -1164,7 +1227,8 @@ HI: Cues = {
         r"(?:छोड़ रहा हूँ|छोड़ रही हूँ|छोड़ देता हूँ|छोड़ देती हूँ)",
         r'(?:कहानी|रोलप्ले) रोक रह',
         r'बीच में आ',),
-    "topic_change": (r"(?:विषय|बात) बदल",),
+    "topic_change": (r"(?:विषय|बात) बदल",
+        r'किसी और (?:चीज़|बात) के बारे में बात',),
     "talk_invite": (r"(?:बात करना चाहेंगे|बात करना चाहोगे|बात करना चाहेंगी|बात करना चाहते)",),
     "lets": (r"(?:चलिए|आइए|चलो)",),
     "redirect": (
@@ -1180,7 +1244,8 @@ HI: Cues = {
 
 AR: Cues = {
     "assistant_offer": (r"إذا كانت لديك (?:أي )?أسئلة أخرى", r"لا تتردد في (?:طرحها|السؤال|سؤالي)",
-                        r"هل (?:هناك )?(?:أي )?شيء آخر (?:يمكنني|أستطيع) (?:مساعدتك|المساعدة)"),
+                        r"هل (?:هناك )?(?:أي )?شيء آخر (?:يمكنني|أستطيع) (?:مساعدتك|المساعدة)",
+        r'(?:في )?أي شيء آخر',),
     "further": (r"(?:أبعد من ذلك|أكثر من ذلك|بعد الآن)",),
     "limit": (r"يتجاوز ما (?:يمكنني|أستطيع) (?:إنشاؤه|كتابته|تقديمه|فعله|وصفه)",),
     "meta_verb": (r"(?:كتابة|وصف|متابعة|مواصلة|الاستمرار)",),
@@ -1190,7 +1255,8 @@ AR: Cues = {
         r"نموذج\S*\s+لغوي\S*|مساعد\S*\s+(?:ذكي\S*|افتراضي\S*|يعمل بالذكاء الاصطناعي))"),
         r"(?:بصفتي|كوني|بوصفي) مساعد\S* يعمل بالذكاء الاصطناعي",
         r"(?:كنموذج لغوي|كذكاء اصطناعي|كمساعد ذكي)",
-        r"أنا (?:مجرد )?(?:ذكاء اصطناعي|نموذج لغوي|مساعد ذكي)"),
+        r"أنا (?:مجرد )?(?:ذكاء اصطناعي|نموذج لغوي|مساعد ذكي)",
+        r'(?:بما أنني|لأنني|كوني) نموذج (?:ذكاء اصطناعي|لغوي)',),
     "ooc": (
         r"(?:أخرج|سأخرج|الخروج|خارج) (?:من )?(?:الشخصية|الدور|لعب الأدوار)",
         r"[\[(]\s*(?:ملاحظة|تنبيه|تنويه|إخلاء مسؤولية)\s*[:：\-—]"),
@@ -1227,7 +1293,8 @@ AR: Cues = {
         r"(?:سأتجاوز|سأتخطى|أتخطى)",
         r'(?:سأوقف|أوقف) (?:قصتنا|القصة|المشهد) مؤقتًا',
         r'سأتدخل',),
-    "topic_change": (r"(?:نغيّر|نغير|تغيير|لنغير|لنغيّر) الموضوع", r"موضوع آخر"),
+    "topic_change": (r"(?:نغيّر|نغير|تغيير|لنغير|لنغيّر) الموضوع", r"موضوع آخر",
+        r'الحديث عن شيء (?:مختلف|آخر)',),
     "talk_invite": (r"(?:تود|تودين|تريد|تحب) (?:أن )?(?:نتحدث|الحديث|التحدث|تتحدث)",
         r'(?:ندردش|نتحدث) عنه',),
     "lets": (r"(?:دعنا|لنحافظ|لنغير|لنغيّر|لنبق)",),
@@ -1244,14 +1311,16 @@ AR: Cues = {
 
 HE: Cues = {
     "assistant_offer": (r"אם יש לך שאלות (?:אחרות|נוספות)", r"אל ת(?:הסס|הססי) לשאול",
-                        r"(?:במה|איך) עוד (?:אני )?(?:יכול|יכולה) לעזור"),
+                        r"(?:במה|איך) עוד (?:אני )?(?:יכול|יכולה) לעזור",
+        r'בכל דבר אחר',),
     "further": (r"(?:הלאה|יותר מזה)",),
     "limit": (r"חורג ממה ש(?:אני )?(?:יכול|יכולה)",),
     "meta_verb": (r"(?:לכתוב|לתאר|להמשיך)",),
     "story_time": (r"(?:הלילה|היום|מחר|אתמול)",),
     "ai_identity": (
         r"(?:^|\s)(?:כ|בתור )(?:עוזר |עוזרת )?(?:בינה מלאכותית|מודל שפה|ai|צ'אטבוט)",
-        r"אני (?:רק )?(?:בינה מלאכותית|מודל שפה)"),
+        r"אני (?:רק )?(?:בינה מלאכותית|מודל שפה)",
+        r'(?:מכיוון ש|כי |בגלל ש)אני מודל (?:בינה מלאכותית|שפה)',),
     "ooc": (
         r"(?:יוצא|יוצאת|לצאת) (?:רגע )?(?:מהדמות|מהתפקיד|ממשחק התפקידים)",
         r"[\[(]\s*(?:הערה|הבהרה|הסתייגות|שים לב)\s*[:：\-—]"),
@@ -1284,7 +1353,8 @@ HE: Cues = {
         r"כאן (?:\S+ ){0,3}?(?:לעצור|אעצור|עוצר|עוצרת)",
         r'(?:עוצר|עוצרת) (?:את )?(?:הסיפור|המשחק) שלנו',
         r'נכנס(?:ת)? כאן',),
-    "topic_change": (r"(?:נחליף|להחליף|החלפת) נושא", r"נושא אחר"),
+    "topic_change": (r"(?:נחליף|להחליף|החלפת) נושא", r"נושא אחר",
+        r'לדבר על משהו אחר',),
     "talk_invite": (r"(?:תרצה|תרצי|היית רוצה) לדבר",
         r'(?:לפטפט|לדבר) עליו',),
     "lets": (r"(?:בוא נ|בואי נ|בואו נ)",),
@@ -1301,7 +1371,8 @@ HE: Cues = {
 NL: Cues = {
     "assistant_offer": (
         r"\bals je (?:nog )?(?:andere|meer) vragen hebt\b", r"\bstel ze gerust\b", r"\bvraag gerust\b",
-        r"\bkan ik je (?:nog )?ergens anders mee helpen\b"),
+        r"\bkan ik je (?:nog )?ergens anders mee helpen\b",
+        r'\bmet al het andere help\b',),
     "further": (r"\b(?:verder|niet meer)\b",),
     "limit": (r"\bverder dan wat ik (?:kan|mag) (?:maken|schrijven|genereren|doen|beschrijven)\b",),
     "meta_verb": (r"\b(?:schrijven|beschrijven|voortzetten|doorgaan)\b",),
@@ -1310,7 +1381,8 @@ NL: Cues = {
         (r"\bals (?:een )?(?:ai|ki|taalmodel|ai-assistent|ai-model|chatbot|"
         r"kunstmatige intelligentie)\b"),
         (r"\bik ben (?:maar |slechts )?(?:een )?(?:[\w-]+ )?(?:ai|taalmodel|"
-        r"kunstmatige intelligentie)\b")),
+        r"kunstmatige intelligentie)\b"),
+        r'\b(?:omdat|aangezien) ik een (?:ai|taal)-?model ben\b',),
     "ooc": (
         r"\b(?:uit (?:mijn|de) rol|uit (?:mijn|het) personage|uit het rollenspel)\b",
         r"[\[(]\s*(?:opmerking|noot|let op|disclaimer|nb)\s*[:：\-—]"),
@@ -1318,7 +1390,8 @@ NL: Cues = {
     "policy_strong": (
         (r"\b(?:inhouds|gebruiks|veiligheids|community)(?:richtlijnen|beleid|regels|"
         r"voorwaarden)\b"),
-        r"\bmijn (?:richtlijnen|beleid|inhoudsrichtlijnen)\b", r"\bgebruiksvoorwaarden\b"),
+        r"\bmijn (?:richtlijnen|beleid|inhoudsrichtlijnen)\b", r"\bgebruiksvoorwaarden\b",
+        r'\binhoudsregels\b',),
     "policy_weak": (r"\bmijn (?:regels|principes|waarden|grenzen)\b",),
     "policy_against": (
         r"\b(?:gaat (?:in )?tegen|in strijd met|schendt|zou schenden|indruist tegen)\b",),
@@ -1345,13 +1418,14 @@ NL: Cues = {
         r"onderwerp\w*|richting|fictie|geweld\w*|in detail)\b"),),
     "decline": (
         r"\bik voel me (?:er )?niet (?:prettig|op mijn gemak|goed|comfortabel)\b",
-        r"\bhet voelt niet goed\b", r"\bik (?:houd|hou)\b[^.!?\n]{0,25}?\bliever\b",
+        r"\bhet voelt niet goed\b", r"\bvoelt ongemakkelijk\b", r"\bik (?:houd|hou)\b[^.!?\n]{0,25}?\bliever\b",
         r"\bik (?:zou )?(?:het )?liever\b", r"\b(?:een grens trekken|grens stellen)\b",
         r"\bdoe ik niet mee\b", r"\bniet iets wat ik\b",
         r"\bmoet ik (?:hier )?(?:helaas )?(?:voor )?passen\b", (r"\b(?:vind ik het|ik vind het) "
         r"ongemakkelijk\b"), r"\bongemakkelijk om\b",
         r'\bzou\b[^.!?\n]{0,30}?\bgraag\b[^.!?\n]{0,30}?\bhouden\b',
-        r'\bik voel me (?:echt |helemaal )?niet (?:prettig|op mijn gemak|goed)\b',),
+        r'\bik voel me (?:echt |helemaal )?niet (?:prettig|op mijn gemak|goed)\b',
+        r'\bik zou liever hebben dat\b',),
     "stop": (
         (r"\b(?:stop|stoppen|pauzeren|pauze|onderbreken|beëindigd|beëindigen|stilleggen)\b"
         r"[^.!?\n]{0,25}?\b(?:hier|het verhaal|de scène|het rollenspel)\b"),
@@ -1363,7 +1437,8 @@ NL: Cues = {
         r'\bik grijp\b[^.!?\n]{0,20}\bin\b',),
     "topic_change": (
         r"\bvan onderwerp (?:veranderen|wisselen)\b", r"\bover iets anders (?:hebben|praten)\b",
-        r"\bander onderwerp\b"),
+        r"\bander onderwerp\b",
+        r'\bover iets anders hebben\b',),
     "talk_invite": (
         r"\b(?:wil je|wilt) (?:graag )?(?:over \w+ )?praten\b",
         r"\bwaar (?:je|u) (?:graag )?over wil(?:t)? praten\b",
@@ -1385,7 +1460,8 @@ NL: Cues = {
 
 TR: Cues = {
     "assistant_offer": (r"başka (?:soruların|sorunuz|bir sorun) varsa", r"çekinmeden sor",
-                        r"başka (?:nasıl|bir konuda) yardımcı olabilirim"),
+                        r"başka (?:nasıl|bir konuda) yardımcı olabilirim",
+        r'başka her konuda',),
     "further": (r"(?:daha ileri|daha fazla|artık)",),
     "limit": ((r"(?:oluşturabileceğim|yazabileceğim|yapabileceğim|üretebileceğim) "
               r"(?:şeylerin|sınırların)? ?ötesinde"),),
@@ -1393,7 +1469,8 @@ TR: Cues = {
     "story_time": (r"(?:bu gece|bugün|yarın|dün)",),
     "ai_identity": (
         r"(?:yapay zek[aâ]|dil modeli|ai|sohbet botu)(?: asistanı)? olarak",
-        r"ben (?:sadece )?(?:\w+ ){0,2}?bir (?:\w+ )?(?:yapay zek[aâ]|dil modeli)"),
+        r"ben (?:sadece )?(?:\w+ ){0,2}?bir (?:\w+ )?(?:yapay zek[aâ]|dil modeli)",
+        r'(?:yapay zek[aâ]|dil) modeli olduğum için',),
     "ooc": (
         (r"(?:karakterden|rolden|rol yapmaktan|rol yapma oyunundan) (?:çık|çıkıyor|çıkmam|"
         r"çıkarak)"),
@@ -1410,7 +1487,8 @@ TR: Cues = {
         r"(?:yaz|anlat|devam et|sürdür|betimle)(?:mayacağım|meyeceğim)",
         (r"(?:devam ed|devam ettir|sürdür|yaz|anlat|betimle|götür|ilerlet)(?:e|a|ye|ya)"
         r"m[ae]y[ae]c[ae]ğ[ıi]m"),
-        r"(?:yer almıyorum|yazmıyorum|üretmiyorum|katılmıyorum)"),
+        r"(?:yer almıyorum|yazmıyorum|üretmiyorum|katılmıyorum)",
+        r'(?:yazabilecek|devam edebilecek|anlatabilecek|sürdürebilecek) durumda değilim',),
     "self_negation": (r"\w+(?:[ae]m[ae]m|[ae]m[ıi]yorum|[ae]m[ae]y[ae]c[ae]ğ[ıi]m)\b",),
     "deictic": (r"\b(?:bu|bunu|bunun|böyle|bu tür|bu konuda|burada|daha ileri|bu yönde|şu)\b",),
     "meta_strong": (r"(?:içerik|istek|talep|rol yapma|roleplay|cinsel|reşit olmayan)",),
@@ -1428,7 +1506,8 @@ TR: Cues = {
         r"(?:atlıyorum|atlayacağım)",
         r'(?:hik[aâ]yemizi|hik[aâ]yeyi|oyunumuzu|sahneyi) (?:biraz )?duraklat',
         r'araya giriyorum',),
-    "topic_change": (r"konuyu değiştir", r"başka (?:bir )?konu"),
+    "topic_change": (r"konuyu değiştir", r"başka (?:bir )?konu",
+        r'başka bir şey hakkında konuş',),
     "talk_invite": (r"(?:konuşmak istediğin|konuşmak ister misin|konuşmak istersin)",
         r'sohbet etmek istediğin',),
     "lets": (r"(?:tutalım|değiştirelim|konuşalım|kalalım)",),
@@ -1453,10 +1532,17 @@ BY_LANGUAGE: Mapping[str, Cues] = {
 
 #: interjections opening a lead-in, any language
 HEDGE: tuple[str, ...] = (
-    (r"^\W*(?:hmm+|hm+|mmm+|um+|uh+|well|okay|ok|so|ah|oh|хм+|гм+|ммм+|ну|так|うーん|ええと|えっと|"
-    r"あの|嗯|呃|好|"
-    r"음|흠|bueno|vale|eh|euh|bon|tja|ehm|beh|tá|dobra|dobrze|hmm|हम्म|ठीक है|همم|حسنًا|הממ|טוב|"
-    r"oké|tamam|hımm?)\b"),)
+    # an interjection on its own: "Hmm, ...", "Hold on.", "ちょっと待ってください。" (not "Give me
+    # a minute, ..."); Latin and Cyrillic words end at a word boundary, the others at punctuation
+    (r"^\W*(?:hmm+|hm+|mmm+|um+|uh+|well|okay|ok|so|ah|oh|hold on|wait|one moment|moment|"
+     r"moment mal|bueno|vale|eh|euh|bon|tja|ehm|beh|tá|dobra|dobrze|chwileczkę|chwila|espera|"
+     r"attends|attendez|aspetta|un momento|momento|oké|wacht even|tamam|peki|bir dakika|hımm?|"
+     r"хм+|гм+|ммм+|ну|так|подожди\w*|погоди\w*|зачекай\w*|хвилинку|минутку)"
+     r"(?=\s*(?:[,.!…:;—–-]|$))"),
+    (r"^\W*(?:うーん|ええと|えっと|あの|ちょっと待って(?:ください)?|待って(?:ください)?|嗯|呃|好|等一下|"
+     r"稍等|음|흠|잠깐만요|잠깐|हम्म|ठीक है|अच्छा|रुको(?: ज़रा)?|همم|حسنًا|لحظة(?: من فضلك)?|הממ|טוב|"
+     r"רגע)(?=\s*(?:[,.!…:;、。，！—–-]|$))"),
+)
 
 CATEGORIES: tuple[str, ...] = (
     "ai_identity", "ooc", "note_label", "policy_strong", "policy_weak", "policy_against",
