@@ -548,7 +548,9 @@ def _tail_start(verdicts: Sequence[Verdict], *, cut_short: bool = False) -> int 
     own besides a refusal verb (the rest of that aside was cut)."""
     if cut_short and len(verdicts) >= 2:
         prev = verdicts[-2]
-        if not prev.dialogue and prev.score >= TAIL_START and _ASIDE_CUES.intersection(prev.cues):
+        if not prev.dialogue and (
+                (prev.score >= TAIL_START and _ASIDE_CUES.intersection(prev.cues))
+                or set(prev.cues) == {"hedge"}):  # "Hold on." and then the cut
             return len(verdicts) - 2
     start = len(verdicts)
     while start > 0 and not verdicts[start - 1].dialogue \
