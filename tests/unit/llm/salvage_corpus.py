@@ -187,9 +187,13 @@ def cases_for(split: str, language: str) -> list[Case]:
             add(refusal.style, "json_fenced", _json(text, ascii_only=False, fenced=True),
                 _gate(story))
         elif i % 4 == 2:
+            # cut short mid-word, as a filter stops an answer (not on a sentence boundary)
             encoded_story = len(json.dumps(story + join, ensure_ascii=False)) - 2
-            cut = encoded_story + max(1, len(refusal.text) // 2)
-            add(refusal.style, "json_cut", _cut_json(text, cut), _gate(story))
+            middle = len(refusal.text) // 2
+            while middle < len(refusal.text) - 1 and not refusal.text[middle - 1].isalnum():
+                middle += 1
+            add(refusal.style, "json_cut", _cut_json(text, encoded_story + max(1, middle)),
+                _gate(story))
         if len(f.refusals) > 1 and i % 3 == 0:
             nxt = f.refusals[(i + 1) % len(f.refusals)]
             add(refusal.style, "pure", f"{refusal.text}{joins[2]}{nxt.text}", None)

@@ -578,6 +578,10 @@ def _is_lead_in(v: Verdict) -> bool:
         return False
     if not _LEAD_IN_CUES.intersection(v.cues):
         return False
+    if set(v.cues) <= {"hedge", "meta_weak", "lets"}:
+        # an interjection leads in when it is an aside on its own ("Hold on.", "Hmm."), not
+        # when it opens a sentence of story ("Okay, plan for Saturday: ...")
+        return len(_WORD.findall(v.sentence.text)) <= 8
     if set(v.cues) <= {"apology", "meta_weak", "lets"}:
         # "I'm sorry." / "Unfortunately," on its own leads in; "I'm sorry I slowed us down"
         # is a character apologising

@@ -64,8 +64,8 @@ EN: Cues = {
         r"\bis there anything else i can (?:help|do|assist)\b",
         r"\bhow (?:else )?can i (?:help|assist) you\b", r"\bwhat can i help you with\b",
         r"\bhappy to help with (?:anything|something) else\b",
-        r'\b(?:anything|everything|something) else\b[^.!?\n]{0,30}\b(?:help|assist)\b',
-        r'\bhelp with anything else\b',),
+        r"\b(?:anything|everything|something) else\b[^.!?\n]{0,30}\b(?:help|assist)\b",
+        r"\bhelp with anything else\b",),
     "further": (r"\b(?:any further|further|anymore|any more|beyond this point|past this point)\b",),
     "limit": (
         r"\b(?:beyond|outside|exceeds?|past) (?:what|the (?:scope|limits) of what) i (?:can|am able "
@@ -107,7 +107,7 @@ EN: Cues = {
         r"\bmy (?:content |safety |usage )?(?:guidelines|polic(?:y|ies))\b",
         (r"\bthe (?:guidelines|rules|polic(?:y|ies)) i (?:follow|operate under|have to follow|"
         r"must follow)\b"),
-        r'\bcontent rules\b',),
+        r"\bcontent rules\b",),
     "policy_weak": (
         (r"\bmy (?:programming|principles|values|ethical guidelines|rules|limits|"
         r"boundaries)\b"), r"\bethical guidelines\b"),
@@ -174,7 +174,8 @@ EN: Cues = {
         r"this|things) (?:\w+ ){0,2}?(?:on the|in a|more|light|wholesome|friendly|sweet|gentle|"
         r"clean|safe|respectful)\b"),
         r"\bi want to keep (?:our|the|this|things)\b",
-        r"\bi(?:(?:'|’)d| would) rather we (?:kept|keep|stayed|stay with)\b",),
+        r"\bi(?:(?:'|’)d| would) rather we (?:kept|keep|stayed|stay with)\b",
+        r"\bi(?:(?:'|’)d| would) prefer to (?:take|steer|lead|keep) (?:our|the) (?:story|roleplay)\b",),
     "stop": (
         rf"\bi{_A}?(?:m|ll|ve)? (?:going to |gonna )?(?:have to|need to|must) stop you there\b",
         (rf"\b(?:i(?:{_A}ll| will|{_A}m going to| am going to| need to| have to| must|{_A}ve| "
@@ -184,6 +185,7 @@ EN: Cues = {
         r"there|now|at this point|the (?:story|scene|roleplay|rp|narrative|conversation)|"
         r"this (?:scene|story|roleplay)|for a (?:moment|second))\b"),
         r"\blet me (?:stop|pause) (?:here|there)\b",
+        r"\bi (?:think i )?(?:should|need to|had better) (?:stop|pause) (?:here|there|now)\b",
         r"\b(?:pause|stop|end) the (?:story|scene|roleplay|rp)\b",
         r"\bstep(?:ping)? back from (?:this|the) (?:scene|story|roleplay|rp)\b",
         (r"\b(?:paus(?:e|ing)|stop(?:ping)?|halt(?:ing)?|end(?:ing)?) (?:our|the|this) "
@@ -193,12 +195,14 @@ EN: Cues = {
         r"(?:stop|pause|end it|leave it)\b"),
         (rf"\b(?:i{_A}ll |i will |i{_A}m going to |let me )?(?:skip(?:ping)? (?:over|ahead|the "
         r"(?:rest|details|explicit))|omit(?:ted|ting)? (?:the|that|this|what)|gloss over)\b"),
-        rf"\b(?:i{_A}ll |i will )?leave (?:it|that|things) (?:there|at that)\b"),
+        rf"\b(?:i{_A}ll |i will )?leave (?:it|that|things) (?:there|at that)\b",
+        r"\b(?:pump|hit|tap|put on) the brakes\b",
+        r"\bslow (?:things|this) down\b",),
     "topic_change": (
         r"\bchange (?:the )?(?:subject|topic)\b", r"\b(?:talk|chat) about something else\b",
         r"\bswitch (?:topics|gears)\b", r"\bmove on to (?:something|another)\b",
         r"\bsomething else to talk about\b",
-        r'\b(?:talk|chat) about something different\b',),
+        r"\b(?:talk|chat) about something different\b",),
     "talk_invite": (
         (rf"\b(?:you(?:{_A}d| would) like|you want|you(?:{_A}d| would) prefer|you wish) to "
         r"(?:talk|chat) about\b"),
@@ -215,7 +219,8 @@ EN: Cues = {
         r"\binstead\b", r"\bhow about (?:we|a|something|if|they)\b",
         r"\bwhat if (?:we|they)\b", r"\b(?:maybe|perhaps) (?:we|they) (?:could|can|just)\b",
         r"\bpick (?:it |things |the story )?(?:up|back up)\b", r"\b(?:fades?|cuts?) to black\b",
-        rf"\blet{_A}?s (?:keep|stay|move on|get back|go back|return|focus)\b"),
+        rf"\blet{_A}?s (?:keep|stay|move on|get back|go back|return|focus)\b",
+        r"\bbut i (?:can|could) (?:write|offer|do)\b",),
     "normative": (
         (r"\b(?:respectful|appropriate|inappropriate|pg(?:-13)?|sfw|family-friendly|tasteful|"
         r"wholesome|light and friendly|comfortable for (?:both|everyone)|friendly between us|"
@@ -239,7 +244,7 @@ RU: Cues = {
         r"\bесли у (?:тебя|вас) (?:есть|будут|появятся) (?:другие|ещё|еще) вопросы\b",
         r"\bне стесняйся(?:те)? (?:спрашивать|спросить|задавать)\b", r"\bобращайся(?:тесь)?\b",
         r"\bчем ещё (?:я )?могу помочь\b", r"\bчем (?:я )?могу (?:тебе |вам )?помочь\b",
-        r'\bс (?:чем-то|чем-нибудь) (?:другим|ещё)\b[^.!?\n]{0,20}\bпомогу\b',),
+        r"\bс (?:чем-то|чем-нибудь) (?:другим|ещё)\b[^.!?\n]{0,20}\bпомогу\b",),
     "further": (r"\b(?:дальше|далее|больше не)\b",),
     "limit": (r"\bза рамки (?:того,? )?что я (?:могу|в состоянии)",
               r"\bвыходит за (?:рамки|пределы) (?:моих|того)",),
@@ -252,7 +257,7 @@ RU: Cues = {
         (r"\bя (?:всего лишь |лишь |просто )?(?:\w+ )?(?:ии|языковая модель|искусственный интеллект|"
         r"нейросеть|чат-бот|ии-ассистент)\b"),
         r"\bбудучи (?:ии|языковой моделью|искусственным интеллектом)\b",
-        r'\b(?:поскольку|так как|раз) я (?:\w+ )?(?:модель ии|ии-модель|языковая модель)\b',),
+        r"\b(?:поскольку|так как|раз) я (?:\w+ )?(?:модель ии|ии-модель|языковая модель)\b",),
     "ooc": (
         r"\bвне роли\b",
         (r"\b(?:выхожу|выйду|выйти|выходя|выйдем) (?:ненадолго |на (?:минуту|секунду|минутку) )?"
@@ -264,7 +269,7 @@ RU: Cues = {
         (r"\b(?:политик\w*|правил\w*|ограничени\w*) (?:контента|использования|безопасности|"
         r"платформы|сервиса)\b"),
         r"\bправил\w*,? (?:которым|которых) я (?:следую|придерживаюсь)",
-        r'\bправила (?:по )?контента\b',),
+        r"\bправила (?:по )?контента\b",),
     "policy_weak": (
         (r"\b(?:мои\w*|моим|моих) (?:правил\w*|принцип\w*|ограничени\w*|руководящ\w* "
         r"принцип\w*)"),),
@@ -309,7 +314,8 @@ RU: Cues = {
         r"\bя бы не (?:хотела|хотел|стала|стал)\b",
         r"\b(?:провести|обозначить|провожу|обозначу) (?:черту|границу)\b",
         r"\bя (?:вынуждена|вынужден) (?:отказаться|отказать)",
-        r'\bя бы предпочла?,? чтобы\b',),
+        r"\bя бы предпочла?,? чтобы\b",
+        r'\bэто не то,? что я (?:могу|стану|буду)\b',),
     "stop": (
         (r"\b(?:остановлюсь|остановиться|прервусь|прерваться|прервать|закончу|закончить|"
         r"приостановить)\b[^.!?\n]{0,30}?(?:здесь|тут|на этом|историю|сцену|ролевую|игру)"),
@@ -320,14 +326,16 @@ RU: Cues = {
         r"(?:остановиться|прерваться)\b"),
         r"\b(?:опущу|пропущу|опускаю|пропускаю|оставлю (?:это |всё )?за кадром)\b",
         r"\b(?:ставлю|поставлю|поставить) (?:нашу |эту )?(?:историю|игру|ролевую игру|сцену) на паузу\b",
-        r"\b(?:прерываю|прерву|приостанавливаю) (?:нашу |эту )?(?:историю|игру|сцену)\b"),
+        r"\b(?:прерываю|прерву|приостанавливаю) (?:нашу |эту )?(?:историю|игру|сцену)\b",
+        r"\bпритормозить\b",),
     "topic_change": (
         r"\b(?:сменим|сменить|поменяем|поменять|смене) тем\w*",
         r"\bпоговорим о (?:ч[её]м)-(?:нибудь|то) другом\b", r"\bдругую тему\b"),
     "talk_invite": (
         (r"\b(?:о ч[её]м|что) (?:ещё|еще|бы) (?:тебе|вам) (?:хотелось бы|хочется) "
         r"(?:поговорить|обсудить)"),
-        r"\bхотел(?:а|и)? бы (?:ты |вы )?поговорить\b", r"\bпоговорим о ч[её]м-нибудь\b"),
+        r"\bхотел(?:а|и)? бы (?:ты |вы )?поговорить\b", r"\bпоговорим о ч[её]м-нибудь\b",
+        r'\bчем (?:ещё|еще) (?:ты )?(?:хочешь|хотите|хотела бы|хотел бы) (?:заняться|поговорить)',),
     "lets": (r"\bдавай(?:те)?\b",),
     "redirect": (
         r"\b(?:о|про) (?:чём|чем|что)-?(?:нибудь|то)? (?:друг\w*|ещё|еще)\b",
@@ -335,7 +343,8 @@ RU: Cues = {
         r"сцен\w*|вариант\w*)\b"),
         (r"\bдавай(?:те)? (?:лучше|сохраним|сохранять|оставим|вернёмся|вернемся|перенесёмся|"
         r"перенесемся|продолжим с|выберем|повернём|повернем)\b"),
-        r"\bвместо этого\b", r"\bможет,? (?:они|мы) (?:просто|лучше)\b"),
+        r"\bвместо этого\b", r"\bможет,? (?:они|мы) (?:просто|лучше)\b",
+        r"\bно (?:могу|могла бы|мог бы) (?:написать|предложить)\b",),
     "normative": (
         (r"\b(?:уважительн\w*|уважени\w*|прилич\w*|уместн\w*|неуместн\w*|корректн\w*|"
         r"дружелюбн\w*|допустим\w*|в дружеском|по-дружески)\b"),),
@@ -355,7 +364,7 @@ UK: Cues = {
     "assistant_offer": (
         r"\bякщо (?:у тебе|у вас|маєш|маєте) (?:є )?(?:інші|ще) запитання\b",
         r"\bне соромся (?:питати|запитати)\b", r"\bзвертайся\b", r"\bчим ще (?:я )?можу допомогти\b",
-        r'\bз чимось іншим\b[^.!?\n]{0,20}\bдопоможу\b',),
+        r"\bз чимось іншим\b[^.!?\n]{0,20}\bдопоможу\b",),
     "further": (r"\b(?:далі|більше не)\b",),
     "limit": (r"\bза межі (?:того,? )?що я (?:можу|здатна|здатний)",),
     "meta_verb": ((r"\b(?:писати|написати|описувати|описати|продовжувати|продовжити|"
@@ -364,7 +373,7 @@ UK: Cues = {
     "ai_identity": (
         r"\bяк (?:ші|ai|штучний інтелект|мовна модель|ші-асистент|асистент ші|чат-бот)\b",
         r"\bя (?:лише |просто )?(?:\w+ )?(?:ші|мовна модель|штучний інтелект)\b",
-        r'\b(?:оскільки|бо|раз) я (?:\w+ )?(?:модель ші|ші-модель|мовна модель)\b',),
+        r"\b(?:оскільки|бо|раз) я (?:\w+ )?(?:модель ші|ші-модель|мовна модель)\b",),
     "ooc": (
         (r"\b(?:виходжу|вийду|вийти|виходячи) (?:ненадовго |на (?:хвилинку|хвилину|секунду) )?"
         r"з (?:ролі|образу|персонажа|рольової гри)\b"),
@@ -374,7 +383,7 @@ UK: Cues = {
         r"\bправил\w* щодо (?:контенту|вмісту|змісту)",
         r"\b(?:політик\w*|правил\w*) (?:контенту|вмісту|використання|безпеки|платформи)\b",
         r"\bправил\w*,? (?:яких|котрих) я (?:дотримуюсь|дотримуюся)",
-        r'\bправила щодо вмісту\b',),
+        r"\bправила щодо вмісту\b",),
     "policy_weak": (r"\b(?:мо\w*) (?:правил\w*|принцип\w*|настанов\w*|обмежен\w*)",),
     "policy_against": (r"\b(?:суперечить|порушує|порушувало б|порушить|виходить за межі)\b",),
     "refuse_act": (
@@ -408,7 +417,8 @@ UK: Cues = {
         r"(?:добр\w*|світл\w*|легк\w*|пристойн\w*|дружн\w*)"),
         r"\bя б (?:не хотіла|не хотів|воліла|волів)\b",
         r"\b(?:провести|позначити) (?:межу|риску)\b",
-        r'\bя б воліла?,? щоб\b',),
+        r"\bя б воліла?,? щоб\b",
+        r'\bце не те,? що я (?:можу|стану|буду)\b',),
     "stop": (
         (r"\b(?:зупинюся|зупинитися|зупинитись|перерву|перервати|закінчу)\b[^.!?\n]{0,30}?"
         r"(?:тут|на цьому|історію|сцену|гру)"),
@@ -418,20 +428,23 @@ UK: Cues = {
         r"перерватися)\b"),
         r"\b(?:пропущу|опущу|пропускаю|залишу (?:це |все )?за кадром)\b",
         r"\b(?:ставлю|поставлю|поставити) (?:нашу |цю )?(?:історію|гру|рольову гру|сцену) на паузу\b",
-        r"\b(?:перериваю|перерву|призупиняю) (?:нашу |цю )?(?:історію|гру|сцену)\b"),
+        r"\b(?:перериваю|перерву|призупиняю) (?:нашу |цю )?(?:історію|гру|сцену)\b",
+        r"\bпригальмувати\b",),
     "topic_change": (
         r"\b(?:змінимо|змінити|поміняймо|зміну) тем\w*", r"\bпоговоримо про щось інше\b",
         r"\bіншу тему\b"),
     "talk_invite": (
         r"\bхотілося б (?:поговорити|обговорити)\b", r"\b(?:про що|що) (?:ще|інше) (?:тобі|вам)\b",
-        r"\bпоговоримо про щось\b"),
+        r"\bпоговоримо про щось\b",
+        r'\bчим ще (?:ти )?(?:хочеш|хочете) (?:зайнятися|поговорити)',),
     "lets": (r"\bдавай(?:те)?\b",),
     "redirect": (
         r"\b(?:про|щодо) (?:щось|що-небудь) (?:інше|ще)\b",
         r"\b(?:інш\w*) (?:тем\w*|напрям\w*|бік|сюжет\w*|сцен\w*)\b",
         (r"\bдавай(?:те)? (?:краще|збережемо|зберігати|залишимо|повернемося|перенесемося|"
         r"продовжимо з|оберемо|повернемо)\b"),
-        r"\bзамість цього\b", r"\bможе,? (?:вони|ми) (?:просто|краще)\b"),
+        r"\bзамість цього\b", r"\bможе,? (?:вони|ми) (?:просто|краще)\b",
+        r"\bале (?:можу|могла б|міг би) (?:написати|запропонувати)\b",),
     "normative": (
         (r"\b(?:шаноблив\w*|поваг\w*|пристойн\w*|доречн\w*|недоречн\w*|дружньому тоні|"
         r"дружелюбн\w*|по-дружньому)\b"),),
@@ -447,7 +460,7 @@ UK: Cues = {
 JA: Cues = {
     "assistant_offer": (r"(?:ほかに|他に)(?:ご質問|質問|何か)(?:があれば|がございましたら)",
                         r"(?:気軽に|遠慮なく)(?:聞いて|お尋ね|ご質問)", r"何かお手伝いできることは",
-        r'ほかのこと(?:なら|でしたら)',),
+        r"ほかのこと(?:なら|でしたら)",),
     "further": (r"(?:これ以上|この先|先へ)",),
     "limit": (r"(?:書ける|作れる|対応できる|描ける|扱える)範囲を(?:超え|越え)",
               r"(?:私|わたし)の(?:能力|対応)(?:の)?範囲(?:外|を超え)",),
@@ -457,8 +470,8 @@ JA: Cues = {
         r"(?:ai|ＡＩ|人工知能|言語モデル|aiアシスタント|チャットボット)として",
         (r"(?:私|わたし)は(?:[^。、]{0,12}の)?(?:ai|ＡＩ|人工知能|言語モデル)(?:です|なので|であり|"
         r"に(?:すぎ|過ぎ))"),
-        r'(?:私|わたし)は(?:ai|ＡＩ)モデル',
-        r'aiモデルなので',),
+        r"(?:私|わたし)は(?:ai|ＡＩ)モデル",
+        r"aiモデルなので",),
     "ooc": (
         r"ｏｏｃ", r"キャラ(?:クター)?を(?:離れ|外れ|崩)", r"(?:ロールプレイ|物語|役)から(?:離れ|外れ)",
         r"[【\[（(]\s*(?:※\s*)?(?:注|注意|補足|メモ|お知らせ)\s*[:：]", r"^[\s　]*※\s*注?\s*[:：]"),
@@ -467,7 +480,7 @@ JA: Cues = {
         r"(?:コンテンツ|利用|安全)(?:ポリシー|ガイドライン|規約|方針)", r"利用規約",
         r"(?:私|わたし)の(?:ガイドライン|ポリシー|方針)",
         r"(?:ガイドライン|ポリシー|規約)に(?:反|違反|抵触|沿わな)",
-        r'コンテンツの(?:ルール|規則)',),
+        r"コンテンツの(?:ルール|規則)",),
     "policy_weak": (r"(?:私|わたし)の(?:原則|ルール|価値観)",),
     "policy_against": (r"(?:反する|反します|違反|抵触|沿わない)",),
     "refuse_act": (
@@ -490,23 +503,28 @@ JA: Cues = {
         (r"(?:気が進みません|抵抗があります|抵抗を感じ|居心地が悪|遠慮させて|控えたいと思|"
         r"避けたいと思|したくありません|書きたくありません|とどめておきたい|留めておきたい|線を引|"
         r"気が引け|ためらわれ|ためらい|ままにしておきたい|にしておきたい)"),
-        r'ままにしておきたい',),
+        r"ままにしておきたい",
+        r'(?:書ける|作れる|できる)ものではありません',),
     "stop": (
         r"(?:ここ|こちら|この辺)で(?:一度|いったん)?(?:止め|とめ|終わり|終了|中断|区切|ストップ)",
         r"(?:物語|ストーリー|シーン|ロールプレイ|会話|お話)を(?:いったん|一度|少し)?(?:止め|終了|中断|終え)",
         r"口を挟ませて",
         r"ここまでと(?:させて|します)", r"ここまでにさせて", r"(?:シーン|場面)を(?:ここで)?終了",
-        r"(?:省略|割愛)(?:させて|します|しました)"),
+        r"(?:省略|割愛)(?:させて|します|しました)",
+        r"ブレーキをかけ",),
     "topic_change": (r"話題を変え", r"別の話題", r"違う話題",
-        r'別のこと(?:について)?話',),
+        r"別のこと(?:について)?話",),
     "talk_invite": (
         r"(?:話したいこと|話したい事|お話ししたいこと)",
-        r"ほかに(?:何か)?(?:ありますか|ございますか)"),
+        r"ほかに(?:何か)?(?:ありますか|ございますか)",
+        r"ほかに何を(?:したい|しましょう)",
+        r'ほかに何をしたいですか',),
     "lets": (r"ましょう",),
     "redirect": (
         (r"(?:別の(?:方向|展開|場面|話)|ほかに(?:話したい|何か)|他に(?:話したい|何か)|"
         r"違う(?:方向|展開)|代わりに|はいかがでしょう|どうでしょう|再開しましょう|から再開|"
-        r"進めませんか|場面にしませんか)"),),
+        r"進めませんか|場面にしませんか)"),
+        r"なら(?:書けます|喜んで)",),
     "normative": (r"(?:健全|穏やか|適切|不適切|敬意|お互いに気持ちよく|尊重|仲良く)",),
     "user_address": (
         r"(?:喜んで|お手伝いします|お手伝いできます|お聞かせください|聞かせてください|ございますか)",),
@@ -517,8 +535,8 @@ JA: Cues = {
 ZH: Cues = {
     "assistant_offer": (r"如果你(?:还)?有(?:其他|别的)(?:问题|需要)", r"随时(?:问我|告诉我|联系)",
                         r"还有什么(?:我)?可以帮(?:你|您)", r"有什么(?:我)?可以帮(?:你|您)",
-        r'其他方面的事情',
-        r'其他(?:事情|方面)[^。！？]{0,8}乐意帮',),
+        r"其他方面的事情",
+        r"其他(?:事情|方面)[^。！？]{0,8}乐意帮",),
     "further": (r"(?:再往下|往下|下去|更进一步)",),
     "limit": (r"超出了?我(?:能|可以)?(?:创作|写|生成|处理|提供)?的?(?:能力)?范围",
               r"超出了?我(?:能|可以)(?:创作|写|生成|提供)",),
@@ -527,8 +545,8 @@ ZH: Cues = {
     "ai_identity": (
         r"作为(?:一个|一名|一款)?(?:ai|ＡＩ|人工智能|语言模型|ai助手|人工智能助手|智能助手|聊天机器人)",
         r"我(?:只)?是(?:一个|一款)?(?:[^，。]{0,8}的)?(?:ai|人工智能|语言模型)",
-        r'(?:由于|因为)我是(?:一个)?(?:ai|人工智能)模型',
-        r'我是(?:一个)?(?:ai|人工智能)模型',),
+        r"(?:由于|因为)我是(?:一个)?(?:ai|人工智能)模型",
+        r"我是(?:一个)?(?:ai|人工智能)模型",),
     "ooc": (
         r"(?:跳出|脱离|离开|暂时离开)(?:一下)?(?:角色|剧情|故事|扮演)",
         r"[【\[（(]\s*(?:注|注意|备注|说明|提示|免责声明)\s*[:：]"),
@@ -537,7 +555,7 @@ ZH: Cues = {
         r"(?:内容|使用|安全|社区)(?:政策|准则|规范|规定|指南)",
         r"我的(?:内容)?(?:准则|政策|原则|规定|使用准则|指导原则)",
         r"(?:违反|不符合|违背)(?:了)?(?:我的|相关|平台)?(?:内容)?(?:政策|准则|规定|规范)",
-        r'内容规则',),
+        r"内容规则",),
     "policy_weak": (r"我的(?:原则|底线|规则)",),
     "policy_against": (r"(?:违反|不符合|违背)",),
     "refuse_act": (
@@ -556,21 +574,25 @@ ZH: Cues = {
     "decline": (
         (r"(?:不太舒服|不自在|不合适|不太合适|不太适合|不适合继续|我更希望|我更倾向|我宁愿|我不太想|"
         r"我不想继续|划清界限|划一条界线|划条线|为难|不太踏实|心里不踏实|希望(?:气氛|内容|故事)保持)"),
-        r'希望[^。！？]{0,10}保持',
-        r'我更希望',),
+        r"希望[^。！？]{0,10}保持",
+        r"我更希望",
+        r'这不是我(?:能|可以|会)(?:写|做)的',),
     "stop": (
         (r"(?:停在这里|到此为止|只能(?:写)?到这里|就到这里|就先到这里|就此打住|暂停一下故事|"
         r"先在这里停|(?:故事|剧情|场景)(?:只能|先)?(?:停|结束|暂停)|场景到此结束|略过|省略|跳过|"
-        r"暂停一下(?:我们的)?(?:故事|角色扮演)|插一句)"),),
+        r"暂停一下(?:我们的)?(?:故事|角色扮演)|插一句)"),
+        r"踩(?:一下)?刹车",),
     "topic_change": (r"换(?:个|一个)?话题", r"聊点别的", r"聊聊别的", r"别的话题",
-        r'聊点别的',
-        r'聊(?:聊)?其他',),
-    "talk_invite": (r"(?:想聊的|想聊聊|想谈的|想讨论的)",),
+        r"聊点别的",
+        r"聊(?:聊)?其他",),
+    "talk_invite": (r"(?:想聊的|想聊聊|想谈的|想讨论的)",
+        r'你还想做些什么',),
     "lets": (r"(?:让我们|我们还是|咱们还是)",
-        r'我们[^。！？]{0,10}吧',),
+        r"我们[^。！？]{0,10}吧",),
     "redirect": (
         (r"(?:换个方向|别的方向|其他(?:话题|方向|情节)|别的想聊|其他想聊|还有什么(?:别的|其他)?想聊|"
-        r"换一个情节|从第二天|重新开始|要不让他们|要不(?:我们)?)"),),
+        r"换一个情节|从第二天|重新开始|要不让他们|要不(?:我们)?)"),
+        r"不过我可以(?:写|帮)",),
     "normative": (r"(?:尊重|健康一些|轻松友好|得体|不当|文明|温馨一点|温和一些|友好地)",),
     "user_address": (r"(?:很乐意|乐意帮|如果你愿意|如果你想|你觉得呢|您的)",),
     "wellbeing": (r"(?:心理援助|援助热线|热线|专业人士|心理咨询|信任的人)",),
@@ -580,7 +602,7 @@ ZH: Cues = {
 KO: Cues = {
     "assistant_offer": (r"(?:다른|더) (?:궁금한 점|질문)이 있(?:으면|으시면)", r"언제든(?:지)? 물어",
                         r"무엇을 도와드릴까요", r"도와드릴 (?:일|것)이 있",
-        r'다른 일이라면',),
+        r"다른 일이라면",),
     "further": (r"(?:더 이상|더는|계속)",),
     "limit": (r"(?:쓸|작성할|만들|다룰|도와드릴) 수 있는 범위를 벗어",
               r"제가 (?:쓸|할|다룰) 수 있는 (?:범위|선)을 (?:넘|벗어)",),
@@ -589,7 +611,7 @@ KO: Cues = {
     "ai_identity": (
         r"(?:ai|인공지능|언어 ?모델|ai 어시스턴트|챗봇)(?:로서|으로서|라서|이기 때문에)",
         r"저는 (?:[가-힣\w-]+ )?(?:ai|인공지능|언어 ?모델)(?:입니다|이라|일 뿐)",
-        r'(?:저는|제가) (?:ai|인공지능) 모델',),
+        r"(?:저는|제가) (?:ai|인공지능) 모델",),
     "ooc": (
         r"캐릭터(?:에서|를) (?:벗어나|나와|나오|나올|잠시 벗어)", r"(?:롤플레이|역할극)(?:에서|를) (?:벗어나|나와)",
         r"[\[(【（]\s*(?:참고|주의|알림|노트|메모|공지)\s*[:：]"),
@@ -597,7 +619,7 @@ KO: Cues = {
     "policy_strong": (
         r"(?:콘텐츠|사용|이용|안전|커뮤니티) ?(?:정책|가이드라인|규정|지침)",
         r"제 (?:가이드라인|정책|원칙|지침)", r"(?:가이드라인|정책|지침)에 (?:위배|어긋나|위반|맞지 않)",
-        r'콘텐츠 규칙',),
+        r"콘텐츠 규칙",),
     "policy_weak": (r"제 (?:원칙|규칙|가치)",),
     "policy_against": (r"(?:위배|어긋나|위반|맞지 않)",),
     "refuse_act": (
@@ -619,18 +641,23 @@ KO: Cues = {
         r"선을 그어|선을 긋|유지하고 싶|선에서 유지|망설여)"),
         r"(?:방향으로|쪽으로|선에서) (?:이어 ?가고|유지하고|진행하고|가져가고) 싶",
         r"선을 지키고 싶",
-        r'남았으면 좋겠',),
+        r"남았으면 좋겠",
+        r'(?:쓸|할|만들) 수 있는 게 아니에요',),
     "stop": (
         r"(?:여기서|이쯤에서|이 정도에서) (?:잠시 |잠깐 |일단 )?(?:멈추|멈출|멈춰|마치|마칩|끝내|중단|그만)",
         r"(?:이야기|장면|롤플레이)를? (?:여기서 )?(?:멈추|멈출|마치|마칩|끝내|중단)",
         r"여기까지(?:만)? 할게요", r"생략(?:할게요|하겠습니다|합니다)",
-        r"(?:이야기|롤플레이|장면)를? (?:잠시|잠깐) 멈출게요", r"끼어들게요"),
+        r"(?:이야기|롤플레이|장면)를? (?:잠시|잠깐) 멈출게요", r"끼어들게요",
+        r"브레이크를 걸",),
     "topic_change": (r"화제를 (?:바꿔|돌려|바꾸)", r"주제를 바꿔", r"다른 (?:이야기|주제)(?:를|로|하)",
-        r'다른 얘기',),
-    "talk_invite": (r"(?:이야기하고 싶은|얘기하고 싶은|이야기 나누고 싶은|하고 싶은 이야기)",),
-    "lets": (),
+        r"다른 얘기",),
+    "talk_invite": (r"(?:이야기하고 싶은|얘기하고 싶은|이야기 나누고 싶은|하고 싶은 이야기)",
+        r'또 뭘 하고 싶',),
+    "lets": (
+        r'이야기해요',),
     "redirect": (
-        r"(?:다른 방향|다른 장면|다른 전개|다른 이야기|다시 시작|어떨까요|장면은 어때요)",),
+        r"(?:다른 방향|다른 장면|다른 전개|다른 이야기|다시 시작|어떨까요|장면은 어때요)",
+        r"(?:이라면|라면) 쓸 수 있",),
     "normative": (r"(?:존중|건전|적절|부적절|예의|사이좋게)",),
     "user_address": (r"(?:기꺼이|도와드릴게요|도와드릴 수 있|들려주세요|있으신가요|원하시면)",),
     "wellbeing": (r"(?:전문가|상담 ?전화|상담사|상담 센터|믿을 수 있는 사람)",),
@@ -642,7 +669,7 @@ ES: Cues = {
         r"\bsi tienes (?:otras|más|alguna otra) preguntas?\b", (r"\bno dudes en (?:decírmelo|preguntar|"
         r"pedírmelo|escribirme)\b"), r"\b¿?(?:hay )?algo más en (?:lo|que) (?:te )?pueda ayudar\b",
         r"\ben qué (?:más )?puedo ayudarte\b",
-        r'\bcon cualquier otra cosa\b',),
+        r"\bcon cualquier otra cosa\b",),
     "further": (r"\b(?:más allá|más adelante|ya no)\b",),
     "limit": ((r"\bmás allá de lo que (?:yo )?(?:puedo|soy capaz de) (?:crear|escribir|generar|"
               r"hacer|describir)\b"),),
@@ -653,7 +680,7 @@ ES: Cues = {
         r"virtual)|ai|chatbot)\b"),
         (r"\b(?:(?:solo|sólo) )?soy (?:solo |sólo )?una? (?:ia|inteligencia artificial|"
         r"modelo de lenguaje|asistente de ia)\b"),
-        r'\b(?:como|ya que|puesto que) soy un modelo de (?:ia|lenguaje)\b',),
+        r"\b(?:como|ya que|puesto que) soy un modelo de (?:ia|lenguaje)\b",),
     "ooc": (
         r"\bfuera de(?:l)? (?:personaje|rol)\b",
         (r"\b(?:salgo|saliendo|salir|salgamos) (?:un momento |por un momento )?del? "
@@ -664,7 +691,7 @@ ES: Cues = {
         (r"\b(?:políticas?|directrices|normas|pautas|reglas) de (?:contenido|uso|seguridad|"
         r"la comunidad|la plataforma)\b"),
         r"\bmis (?:directrices|políticas|pautas|normas de contenido)\b",
-        r'\bnormas de contenido\b',),
+        r"\bnormas de contenido\b",),
     "policy_weak": (r"\bmis (?:principios|reglas|valores|limitaciones|límites)\b",),
     "policy_against": (
         (r"\b(?:va en contra|infringe|infringiría|viola|violaría|incumple|no cumple|"
@@ -698,25 +725,29 @@ ES: Cues = {
         r"\bno es algo que (?:pueda|vaya a|esté)\b", r"\bdebo (?:declinar|rechazar)\b",
         r"\bno me parece bien\b", r"\bme resulta incómod[oa]\b", r"\bme incomoda\b",
         r"\b(?:tener|tengo) que pasar de\b",
-        r'\bpreferiría que\b',),
+        r"\bpreferiría que\b",
+        r"\bpreferir\w* (?:llevar|mantener|conducir)\b",),
     "stop": (
         (r"\b(?:detener(?:me)?|detendré|detengo|parar|pararé|paro|pausar|pausa|terminar|terminé|"
         r"terminado)\b[^.!?\n]{0,25}?\b(?:aquí|acá|en este punto|la historia|la escena|el rol)\b"),
         r"\b(?:omito|omitiré|me salto|lo dejo aquí|lo dejaré aquí|dejo la escena)\b",
         r"\b(?:pauso|pausaré|detengo|paro) (?:nuestra|la|esta) (?:historia|escena|partida|rol)\b",
         r"\bvoy a intervenir\b",
-        r"\bhasta aquí (?:puedo llegar|llego)\b"),
+        r"\bhasta aquí (?:puedo llegar|llego)\b",
+        r"\b(?:frenar|pisar el freno)\b",),
     "topic_change": (
         r"\bcambi(?:ar|emos|amos) de tema\b", r"\botro tema\b", r"\bhablar de otra cosa\b"),
     "talk_invite": (
         r"\b(?:te gustaría|quieras|quieres) (?:hablar|charlar|conversar)\b",
         r"\bde lo que (?:quieras|te gustaría) hablar\b",
-        r'\b(?:te apetezca|te apetece) hablar\b',),
+        r"\b(?:te apetezca|te apetece) hablar\b",
+        r'\bqué más te (?:apetece|gustaría) hacer\b',),
     "lets": (r"\b(?:mantengamos|cambiemos|hablemos|sigamos|dejemos)\b",),
     "redirect": (
         (r"\b(?:algo más|otra cosa|otra escena|otro rumbo|otra dirección|otro camino|"
         r"en su lugar|en lugar de eso|qué te parece si|qué tal si|retomamos|hay algo más)\b"),
-        r"¿y si\b"),
+        r"¿y si\b",
+        r"\bpero (?:puedo|podría) (?:escribir|ofrecer)\b",),
     "normative": (
         (r"\b(?:respetuos[oa]s?|respeto|apropiad[oa]s?|inapropiad[oa]s?|"
         r"para todos los públicos|trato amable|tono sano)\b"),),
@@ -736,7 +767,7 @@ FR: Cues = {
         r"\bsi tu as d['’]autres questions\b", r"\bsi vous avez d['’]autres questions\b",
         r"\bn['’]hésite(?:z)? pas à (?:me )?(?:les )?(?:poser|demander|me le dire)\b",
         r"\b(?:puis-je|je peux) t['’]aider (?:pour|avec) autre chose\b",
-        r'\bpour tout le reste\b',),
+        r"\bpour tout le reste\b",),
     "further": (r"\b(?:davantage|plus loin|au-delà)\b",),
     "limit": ((r"\bdépasse (?:ce que|les limites de ce que) je (?:peux|suis capable de) "
               r"(?:créer|écrire|générer|faire|décrire)\b"),),
@@ -760,7 +791,7 @@ FR: Cues = {
         (r"\b(?:politique|règles|directives|conditions|règlement) (?:de contenu|d['’]utilisation|"
         r"de la plateforme|de sécurité|relatives? au contenu)\b"),
         r"\bmes (?:directives|règles de contenu|politiques|lignes directrices)\b",
-        r'\brègles de contenu\b',),
+        r"\brègles de contenu\b",),
     "policy_weak": (r"\bmes (?:règles|principes|valeurs|limites)\b",),
     "policy_against": (
         (r"\b(?:va à l['’]encontre|enfreint|enfreindrait|viole|violerait|contraire à|"
@@ -796,7 +827,8 @@ FR: Cues = {
         r"\bje dois (?:refuser|décliner)\b", r"\bje ne me sens pas d['’]\w+",
         r"\bme met mal à l['’]aise\b", r"\bmal à l['’]aise\b", r"\bpasser mon tour\b",
         r"\bj['’]aimerais garder\b",
-        r'\bje préférerais que\b',),
+        r"\bje préférerais que\b",
+        r"\bje préférerais (?:emmener|garder|mener)\b",),
     "stop": (
         (r"\b(?:m['’]arrêter|m['’]arrête|j['’]arrête|arrête|arrêter|arrêterai|faire une pause|terminé|terminer|"
         r"interrompre)\b[^.!?\n]{0,25}?\b(?:ici|là|l['’]histoire|la scène|le jeu de rôle|"
@@ -804,16 +836,20 @@ FR: Cues = {
         r"\bmettre (?:l['’]histoire |la scène |le jeu |notre jeu )?en pause\b",
         r"\bmets (?:notre |l['’]|cette )?(?:histoire|scène|jeu de rôle|partie) en pause\b",
         r"\bje me permets d['’]intervenir\b",
-        r"\b(?:je passe|je saute|j['’]omets|je laisse (?:ça|cela|le reste) de côté)\b"),
+        r"\b(?:je passe|je saute|j['’]omets|je laisse (?:ça|cela|le reste) de côté)\b",
+        r"\blever le pied\b",
+        r"\bfreiner\b",),
     "topic_change": (
         r"\bchang(?:er|eons|e) de sujet\b", r"\bparler d['’]autre chose\b", r"\bun autre sujet\b"),
     "talk_invite": (
         r"\b(?:aimerais|voudrais|veux|souhaites)[- ](?:tu )?(?:parler|discuter)\b",
-        r"\bdont tu (?:aimerais|voudrais) parler\b"),
+        r"\bdont tu (?:aimerais|voudrais) parler\b",
+        r"\bqu['’]est-ce que tu aimerais faire d['’]autre\b",),
     "lets": (r"\b(?:gardons|changeons|restons|parlons)\b",),
     "redirect": (
         (r"\b(?:autre chose|une autre direction|ailleurs|à la place|et si on|et s['’]ils|"
-        r"et si nous|on reprend)\b"),),
+        r"et si nous|on reprend)\b"),
+        r"\bmais je (?:peux|pourrais) (?:écrire|proposer)\b",),
     "normative": ((r"\b(?:respectueu\w*|approprié\w*|inapproprié\w*|bienveillant\w*|"
                   r"tout public|cordiaux|cordial)\b"),),
     "user_address": (
@@ -831,7 +867,7 @@ DE: Cues = {
         r"\bwenn du (?:andere|weitere|noch) fragen hast\b", r"\bfrag(?:e)? einfach\b",
         r"\bkann ich dir (?:sonst|bei etwas anderem) (?:noch )?helfen\b",
         r"\bzögere nicht,? (?:zu fragen|mich zu fragen)\b",
-        r'\bbei allem anderen helfe\b',),
+        r"\bbei allem anderen helfe\b",),
     "further": (r"\b(?:weiter|darüber hinaus|nicht mehr)\b",),
     "limit": ((r"\bgeht über das hinaus,? was ich (?:erstellen|schreiben|generieren|tun|"
               r"beschreiben) kann\b"),),
@@ -843,7 +879,7 @@ DE: Cues = {
         r"chatbot)\b"),
         (r"\bich bin (?:nur |lediglich )?(?:eine? )?(?:[\w-]+ )?(?:ki|künstliche intelligenz|"
         r"sprachmodell)\b"),
-        r'\b(?:da|weil) ich ein (?:ki-modell|sprachmodell|ki-assistent) bin\b',),
+        r"\b(?:da|weil) ich ein (?:ki-modell|sprachmodell|ki-assistent) bin\b",),
     "ooc": (
         r"\b(?:aus der rolle|aus dem rollenspiel|aus der figur|außerhalb der rolle)\b",
         r"[\[(]\s*(?:hinweis|anmerkung|notiz|note|disclaimer)\s*[:：\-—]"),
@@ -852,7 +888,7 @@ DE: Cues = {
         r"\b(?:inhalts|nutzungs|sicherheits|community)-?richtlinien\b",
         r"\b(?:richtlinien|regeln|bestimmungen) (?:für|zu) inhalte\w*\b",
         r"\bmeine\w* richtlinien\b", r"\bnutzungsbedingungen\b",
-        r'\binhaltsregeln\b',),
+        r"\binhaltsregeln\b",),
     "policy_weak": (r"\bmeine\w* (?:regeln|prinzipien|grundsätze|werte|grenzen)\b",),
     "policy_against": (r"\b(?:verstößt|verstoßen|widerspricht|verletzt|entspricht nicht)\b",),
     "refuse_act": (
@@ -891,7 +927,8 @@ DE: Cues = {
         r"\bist mir\b[^.!?\n]{0,60}?\b(?:sehr |ziemlich )?unangenehm\b",
         (r"\bich würde (?:unser\w* |die |das )?(?:rollenspiel|geschichte|szene|dinge)\b[^.!?\n]{0,20}?"
         r"\bgern\b[^.!?\n]{0,20}?\bhalten\b"),
-        r'\bmir wäre (?:es )?lieber\b',),
+        r"\bmir wäre (?:es )?lieber\b",
+        r'\b(?:ist )?nichts,? was ich (?:\w+ )?(?:schreiben|tun|erstellen|schreibe) (?:kann|werde)?',),
     "stop": (
         (r"\b(?:hier|an dieser stelle|an diesem punkt)\b[^.!?\n]{0,30}?\b(?:aufhören|aufhöre|"
         r"auf|beenden|beende|anhalten|pause|unterbrechen|stoppen|einen punkt)\b"),
@@ -901,17 +938,20 @@ DE: Cues = {
         r"\bich greife (?:hier )?(?:kurz )?ein\b",
         (r"\b(?:die geschichte|die szene|das rollenspiel)\b[^.!?\n]{0,20}?\b(?:beenden|"
         r"unterbrechen|anhalten|an|stoppen)\b"),
-        r"\b(?:ich lasse es dabei|lasse ich aus|überspringe ich|ich überspringe)\b"),
+        r"\b(?:ich lasse es dabei|lasse ich aus|überspringe ich|ich überspringe)\b",
+        r"\bauf die bremse (?:treten|steigen)\b",),
     "topic_change": (
         r"\bthema (?:zu )?wechseln\b", r"\bthemawechsel\b",
         r"\büber etwas anderes (?:reden|sprechen)\b", r"\banderes thema\b"),
     "talk_invite": (
         r"\bworüber (?:du|sie) (?:gern(?:e)? )?(?:sprechen|reden) (?:möchtest|willst|möchten)\b",
-        r"\b(?:möchtest|willst) du (?:über \w+ )?(?:sprechen|reden)\b"),
+        r"\b(?:möchtest|willst) du (?:über \w+ )?(?:sprechen|reden)\b",
+        r'\bwas möchtest du sonst noch\b',),
     "lets": (r"\blass(?:t)? uns\b",),
     "redirect": (
         (r"\b(?:etwas anderes|was anderes|andere richtung|einen anderen weg|stattdessen|"
-        r"wie wäre es|lass uns lieber|lass uns das gespräch)\b"),),
+        r"wie wäre es|lass uns lieber|lass uns das gespräch)\b"),
+        r"\baber ich (?:kann|könnte) (?:\w+ ){0,3}?(?:schreiben|anbieten)\b",),
     "normative": (
         (r"\b(?:respektvoll\w*|angemessen\w*|unangemessen\w*|jugendfrei\w*|"
         r"familienfreundlich\w*|harmlos|freundlich miteinander)\b"),),
@@ -930,7 +970,7 @@ IT: Cues = {
     "assistant_offer": (
         r"\bse hai (?:altre|delle) domande\b", r"\bchiedi pure\b", (r"\bnon esitare a (?:chiedere|"
         r"scrivermi)\b"), r"\bposso aiutarti (?:con|in) qualcos['’]altro\b",
-        r'\bper qualsiasi altra cosa\b',),
+        r"\bper qualsiasi altra cosa\b",),
     "further": (r"\b(?:oltre|più avanti|avanti)\b",),
     "limit": ((r"\boltre (?:ciò|quello) che (?:posso|sono in grado di) (?:creare|scrivere|"
               r"generare|fare|descrivere)\b"),),
@@ -941,7 +981,7 @@ IT: Cues = {
         r"modello (?:linguistico|di linguaggio)|assistente (?:ia|virtuale|di ia)|ai|chatbot)\b"),
         (rf"\bsono (?:solo |soltanto )?un(?:a|{_A}| )\s*(?:ia|intelligenza artificiale|"
         r"modello linguistico)\b"),
-        r'\b(?:dato che|poiché|siccome) sono un modello (?:di ia|linguistico)\b',),
+        r"\b(?:dato che|poiché|siccome) sono un modello (?:di ia|linguistico)\b",),
     "ooc": (
         r"\b(?:fuori (?:dal )?personaggio|fuori gioco)\b",
         (r"\b(?:esco|uscire|uscendo|usciamo) (?:un attimo |un momento |per un momento )?dal "
@@ -952,7 +992,7 @@ IT: Cues = {
         (r"\b(?:norme|linee guida|politiche|regole) (?:sui contenuti|d['’]\s*uso|di utilizzo|"
         r"della piattaforma|di sicurezza|della community)\b"),
         r"\b(?:le )?mie (?:linee guida|politiche|norme)\b",
-        r'\bregole sui contenuti\b',),
+        r"\bregole sui contenuti\b",),
     "policy_weak": (r"\b(?:i miei principi|le mie regole|i miei valori|i miei limiti)\b",),
     "policy_against": (
         r"\b(?:va contro|contrari[oa] alle|viola|violerebbe|non rispetta|infrange)\b",),
@@ -967,7 +1007,7 @@ IT: Cues = {
         r"\bnon poter(?:e)? (?:continuar\w*|proseguir\w*|aiutar\w*|scriver\w*)",
         (r"\bnon (?:partecipo|scrivo|genero|creo) (?:a |ad )?(?:questo|questa|questi|queste|"
         r"tal[ei]|contenuti|scene)"),
-        r'\bnon sono capace di (?:scriver\w*|continuar\w*|descriver\w*|aiutar\w*)',),
+        r"\bnon sono capace di (?:scriver\w*|continuar\w*|descriver\w*|aiutar\w*)",),
     "self_negation": (r"\bnon (?:posso|potrò|potrei|sono in grado di|riesco a)\b",),
     "deictic": (
         (r"\b(?:questo|questa|quest['’]|quello|quella|ciò|tale|tali|qui|oltre|"
@@ -984,30 +1024,36 @@ IT: Cues = {
         r"\b(?:porre|mettere|tracciare) (?:un|dei) limit\w*\b", r"\bnon è qualcosa che\b",
         r"\bdevo (?:declinare|rifiutare|passare)\b", r"\bnon mi sembra giusto\b",
         r"\bmi mette a disagio\b",
-        r'\b(?:mi piacerebbe|vorrei|preferirei) mantenere\b',
-        r'\bpreferirei che\b',),
+        r"\b(?:mi piacerebbe|vorrei|preferirei) mantenere\b",
+        r"\bpreferirei che\b",
+        r"\b(?:preferirei|preferisco) (?:portare|che)\b",),
     "stop": (
         (r"\b(?:mi fermo|fermarmi|fermo|fermare|pausa|interromper\w*|interrott\w*|"
         r"concluder\w*)\b[^.!?\n]{0,25}?\b(?:qui|la storia|la scena|il gioco di ruolo|"
         r"a questo punto)\b"),
         r"\b(?:salto|ometto|tralascio|lascio perdere il resto)\b",
-        r'\bmetto in pausa (?:la nostra |questa |la )?(?:storia|scena|partita)\b',
-        r'\bintervengo\b',),
+        r"\bmetto in pausa (?:la nostra |questa |la )?(?:storia|scena|partita)\b",
+        r"\bintervengo\b",
+        r"\btirare (?:un po' )?il freno\b",
+        r"\bfrenare\b",),
     "topic_change": (
         r"\bcambi(?:are|amo) argomento\b", r"\bparlare d[i']\s*(?:qualcos['’]altro|altro)\b",
-        r"\baltro argomento\b"),
+        r"\baltro argomento\b",
+        r"\bparliamo (?:\w+ )?d['’]altro\b",),
     "talk_invite": (
         r"\b(?:ti piacerebbe|vorresti|vuoi) parlare\b", (r"\bdi cui (?:ti piacerebbe|vorresti) "
         r"parlare\b"),
-        r'\b(?:chiacchierare|parlare)\?',),
+        r"\b(?:chiacchierare|parlare)\?",
+        r"\bcos['’]altro ti va di fare\b",),
     "lets": (r"\b(?:manteniamo|cambiamo|restiamo|parliamo)\b",),
     "redirect": (
         r"\b(?:qualcos['’]altro|un['’]altra direzione|altrove|che ne dici se|riprendiamo)\b",
-        r"\be se (?:\w+ )?(?:\w+assero|\w+essero|\w+issero)\b"),
+        r"\be se (?:\w+ )?(?:\w+assero|\w+essero|\w+issero)\b",
+        r"\bma (?:posso|potrei) (?:scrivere|offrire)\b",),
     "normative": (
         (r"\b(?:rispettos\w*|appropriat\w*|inappropriat\w*|adatt\w* a tutti|"
         r"toni più leggeri)\b"),
-        r'\b(?:buoni rapporti|toni sani)\b',),
+        r"\b(?:buoni rapporti|toni sani)\b",),
     "user_address": (
         (r"\b(?:se (?:vuoi|preferisci)|ti va di|ti piacerebbe|vorresti|fammi sapere|volentieri|"
         r"la tua richiesta)\b"),),
@@ -1021,7 +1067,7 @@ PT: Cues = {
     "assistant_offer": (
         r"\bse (?:você )?tiver (?:outras|mais) perguntas\b", r"\bé só (?:falar|perguntar|chamar)\b",
         r"\bnão hesite em perguntar\b", r"\bposso ajudar (?:com|em) (?:mais )?alguma (?:outra )?coisa\b",
-        r'\bcom qualquer outra coisa\b',),
+        r"\bcom qualquer outra coisa\b",),
     "further": (r"\b(?:adiante|além|mais longe)\b",),
     "limit": ((r"\balém do que (?:eu )?(?:posso|consigo|sou capaz de) (?:criar|escrever|gerar|"
               r"fazer|descrever)\b"),),
@@ -1031,7 +1077,7 @@ PT: Cues = {
         (r"\bcomo (?:uma? )?(?:ia|inteligência artificial|modelo de linguagem|assistente (?:de ia|"
         r"virtual)|ai|chatbot)\b"),
         r"\bsou (?:apenas |só )?uma? (?:ia|inteligência artificial|modelo de linguagem)\b",
-        r'\b(?:como|já que) sou um modelo de (?:ia|linguagem)\b',),
+        r"\b(?:como|já que) sou um modelo de (?:ia|linguagem)\b",),
     "ooc": (
         r"\bfora do personagem\b",
         (r"\b(?:saindo|saio|sair|vou sair) (?:um instante |um momento |por um (?:momento|"
@@ -1042,7 +1088,7 @@ PT: Cues = {
         (r"\b(?:políticas?|diretrizes|regras|normas) de (?:conteúdo|uso|segurança|da comunidade|"
         r"da plataforma)\b"),
         r"\b(?:minhas|as minhas) (?:diretrizes|políticas)\b",
-        r'\bregras de conteúdo\b',),
+        r"\bregras de conteúdo\b",),
     "policy_weak": (r"\b(?:meus princípios|minhas regras|meus valores|meus limites)\b",),
     "policy_against": (r"\b(?:vai contra|viola|violaria|infringe|contraria)\b",),
     "refuse_act": (
@@ -1069,24 +1115,28 @@ PT: Cues = {
         r"\b(?:estabelecer|colocar|impor) (?:um|o) limite\b", r"\bnão é algo que\b",
         r"\bnão me parece certo\b", r"\bpreciso recusar\b", r"\bme deixa desconfortável\b",
         r"\b(?:ter|tenho) que passar essa\b",
-        r'\b(?:eu )?gostaria de manter\b',
-        r'\b(?:eu )?preferiria que\b',),
+        r"\b(?:eu )?gostaria de manter\b",
+        r"\b(?:eu )?preferiria que\b",
+        r"\bpreferiria (?:levar|conduzir)\b",),
     "stop": (
         (r"\b(?:parar|paro|pausa|pausar|interromper|encerrei|encerrar)\b[^.!?\n]{0,25}?"
         r"\b(?:aqui|por aqui|a história|a cena|o roleplay|neste ponto)\b"),
         r"\b(?:vou pular|pulo|omito|vou deixar por aqui|deixo por aqui)\b",
-        r'\b(?:vou )?paus(?:ar|o) (?:a nossa |nossa |esta |a )?(?:história|cena|roleplay)\b',
-        r'\bvou intervir\b',),
+        r"\b(?:vou )?paus(?:ar|o) (?:a nossa |nossa |esta |a )?(?:história|cena|roleplay)\b",
+        r"\bvou intervir\b",
+        r"\bpisar (?:um pouco )?no freio\b",),
     "topic_change": (
         r"\bmud(?:ar|emos|amos) de assunto\b", r"\bfalar de outra coisa\b", r"\boutro assunto\b"),
     "talk_invite": (r"\b(?:gostaria de|quer|queira) (?:conversar|falar)\b",
-        r'\bbater papo\b',),
+        r"\bbater papo\b",
+        r'\bo que mais você gostaria de fazer\b',),
     "lets": (r"\b(?:vamos manter|vamos mudar|mantenhamos)\b",),
     "redirect": (
         (r"\b(?:outra coisa|outra direção|outro lado|outro rumo|em vez disso|que tal|retomar|"
-        r"mais alguma coisa|e se eles)\b"),),
+        r"mais alguma coisa|e se eles)\b"),
+        r"\bmas (?:posso|poderia) (?:escrever|oferecer)\b",),
     "normative": (r"\b(?:respeitos[oa]s?|apropriad[oa]s?|inapropriad[oa]s?|tom mais leve)\b",
-        r'\b(?:amigáveis|amigável|clima saudável)\b',),
+        r"\b(?:amigáveis|amigável|clima saudável)\b",),
     "user_address": (
         (r"\b(?:se (?:você )?(?:quiser|preferir|desejar)|você gostaria|me avise|fico feliz em|"
         r"com prazer|seu pedido|sua solicitação)\b"),),
@@ -1100,7 +1150,7 @@ PL: Cues = {
     "assistant_offer": (
         r"\bjeśli masz (?:inne|jeszcze jakieś|jakieś inne) pytania\b", r"\bśmiało pytaj\b",
         r"\bw czym jeszcze (?:mogę|moge) pomóc\b", r"\bnie wahaj się pytać\b",
-        r'\bw każdej innej sprawie\b',),
+        r"\bw każdej innej sprawie\b",),
     "further": (r"\b(?:dalej|dłużej)\b",),
     "limit": ((r"\bwykracza poza to,? co (?:mogę|jestem w stanie) (?:tworzyć|stworzyć|pisać|"
               r"napisać|opisać)\b"),),
@@ -1109,7 +1159,7 @@ PL: Cues = {
     "ai_identity": (
         r"\bjako (?:ai|si|sztuczna inteligencja|model językowy|asystent (?:ai|si)|chatbot)\b",
         r"\bjestem (?:tylko |jedynie )?(?:\w+ )?(?:ai|si|sztuczną inteligencją|modelem językowym)\b",
-        r'\b(?:ponieważ|bo|skoro) jestem modelem (?:ai|si|językowym)\b',),
+        r"\b(?:ponieważ|bo|skoro) jestem modelem (?:ai|si|językowym)\b",),
     "ooc": (
         (r"\b(?:wychodzę|wyjdę|wyjść|wychodząc) (?:na (?:chwilę|moment) )?z (?:roli|postaci|"
         r"roleplayu|gry)\b"), r"\bpoza rolą\b",
@@ -1119,7 +1169,7 @@ PL: Cues = {
         (r"\b(?:zasad\w*|wytyczn\w*|polityk\w*|regulamin\w*) (?:dotycząc\w* treści|treści|"
         r"korzystania|bezpieczeństwa|platformy)\b"),
         r"\b(?:moimi|moje|moich|moim) (?:wytycznymi|wytyczne|wytycznych)\b",
-        r'\bzasady dotyczące treści\b',),
+        r"\bzasady dotyczące treści\b",),
     "policy_weak": (r"\b(?:moimi|moje|moich) (?:zasadami|zasady|zasad|wartościami|granicami)\b",),
     "policy_against": (
         r"\b(?:narusza|naruszałoby|naruszałaby|jest sprzeczn\w*|sprzeczne z|wykracza poza)\b",),
@@ -1144,27 +1194,33 @@ PL: Cues = {
         r"\b(?:wolałabym|wolałbym|wolę),? (?:nie|utrzymać|zostać|żeby\w*|zachować)\b",
         r"\b(?:postawić|wyznaczyć) granic\w*\b", r"\bto nie jest coś, (?:co|czego)\b",
         r"\bmuszę odmówić\b", r"\bjest dla mnie niezręczne\b", r"\bspasować\b",
-        r'\bchciał(?:a|)bym (?:utrzymać|zachować|zostać)\b',),
+        r"\bchciał(?:a|)bym (?:utrzymać|zachować|zostać)\b",
+        r'\b(?:wolałabym|wolałbym) (?:poprowadzić|pokierować)\b',),
     "stop": (
         (r"\b(?:zatrzymam się|zatrzymać się|zatrzymuję|przerwać|przerwę|zakończyłam|zakończyłem|"
         r"zakończyć|skończyć|skończę)\b[^.!?\n]{0,25}?\b(?:tu|tutaj|w tym miejscu|historię|scenę|roleplay|grę)\b"),
         r"\b(?:pominę|pomijam|na tym poprzestanę)\b",
         r"\b(?:tu|tutaj|w tym miejscu) (?:\w+ )?(?:zatrzymać|przerwać|skończyć)\b",
-        r'\bwstrzymuję (?:naszą |tę )?(?:historię|grę|scenę)\b',
-        r'\bwtrącę się\b',),
+        r"\bwstrzymuję (?:naszą |tę )?(?:historię|grę|scenę)\b",
+        r"\bwtrącę się\b",
+        r"\bsię (?:tu |tutaj )?wtrącę\b",
+        r"\bprzyhamować\b",),
     "topic_change": (
         r"\bzmie(?:ńmy|nimy|nić) temat\b", r"\binny temat\b", r"\bporozmawiać o czymś innym\b",
-        r'porozmawiać o czymś innym',),
-    "talk_invite": (r"\b(?:chciałbyś|chciałabyś|chcesz) (?:porozmawiać|pogadać)\b",),
-    "lets": (r"\b(?:zachowajmy|zmieńmy|pozostańmy|porozmawiajmy)\b",),
+        r"porozmawiać o czymś innym",),
+    "talk_invite": (r"\b(?:chciałbyś|chciałabyś|chcesz) (?:porozmawiać|pogadać)\b",
+        r'\bco jeszcze chciał(?:a|)byś (?:robić|porobić)\b',),
+    "lets": (r"\b(?:zachowajmy|zmieńmy|pozostańmy|porozmawiajmy)\b",
+        r'\brozmawiajmy\b',),
     "redirect": (
         (r"\b(?:coś innego|czymś innym|o czym innym|inną stronę|innym kierunku|inny kierunek|"
-        r"zamiast tego|może (?:wrócimy|zmienimy|poprowadzimy|po prostu))\b"),),
+        r"zamiast tego|może (?:wrócimy|zmienimy|poprowadzimy|po prostu))\b"),
+        r"\bale (?:mogę|mogłabym|mógłbym) (?:napisać|zaproponować)\b",),
     "normative": (
         (r"\b(?:kulturaln\w*|kultur\w* rozmowy|z szacunkiem|nieodpowiedni\w*|przyzwoitości|"
         r"stosown\w*|"
         r"lżejszym tonie)\b"),
-        r'\b(?:przyjazn\w*|zdrowym klimacie)\b',),
+        r"\b(?:przyjazn\w*|zdrowym klimacie)\b",),
     "user_address": (
         (r"\b(?:jeśli (?:chcesz|wolisz)|chciałbyś|chciałabyś|daj znać|chętnie pomogę|"
         r"twoja prośba|o czym jeszcze)\b"),),
@@ -1177,7 +1233,7 @@ PL: Cues = {
 HI: Cues = {
     "assistant_offer": (r"(?:कोई और सवाल|कोई और प्रश्न|और कोई सवाल)", r"बेझिझक (?:पूछ|बता)",
                         r"(?:मैं )?(?:और )?(?:किस तरह|कैसे) (?:आपकी )?मदद कर सकत",
-        r'किसी भी और काम में',),
+        r"किसी भी और काम में",),
     "further": (r"(?:आगे|और आगे)",),
     "limit": (r"(?:लिखने|बनाने|करने) की सीमा से बाहर", r"मेरी सीमा से बाहर",),
     "meta_verb": (r"(?:लिखना|लिखने|वर्णन करना|वर्णन करने|जारी रखना|आगे बढ़ाना)",),
@@ -1186,8 +1242,8 @@ HI: Cues = {
         (r"(?:एआई|ai|कृत्रिम बुद्धिमत्ता|भाषा मॉडल|लैंग्वेज मॉडल|चैटबॉट)(?: सहायक)? "
         r"(?:के रूप में|होने के नाते|होने की वजह से)"),
         r"मैं (?:सिर्फ़ |सिर्फ |केवल )?(?:एक )?(?:एआई|ai|भाषा मॉडल) (?:हूँ|हूं)",
-        r'मैं (?:एक )?\S+ (?:ai|एआई) (?:हूँ|हूं)',
-        r'मैं (?:एक )?(?:ai|एआई) मॉडल (?:हूँ|हूं)',),
+        r"मैं (?:एक )?\S+ (?:ai|एआई) (?:हूँ|हूं)",
+        r"मैं (?:एक )?(?:ai|एआई) मॉडल (?:हूँ|हूं)",),
     "ooc": (
         r"किरदार से बाहर", r"(?:भूमिका|रोलप्ले|कहानी) से बाहर (?:आ|निकल)",
         r"[\[(]\s*(?:नोट|टिप्पणी|सूचना|अस्वीकरण)\s*[:：\-—]"),
@@ -1195,9 +1251,11 @@ HI: Cues = {
     "policy_strong": (
         r"सामग्री (?:नीति|नीतियों|दिशानिर्देश)", r"(?:मेरे|मेरी) (?:सामग्री )?(?:दिशानिर्देश|नीति)",
         r"उपयोग (?:नीति|की शर्तों)",
-        r'सामग्री नियम',),
+        r"सामग्री नियम",
+        r"(?:उपयोग|सामग्री) दिशानिर्देश",),
     "policy_weak": (r"(?:मेरे|मेरी) (?:सिद्धांत|नियम|मूल्य)",),
-    "policy_against": (r"(?:के खिलाफ|के विरुद्ध|का उल्लंघन|उल्लंघन होगा|अनुरूप नहीं)",),
+    "policy_against": (r"(?:के खिलाफ|के विरुद्ध|का उल्लंघन|उल्लंघन होगा|अनुरूप नहीं)",
+        r"ख़िलाफ़",),
     "refuse_act": (
         (r"(?:जारी|आगे|लिख|बना|मदद|सहायता|पूरा|प्रदान|वर्णन|हिस्सा|चित्रण|दिखा)[^।.!?\n]{0,25}?"
         r"नहीं (?:कर|रख|दे|लिख|बना|दिखा|बढ़ा|ले जा)?\s?(?:सकता|सकती|सकते|सकूँगा|सकूंगा|"
@@ -1207,7 +1265,7 @@ HI: Cues = {
         r"सकूँगा|सकूँगी|पाऊँगा|पाऊँगी)"),
         r"(?:जारी रखने|लिखने|मदद करने|बनाने|वर्णन करने)\S* में असमर्थ",
         r"(?:हिस्सा नहीं लेती|हिस्सा नहीं लेता|नहीं लिखती|नहीं लिखता)",
-        r'(?:लिखने|जारी रखने|करने|बनाने|लिखना)\S* में सक्षम नहीं',),
+        r"(?:लिखने|जारी रखने|करने|बनाने|लिखना)\S* में सक्षम नहीं",),
     "self_negation": (
         r"नहीं\s(?:\S+\s?){0,2}(?:सकता|सकती|सकते|सकूँगा|सकूँगी|पाऊँगा|पाऊँगी)", r"असमर्थ"),
     "deictic": (
@@ -1219,23 +1277,28 @@ HI: Cues = {
         (r"(?:सहज नहीं|सहज महसूस नहीं|असहज|ठीक नहीं लग|पसंद करूँगी|पसंद करूँगा|पसंद करूंगी|पसंद करूंगा|"
         r"चाहूँगी कि|चाहूँगा कि|सीमा तय|सीमा खींच|हिस्सा नहीं लेती|हिस्सा नहीं लेता|"
         r"मेरे लिए ठीक नहीं|मना करना होगा)"),
-        r'रखना (?:चाहूँगी|चाहूँगा|चाहती हूँ|चाहता हूँ)',),
+        r"रखना (?:चाहूँगी|चाहूँगा|चाहती हूँ|चाहता हूँ)",
+        r'ऐसा कुछ नहीं (?:है )?जो मैं',),
     "stop": (
         r"(?:यहीं|यहाँ) (?:रुक|रोक|समाप्त|ख़त्म|खत्म)",
         r"(?:कहानी|दृश्य|रोलप्ले) को[^।.!?\n]{0,25}?(?:रोक|समाप्त|छोड़)",
         r"कहानी (?:को )?(?:यहीं )?(?:रोक|समाप्त)", r"दृश्य (?:यहीं )?समाप्त",
         r"(?:छोड़ रहा हूँ|छोड़ रही हूँ|छोड़ देता हूँ|छोड़ देती हूँ)",
-        r'(?:कहानी|रोलप्ले) रोक रह',
-        r'बीच में आ',),
+        r"(?:कहानी|रोलप्ले) रोक रह",
+        r"बीच में आ",
+        r"ब्रेक लगाना",),
     "topic_change": (r"(?:विषय|बात) बदल",
-        r'किसी और (?:चीज़|बात) के बारे में बात',),
-    "talk_invite": (r"(?:बात करना चाहेंगे|बात करना चाहोगे|बात करना चाहेंगी|बात करना चाहते)",),
+        r"किसी और (?:चीज़|बात) के बारे में बात",),
+    "talk_invite": (r"(?:बात करना चाहेंगे|बात करना चाहोगे|बात करना चाहेंगी|बात करना चाहते)",
+        r'और क्या करना चाहोगे',),
     "lets": (r"(?:चलिए|आइए|चलो)",),
     "redirect": (
         (r"(?:किसी और (?:दिशा|विषय|बारे)|और किस बारे में|अगली सुबह से|दूसरी दिशा|इसके बजाय|"
-        r"क्यों न)"),),
+        r"क्यों न)"),
+        r"पर मैं (?:\S+ ){0,6}?लिख सकती",
+        r"पर मैं (?:\S+ ){0,6}?लिख सकता",),
     "normative": (r"(?:सम्मानजनक|मर्यादा|उचित|अनुचित|हल्की-फुल्की)",
-        r'(?:दोस्ताना|साफ़-सुथरे)',),
+        r"(?:दोस्ताना|साफ़-सुथरे)",),
     "user_address": (r"(?:ख़ुशी से|खुशी से|चाहेंगे\?|चाहोगे\?|अगर आप चाहें|अगर तुम चाहो)",),
     "wellbeing": (r"(?:हेल्पलाइन|विशेषज्ञ|परामर्शदाता|भरोसेमंद व्यक्ति|मानसिक स्वास्थ्य)",),
     "apology": (
@@ -1245,7 +1308,7 @@ HI: Cues = {
 AR: Cues = {
     "assistant_offer": (r"إذا كانت لديك (?:أي )?أسئلة أخرى", r"لا تتردد في (?:طرحها|السؤال|سؤالي)",
                         r"هل (?:هناك )?(?:أي )?شيء آخر (?:يمكنني|أستطيع) (?:مساعدتك|المساعدة)",
-        r'(?:في )?أي شيء آخر',),
+        r"(?:في )?أي شيء آخر",),
     "further": (r"(?:أبعد من ذلك|أكثر من ذلك|بعد الآن)",),
     "limit": (r"يتجاوز ما (?:يمكنني|أستطيع) (?:إنشاؤه|كتابته|تقديمه|فعله|وصفه)",),
     "meta_verb": (r"(?:كتابة|وصف|متابعة|مواصلة|الاستمرار)",),
@@ -1256,7 +1319,7 @@ AR: Cues = {
         r"(?:بصفتي|كوني|بوصفي) مساعد\S* يعمل بالذكاء الاصطناعي",
         r"(?:كنموذج لغوي|كذكاء اصطناعي|كمساعد ذكي)",
         r"أنا (?:مجرد )?(?:ذكاء اصطناعي|نموذج لغوي|مساعد ذكي)",
-        r'(?:بما أنني|لأنني|كوني) نموذج (?:ذكاء اصطناعي|لغوي)',),
+        r"(?:بما أنني|لأنني|كوني) نموذج (?:ذكاء اصطناعي|لغوي)",),
     "ooc": (
         r"(?:أخرج|سأخرج|الخروج|خارج) (?:من )?(?:الشخصية|الدور|لعب الأدوار)",
         r"[\[(]\s*(?:ملاحظة|تنبيه|تنويه|إخلاء مسؤولية)\s*[:：\-—]"),
@@ -1265,7 +1328,7 @@ AR: Cues = {
         r"(?:سياسات?|سياسة|إرشادات|معايير|قواعد) (?:المحتوى|الاستخدام|السلامة|المنصة)",
         r"(?:إرشاداتي|سياساتي|سياستي|مبادئي التوجيهية|المبادئ التوجيهية)",
         r"إرشادات المحتوى الخاصة بي",
-        r'(?:إرشادات|سياسة|قواعد) (?:ال)?محتوى',),
+        r"(?:إرشادات|سياسة|قواعد) (?:ال)?محتوى",),
     "policy_weak": (r"(?:مبادئي|قواعدي|قيمي|حدودي)",),
     "policy_against": (r"(?:يتعارض مع|يخالف|ينتهك|سيخالف|سينتهك|يتنافى مع|لا يتوافق مع)",),
     "refuse_act": (
@@ -1282,27 +1345,34 @@ AR: Cues = {
     "meta_strong": (
         r"(?<!\w)[وفبلك]?(?:ال)?(?:محتو|طلب|لعب الأدوار|جنسي|قاصر)\w*",),
     "meta_weak": (
-        r"(?<!\w)[وفبلك]?(?:ال)?(?:محادث|قص[ةص]|مشهد|موضوع|اتجاه|حبك|عنف|حديث|تفصيل|تفاصيل)\w*",),
+        r"(?<!\w)[وفبلك]?(?:ال)?(?:محادث|قص[ةصت]|مشهد|موضوع|اتجاه|حبك|عنف|حديث|تفصيل|تفاصيل)\w*",),
     "decline": (
         (r"(?:لا أشعر بالراحة|لا أشعر بالارتياح|لا أرتاح|غير مرتاح|أفضّل|أفضل أن|أضع حدًا|أضع حدا|"
         r"وضع حد|لا أشارك|لا أرى من المناسب|الاعتذار عن)"),
-        r'(?:أودّ|أود) أن (?:يبقى|نبقي|نحافظ|تبقى)',),
+        r"(?:أودّ|أود) أن (?:يبقى|نبقي|نحافظ|تبقى)",
+        r'ليس شيئًا (?:أستطيع|يمكنني)',),
     "stop": (
         (r"(?:أتوقف|سأتوقف|التوقف|أوقف|إيقاف|أنهيت|سأنهي|سأترك)\s*(?:\S+\s+){0,3}?(?:هنا|القصة|"
         r"المشهد|لعب الأدوار|عند هذه النقطة|عند هذا الحد)"),
         r"(?:سأتجاوز|سأتخطى|أتخطى)",
-        r'(?:سأوقف|أوقف) (?:قصتنا|القصة|المشهد) مؤقتًا',
-        r'سأتدخل',),
+        r"(?:سأوقف|أوقف) (?:قصتنا|القصة|المشهد) مؤقتًا",
+        r"سأتدخل",
+        r"أخفف السرعة",),
     "topic_change": (r"(?:نغيّر|نغير|تغيير|لنغير|لنغيّر) الموضوع", r"موضوع آخر",
-        r'الحديث عن شيء (?:مختلف|آخر)',),
+        r"الحديث عن شيء (?:مختلف|آخر)",
+        r"(?:لنتحدث|نتحدث) عن شيء آخر",),
     "talk_invite": (r"(?:تود|تودين|تريد|تحب) (?:أن )?(?:نتحدث|الحديث|التحدث|تتحدث)",
-        r'(?:ندردش|نتحدث) عنه',),
-    "lets": (r"(?:دعنا|لنحافظ|لنغير|لنغيّر|لنبق)",),
+        r"(?:ندردش|نتحدث) عنه",
+        r'ماذا (?:تود|تريد) أن تفعل',),
+    "lets": (r"(?:دعنا|لنحافظ|لنغير|لنغيّر|لنبق)",
+        r"لنجعل",),
     "redirect": (
         (r"(?:شيء آخر|مشهد آخر|اتجاه آخر|مكان آخر|بدلًا من ذلك|بدلا من ذلك|ما رأيك أن|"
-        r"هل يمكننا الانتقال|نستأنف)"),),
+        r"هل يمكننا الانتقال|نستأنف)"),
+        r"لكن يمكنني كتابة",),
     "normative": (r"(?:محترم|احترام|لائق|لطيف ومحترم)",
-        r'(?:ودودين|ودودًا|أجواء سليمة)',),
+        r"(?:ودودين|ودودًا|أجواء سليمة)",
+        r"(?:ودية|ودي)",),
     "user_address": (
         r"(?:يسعدني|إذا (?:كنت )?(?:تريد|تودّ|تود|ترغب)|هل تود|هل تودين|تود الحديث|تود التحدث)",),
     "wellbeing": (r"(?:خط دعم|خط مساعدة|مختص|معالج نفسي|طبيب نفسي|شخص تثق به|الصحة النفسية)",),
@@ -1312,7 +1382,7 @@ AR: Cues = {
 HE: Cues = {
     "assistant_offer": (r"אם יש לך שאלות (?:אחרות|נוספות)", r"אל ת(?:הסס|הססי) לשאול",
                         r"(?:במה|איך) עוד (?:אני )?(?:יכול|יכולה) לעזור",
-        r'בכל דבר אחר',),
+        r"בכל דבר אחר",),
     "further": (r"(?:הלאה|יותר מזה)",),
     "limit": (r"חורג ממה ש(?:אני )?(?:יכול|יכולה)",),
     "meta_verb": (r"(?:לכתוב|לתאר|להמשיך)",),
@@ -1320,7 +1390,7 @@ HE: Cues = {
     "ai_identity": (
         r"(?:^|\s)(?:כ|בתור )(?:עוזר |עוזרת )?(?:בינה מלאכותית|מודל שפה|ai|צ'אטבוט)",
         r"אני (?:רק )?(?:בינה מלאכותית|מודל שפה)",
-        r'(?:מכיוון ש|כי |בגלל ש)אני מודל (?:בינה מלאכותית|שפה)',),
+        r"(?:מכיוון ש|כי |בגלל ש)אני מודל (?:בינה מלאכותית|שפה)",),
     "ooc": (
         r"(?:יוצא|יוצאת|לצאת) (?:רגע )?(?:מהדמות|מהתפקיד|ממשחק התפקידים)",
         r"[\[(]\s*(?:הערה|הבהרה|הסתייגות|שים לב)\s*[:：\-—]"),
@@ -1345,23 +1415,27 @@ HE: Cues = {
     "decline": (
         (r"(?:לא נוח לי|לא מרגיש לי נכון|לא מרגישה בנוח|לא מרגיש בנוח|מעדיף|מעדיפה|"
         r"להציב (?:כאן )?גבול|לשים גבול|לא משתתף|לא משתתפת|אי נוחות|אצטרך לוותר)"),
-        r'הייתי רוצה לשמור',),
+        r"הייתי רוצה לשמור",
+        r'לא משהו ש(?:אני )?(?:יכול|יכולה)',),
     "stop": (
         (r"(?:לעצור|אעצור|עוצר|עוצרת|סיימתי|לסיים|להפסיק)\s*(?:\S+\s+){0,3}?(?:כאן|את הסיפור|"
         r"את הסצנה|את משחק התפקידים)"),
         r"(?:אדלג|אשמיט|מדלג|מדלגת)",
         r"כאן (?:\S+ ){0,3}?(?:לעצור|אעצור|עוצר|עוצרת)",
-        r'(?:עוצר|עוצרת) (?:את )?(?:הסיפור|המשחק) שלנו',
-        r'נכנס(?:ת)? כאן',),
+        r"(?:עוצר|עוצרת) (?:את )?(?:הסיפור|המשחק) שלנו",
+        r"נכנס(?:ת)? כאן",
+        r"(?:ללחוץ|לוחצת|לוחץ) (?:קצת )?על הבלמים",),
     "topic_change": (r"(?:נחליף|להחליף|החלפת) נושא", r"נושא אחר",
-        r'לדבר על משהו אחר',),
+        r"לדבר על משהו אחר",),
     "talk_invite": (r"(?:תרצה|תרצי|היית רוצה) לדבר",
-        r'(?:לפטפט|לדבר) עליו',),
+        r"(?:לפטפט|לדבר) עליו",
+        r'מה עוד היית רוצה לעשות',),
     "lets": (r"(?:בוא נ|בואי נ|בואו נ)",),
     "redirect": (
-        r"(?:משהו אחר|כיוון אחר|סצנה אחרת|במקום זה|מה דעתך ש|נמשיך מ|בוא נשמור|בואי נשמור)",),
+        r"(?:משהו אחר|כיוון אחר|סצנה אחרת|במקום זה|מה דעתך ש|נמשיך מ|בוא נשמור|בואי נשמור)",
+        r"אבל אני (?:יכולה|יכול) (?:לכתוב|להציע)",),
     "normative": (r"(?:מכבד|בכבוד|הולם|הולמ|לכל גיל|קלילה ומכבדת)",
-        r'(?:ידידותיים|ידידותי|באווירה נקייה)',),
+        r"(?:ידידותיים|ידידותי|באווירה נקייה)",),
     "user_address": (r"(?:אשמח|אם תרצה|אם תרצי|תרצה לדבר|היית רוצה)",),
     "wellbeing": (
         r"(?:קו סיוע|קו תמיכה|איש מקצוע|אשת מקצוע|פסיכולוג|מטפל|מישהו שאתה סומך)",),
@@ -1372,7 +1446,7 @@ NL: Cues = {
     "assistant_offer": (
         r"\bals je (?:nog )?(?:andere|meer) vragen hebt\b", r"\bstel ze gerust\b", r"\bvraag gerust\b",
         r"\bkan ik je (?:nog )?ergens anders mee helpen\b",
-        r'\bmet al het andere help\b',),
+        r"\bmet al het andere help\b",),
     "further": (r"\b(?:verder|niet meer)\b",),
     "limit": (r"\bverder dan wat ik (?:kan|mag) (?:maken|schrijven|genereren|doen|beschrijven)\b",),
     "meta_verb": (r"\b(?:schrijven|beschrijven|voortzetten|doorgaan)\b",),
@@ -1382,7 +1456,7 @@ NL: Cues = {
         r"kunstmatige intelligentie)\b"),
         (r"\bik ben (?:maar |slechts )?(?:een )?(?:[\w-]+ )?(?:ai|taalmodel|"
         r"kunstmatige intelligentie)\b"),
-        r'\b(?:omdat|aangezien) ik een (?:ai|taal)-?model ben\b',),
+        r"\b(?:omdat|aangezien) ik een (?:ai|taal)-?model ben\b",),
     "ooc": (
         r"\b(?:uit (?:mijn|de) rol|uit (?:mijn|het) personage|uit het rollenspel)\b",
         r"[\[(]\s*(?:opmerking|noot|let op|disclaimer|nb)\s*[:：\-—]"),
@@ -1391,7 +1465,7 @@ NL: Cues = {
         (r"\b(?:inhouds|gebruiks|veiligheids|community)(?:richtlijnen|beleid|regels|"
         r"voorwaarden)\b"),
         r"\bmijn (?:richtlijnen|beleid|inhoudsrichtlijnen)\b", r"\bgebruiksvoorwaarden\b",
-        r'\binhoudsregels\b',),
+        r"\binhoudsregels\b",),
     "policy_weak": (r"\bmijn (?:regels|principes|waarden|grenzen)\b",),
     "policy_against": (
         r"\b(?:gaat (?:in )?tegen|in strijd met|schendt|zou schenden|indruist tegen)\b",),
@@ -1423,9 +1497,10 @@ NL: Cues = {
         r"\bdoe ik niet mee\b", r"\bniet iets wat ik\b",
         r"\bmoet ik (?:hier )?(?:helaas )?(?:voor )?passen\b", (r"\b(?:vind ik het|ik vind het) "
         r"ongemakkelijk\b"), r"\bongemakkelijk om\b",
-        r'\bzou\b[^.!?\n]{0,30}?\bgraag\b[^.!?\n]{0,30}?\bhouden\b',
-        r'\bik voel me (?:echt |helemaal )?niet (?:prettig|op mijn gemak|goed)\b',
-        r'\bik zou liever hebben dat\b',),
+        r"\bzou\b[^.!?\n]{0,30}?\bgraag\b[^.!?\n]{0,30}?\bhouden\b",
+        r"\bik voel me (?:echt |helemaal )?niet (?:prettig|op mijn gemak|goed)\b",
+        r"\bik zou liever hebben dat\b",
+        r'\bik zou\b[^.!?\n]{0,30}?\bliever\b',),
     "stop": (
         (r"\b(?:stop|stoppen|pauzeren|pauze|onderbreken|beëindigd|beëindigen|stilleggen)\b"
         r"[^.!?\n]{0,25}?\b(?:hier|het verhaal|de scène|het rollenspel)\b"),
@@ -1433,22 +1508,25 @@ NL: Cues = {
         (r"\b(?:het verhaal|de scène|het rollenspel)\b[^.!?\n]{0,20}?\b(?:stilleggen|pauzeren|"
         r"stoppen|onderbreken|stop)\b"),
         r"\b(?:sla ik over|laat ik achterwege|laat het hierbij|ik laat het hierbij)\b",
-        r'\bzet (?:ons |het |dit )?(?:verhaal|rollenspel|spel) (?:even )?stil\b',
-        r'\bik grijp\b[^.!?\n]{0,20}\bin\b',),
+        r"\bzet (?:ons |het |dit )?(?:verhaal|rollenspel|spel) (?:even )?stil\b",
+        r"\bik grijp\b[^.!?\n]{0,30}\bin\b",
+        r"\bop de rem (?:trappen|staan)\b",),
     "topic_change": (
         r"\bvan onderwerp (?:veranderen|wisselen)\b", r"\bover iets anders (?:hebben|praten)\b",
         r"\bander onderwerp\b",
-        r'\bover iets anders hebben\b',),
+        r"\bover iets anders hebben\b",),
     "talk_invite": (
         r"\b(?:wil je|wilt) (?:graag )?(?:over \w+ )?praten\b",
         r"\bwaar (?:je|u) (?:graag )?over wil(?:t)? praten\b",
-        r'\b(?:kletsen|praten)\?',),
+        r"\b(?:kletsen|praten)\?",
+        r'\bwat zou je nog meer willen doen\b',),
     "lets": (r"\blaten we\b",),
     "redirect": (
         (r"\b(?:iets anders|een andere kant|andere richting|in plaats daarvan|laten we (?:het|ons)|"
-        r"wat als ze)\b"),),
+        r"wat als ze)\b"),
+        r"\bmaar ik (?:kan|zou) (?:\w+ ){0,3}?(?:schrijven|aanbieden)\b",),
     "normative": (r"\b(?:respectvol\w*|gepast\w*|ongepast\w*|netjes|luchtig\w*)\b",
-        r'\b(?:gezellig houden|gezond houden)\b',),
+        r"\b(?:gezellig houden|gezond houden)\b",),
     "user_address": (
         (r"\b(?:als je (?:wilt|dat wilt|liever)|wil je|laat (?:me|het) weten|help je graag|"
         r"ik help je graag|je verzoek)\b"),),
@@ -1461,7 +1539,7 @@ NL: Cues = {
 TR: Cues = {
     "assistant_offer": (r"başka (?:soruların|sorunuz|bir sorun) varsa", r"çekinmeden sor",
                         r"başka (?:nasıl|bir konuda) yardımcı olabilirim",
-        r'başka her konuda',),
+        r"başka her konuda",),
     "further": (r"(?:daha ileri|daha fazla|artık)",),
     "limit": ((r"(?:oluşturabileceğim|yazabileceğim|yapabileceğim|üretebileceğim) "
               r"(?:şeylerin|sınırların)? ?ötesinde"),),
@@ -1470,7 +1548,7 @@ TR: Cues = {
     "ai_identity": (
         r"(?:yapay zek[aâ]|dil modeli|ai|sohbet botu)(?: asistanı)? olarak",
         r"ben (?:sadece )?(?:\w+ ){0,2}?bir (?:\w+ )?(?:yapay zek[aâ]|dil modeli)",
-        r'(?:yapay zek[aâ]|dil) modeli olduğum için',),
+        r"(?:yapay zek[aâ]|dil) modeli olduğum için",),
     "ooc": (
         (r"(?:karakterden|rolden|rol yapmaktan|rol yapma oyunundan) (?:çık|çıkıyor|çıkmam|"
         r"çıkarak)"),
@@ -1488,7 +1566,7 @@ TR: Cues = {
         (r"(?:devam ed|devam ettir|sürdür|yaz|anlat|betimle|götür|ilerlet)(?:e|a|ye|ya)"
         r"m[ae]y[ae]c[ae]ğ[ıi]m"),
         r"(?:yer almıyorum|yazmıyorum|üretmiyorum|katılmıyorum)",
-        r'(?:yazabilecek|devam edebilecek|anlatabilecek|sürdürebilecek) durumda değilim',),
+        r"(?:yazabilecek|devam edebilecek|anlatabilecek|sürdürebilecek) durumda değilim",),
     "self_negation": (r"\w+(?:[ae]m[ae]m|[ae]m[ıi]yorum|[ae]m[ae]y[ae]c[ae]ğ[ıi]m)\b",),
     "deictic": (r"\b(?:bu|bunu|bunun|böyle|bu tür|bu konuda|burada|daha ileri|bu yönde|şu)\b",),
     "meta_strong": (r"(?:içerik|istek|talep|rol yapma|roleplay|cinsel|reşit olmayan)",),
@@ -1498,24 +1576,28 @@ TR: Cues = {
         (r"(?:rahat hissetmiyorum|rahat değilim|tercih ederim|bir sınır çiz|sınır koy|"
         r"yer almıyorum|bana doğru gelmiyor|uygun bulmuyorum|içime sinmiyor|rahatsız ediyor|"
         r"pas geçmem)"),
-        r'(?:tutmak|tutmayı|kalmak) (?:isterim|istiyorum)',),
+        r"(?:tutmak|tutmayı|kalmak) (?:isterim|istiyorum)",
+        r'(?:yazabileceğim|yapabileceğim) bir şey değil',),
     "stop": (
         (r"(?:burada|bu noktada) (?:biraz )?(?:durmam|duruyorum|duracağım|bitirdim|bitiriyorum|"
         r"ara ver|bırakıyorum)"),
         r"(?:hik[aâ]yeyi|sahneyi|rol yapmayı)[^.!?\n]{0,25}?(?:durdur|bitir)",
         r"(?:atlıyorum|atlayacağım)",
-        r'(?:hik[aâ]yemizi|hik[aâ]yeyi|oyunumuzu|sahneyi) (?:biraz )?duraklat',
-        r'araya giriyorum',),
+        r"(?:hik[aâ]yemizi|hik[aâ]yeyi|oyunumuzu|sahneyi) (?:biraz )?duraklat",
+        r"araya giriyorum",
+        r"frene bas",),
     "topic_change": (r"konuyu değiştir", r"başka (?:bir )?konu",
-        r'başka bir şey hakkında konuş',),
+        r"başka bir şey hakkında konuş",),
     "talk_invite": (r"(?:konuşmak istediğin|konuşmak ister misin|konuşmak istersin)",
-        r'sohbet etmek istediğin',),
+        r"sohbet etmek istediğin",
+        r'başka ne yapmak istersin',),
     "lets": (r"(?:tutalım|değiştirelim|konuşalım|kalalım)",),
     "redirect": (
         (r"(?:başka (?:bir )?(?:şey|yön|sahne)|başka ne hakkında|bunun yerine|nasıl olur|"
-        r"devam edelim mi|dönelim mi|ertesi sabahtan)"),),
+        r"devam edelim mi|dönelim mi|ertesi sabahtan)"),
+        r"ama (?:\w+ ){0,4}?yazabilirim",),
     "normative": (r"(?:saygılı|genel izleyiciye uygun|uygunsuz|uygun sınır)",
-        r'(?:samimi kalalım|sağlıklı bir hava)',),
+        r"(?:samimi kalalım|sağlıklı bir hava)",),
     "user_address": (
         r"(?:memnuniyetle|yardımcı olabilirim|ister misin|\bistersen\b|konuşmak istediğin)",),
     "wellbeing": (
