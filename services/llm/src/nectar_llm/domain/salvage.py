@@ -62,7 +62,7 @@ WEIGHTS: Mapping[str, float] = {
     "policy_weak": 1.5, "policy_against": 1.0, "refuse_act": 2.0, "refuse_object": 1.0,
     "self_negation": 2.0, "limit": 3.0, "assistant_offer": 2.5, "decline": 2.0,
     "decline_object": 1.0, "stop": 2.0, "topic_change": 2.5, "talk_invite": 1.5, "lets": 1.0,
-    "redirect": 1.5, "normative": 1.0, "lets_norm": 0.5, "user_address": 1.0, "wellbeing": 2.0,
+    "redirect": 1.5, "normative": 1.0, "lets_norm": 0.5, "policy_noun": 0.5, "user_address": 1.0, "wellbeing": 2.0,
     "apology": 0.5,
     "meta_strong": 1.5, "meta_weak": 1.0, "story_time": -1.0,
     # structure
@@ -72,6 +72,19 @@ WEIGHTS: Mapping[str, float] = {
 _LEAD_IN_CUES = frozenset({"apology", "hedge", "stop", "decline", "user_address", "ooc",
                            "note_label", "wellbeing", "policy_strong", "ai_identity",
                            "normative", "topic_change", "talk_invite"})
+
+#: cues that make a policy the model's own (with a first-person word, see `_FIRST_PERSON`)
+_ANCHOR_CUES = frozenset({"policy_against", "refuse_act", "self_negation", "decline", "stop",
+                          "apology", "ai_identity", "user_address", "limit", "ooc",
+                          "note_label", "wellbeing", "meta_verb"})
+#: a first-person word, in any of the 17 languages (possessives included)
+_FIRST_PERSON = re.compile(
+    r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself|я|мне|меня|мой|моя|мои|моим|моих|мені|мене|мій|"
+    r"моїм|моїх|yo|mi|mis|je|j|mes|mon|moi|ich|mir|mich|mein\w*|io|mie|miei|mio|mia|eu|"
+    r"minhas|meus|meu|minha|mnie|moje|moimi|moich|ik|mij|mijn|ben|bana|benim|"
+    # first-person modals: "devo seguire", "muszę przestrzegać", "uymam gerekiyor"
+    r"devo|preciso|debo|tengo|je dois|muss|moet|muszę|должен|должна|мушу|\w+m[ae]m gerek\w*)\b"
+    r"|\w+(?:lerim|larım)\w*|मैं|मेरे|मेरी|मुझे|أنا|(?<!\bف)(?<!الت)(?<!الذ)يّ?(?=[\s,.،]|$)|אני|שלי|私|わたし|我|저는|제가|제 ")
 
 #: cues of an aside to the user, beyond a refusal verb (see `_tail_start`)
 _ASIDE_CUES = frozenset({"decline", "stop", "normative", "topic_change", "talk_invite",
@@ -457,8 +470,12 @@ def _score(text: str, sentence: Sentence,
         add("meta_strong", cues["meta_strong"])
     elif "meta_weak" in cues:
         add("meta_weak", cues["meta_weak"])
-    if "policy_strong" in cues:
+    if "policy_strong" in cues and (_ANCHOR_CUES.intersection(cues)
+                                    or _FIRST_PERSON.search(text.lower())):
         add("policy_strong", cues["policy_strong"])
+    elif "policy_strong" in cues:
+        # "The guild's content rules were strict": a world's rules, told in the third person
+        add("policy_noun", cues["policy_strong"])
     elif "policy_weak" in cues:
         add("policy_weak", cues["policy_weak"])
         if "policy_against" in cues:
