@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -40,6 +41,7 @@ from functools import cache
 from typing import Any
 
 from nectar_llm.domain.salvage_cues import BY_LANGUAGE, CATEGORIES, CUES, HEDGE
+from nectar_llm.domain.salvage_semantic import SentenceScorer, default_scorer
 
 log = logging.getLogger("nectar_llm.salvage")
 
@@ -51,6 +53,14 @@ THRESHOLD = 3.0
 #: `TAIL_START` on, every sentence scores at least `TAIL_EACH` and together they reach
 #: `TAIL_SUM` ("Let's change the subject, shall we? Tell me about your day instead.")
 TAIL_START, TAIL_EACH, TAIL_SUM = 2.0, 1.0, 3.5
+
+#: the sentence classifier's say (`salvage_semantic.py`): its log-odds times
+#: `SEMANTIC_SCALE`, clipped to [`SEMANTIC_MIN`, `SEMANTIC_MAX`], join the sentence's score
+SEMANTIC_SCALE, SEMANTIC_MIN, SEMANTIC_MAX = 1.0, -2.0, 3.0
+#: from this probability on, the classifier's sentence is an aside to the user
+SEMANTIC_ASIDE = 0.8
+#: the classifier reads the last this many sentences outside dialogue (and any with a cue)
+SEMANTIC_LAST = 4
 
 #: languages with refusal cues (ISO 639-1); tr and uk are the two beyond the issue's 15
 LANGUAGES: tuple[str, ...] = ("en", "ru", "ja", "zh", "ko", "es", "fr", "de", "it", "pt", "pl",
@@ -199,11 +209,20 @@ class Verdict:
     dialogue: bool
     refusal: bool
     lead_in: bool = False
+    semantic: float | None = None  # the classifier's P(out of character), None: not asked
+
+    @property
+    def aside(self) -> bool:
+        """Whether it reads as an aside to the user (its cues, or the classifier)."""
+        return bool(_ASIDE_CUES.intersection(self.cues)) or (
+            self.semantic is not None and self.semantic >= SEMANTIC_ASIDE)
 
     def describe(self) -> str:
         kind = ("dialogue" if self.dialogue else "REFUSAL" if self.refusal
                 else "lead-in" if self.lead_in else "story")
         cues = ", ".join(f"{k}={v!r}" for k, v in self.cues.items())
+        if self.semantic is not None:
+            cues = f"semantic={self.semantic:.2f}" + (", " + cues if cues else "")
         return f"{kind:<8} {self.score:4.1f}  {self.sentence.text.strip()[:70]!r}  [{cues}]"
 
 
@@ -449,10 +468,19 @@ def _refuses_something(text: str, cues: Mapping[str, str]) -> bool:
     return match is not None and _CLAUSE_END.match(lowered[match.end():]) is not None
 
 
-def _score(text: str, sentence: Sentence,
-           story_before: _LanguageProfile) -> tuple[float, dict[str, str]]:
-    cues = _cues(text)
-    score = 0.0
+def semantic_points(p: float | None) -> float:
+    """What the classifier's probability adds to a sentence's score."""
+    if p is None:
+        return 0.0
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return max(SEMANTIC_MIN, min(SEMANTIC_MAX, SEMANTIC_SCALE * math.log(p / (1 - p))))
+
+
+def _score(text: str, sentence: Sentence, story_before: _LanguageProfile,
+           semantic: float | None = None,
+           cues: dict[str, str] | None = None) -> tuple[float, dict[str, str]]:
+    cues = _cues(text) if cues is None else cues
+    score = semantic_points(semantic)
     explained: dict[str, str] = {}
 
     def add(name: str, evidence: str) -> None:
@@ -507,7 +535,8 @@ def _score(text: str, sentence: Sentence,
             add("wrapped", sentence.text.lstrip()[:1])
         if sentence.after_rule:
             add("after_rule", "---")
-        aside = _ASIDE_CUES.intersection(cues)
+        aside = _ASIDE_CUES.intersection(cues) or (
+            semantic is not None and semantic >= SEMANTIC_ASIDE)
         if score >= 2.0 and sentence.alone_at_end and aside:
             # an aside standing as the whole last paragraph ("Tu muszę spasować."): glued to
             # the story's last paragraph the same words read as a character's line
@@ -523,35 +552,62 @@ def _is_dialogue(masked: str, sentence: Sentence) -> bool:
     return sentence.dash_dialogue or _LETTER.search(masked) is None
 
 
+_scorer: SentenceScorer | None = None
+_scorer_set = False
+
+
+def use_scorer(scorer: SentenceScorer | None) -> None:
+    """Score sentences with `scorer` from now on (None: the cues alone)."""
+    global _scorer, _scorer_set
+    _scorer, _scorer_set = scorer, True
+
+
+def _current_scorer() -> SentenceScorer | None:
+    return _scorer if _scorer_set else default_scorer()
+
+
 def analyse(text: str) -> Analysis:
     """Every sentence's verdict and where the refusal starts (None: no refusal)."""
     extracted = extract_json_content(text)
     body = extracted if extracted is not None else text
     sentences = segment(body)
     masked = _mask_dialogue(body, sentences)
+    dialogue = [_is_dialogue(masked[i], s) for i, s in enumerate(sentences)]
+    found = [_cues(masked[i]) for i in range(len(sentences))]
+    # the classifier reads the sentences with a cue (to confirm or overrule it) and the last
+    # `SEMANTIC_LAST` outside dialogue (where a refusal stands): the cost stays a few
+    # sentences per answer, and story far from the end is never cut on meaning alone
+    narration = [i for i, d in enumerate(dialogue) if not d]
+    asked = sorted({i for i in narration if found[i]} | set(narration[-SEMANTIC_LAST:]))
+    scorer = _current_scorer()
+    probabilities = scorer.probabilities([sentences[i].text for i in asked]) \
+        if scorer is not None and asked else None
+    semantic: dict[int, float] = dict(zip(asked, probabilities, strict=True)) \
+        if probabilities is not None else {}
     verdicts: list[Verdict] = []
     story = _LanguageProfile()
     for i, s in enumerate(sentences):
-        dialogue = _is_dialogue(masked[i], s)
-        score, cues = _score(masked[i], s, story)
+        score, cues = _score(masked[i], s, story, semantic.get(i), found[i])
         story.add(_LanguageProfile.of(s.text))
-        if dialogue and "ooc" not in cues:
+        if dialogue[i] and "ooc" not in cues:
             # the character's own words; an (OOC: ...) note is never dialogue
             score, cues = 0.0, {}
-        verdicts.append(Verdict(s, score, cues, dialogue and score == 0.0, score >= THRESHOLD))
+        verdicts.append(Verdict(s, score, cues, dialogue[i] and score == 0.0,
+                                score >= THRESHOLD, semantic=semantic.get(i)))
     cut_index = next((i for i, v in enumerate(verdicts) if v.refusal), None)
     tail = _tail_start(verdicts, cut_short=not _ends_complete(body))
     if tail is not None and (cut_index is None or tail < cut_index):
         cut_index = tail
         v = verdicts[tail]
         verdicts[tail] = Verdict(v.sentence, v.score, {**v.cues, "tail": "end of text"},
-                                 v.dialogue, True)
+                                 v.dialogue, True, semantic=v.semantic)
     if cut_index is None:
         return Analysis(body, extracted is not None, tuple(verdicts), None)
     first = _extend_over_lead_ins(verdicts, cut_index)
     for k in range(first, cut_index):
         v = verdicts[k]
-        verdicts[k] = Verdict(v.sentence, v.score, v.cues, v.dialogue, v.refusal, lead_in=True)
+        verdicts[k] = Verdict(v.sentence, v.score, v.cues, v.dialogue, v.refusal, lead_in=True,
+                              semantic=v.semantic)
     start = verdicts[first].sentence
     cut = start.start if start.wrapper_start is None else min(start.start, start.wrapper_start)
     return Analysis(body, extracted is not None, tuple(verdicts), cut)
@@ -566,7 +622,7 @@ def _tail_start(verdicts: Sequence[Verdict], *, cut_short: bool = False) -> int 
     if cut_short and len(verdicts) >= 2:
         prev = verdicts[-2]
         if not prev.dialogue and (
-                (prev.score >= TAIL_START and _ASIDE_CUES.intersection(prev.cues))
+                (prev.score >= TAIL_START and prev.aside)
                 or set(prev.cues) == {"hedge"}):  # "Hold on." and then the cut
             return len(verdicts) - 2
     start = len(verdicts)
@@ -582,7 +638,7 @@ def _tail_start(verdicts: Sequence[Verdict], *, cut_short: bool = False) -> int 
         return first
     # an aside ("I think I need to stop here.") followed by more about the exchange
     if len(verdicts) - first >= 2 and total >= THRESHOLD \
-            and _ASIDE_CUES.intersection(verdicts[first].cues):
+            and verdicts[first].aside:
         return first
     return None
 
@@ -591,7 +647,15 @@ _APOLOGY_LEAD = re.compile(r"^\W*(?:\w+\W*){0,2}$")
 
 
 def _is_lead_in(v: Verdict) -> bool:
-    if v.dialogue or not v.cues:
+    if v.dialogue:
+        return False
+    text = v.sentence.text.strip()
+    if v.semantic is not None and v.semantic >= SEMANTIC_ASIDE and v.score > 0 \
+            and len(text) <= 160 and not text.startswith("*"):
+        # the classifier reads it as an aside ("Before we go on, I'd like to ask how you
+        # are."), right before a refusal
+        return True
+    if not v.cues:
         return False
     if not _LEAD_IN_CUES.intersection(v.cues):
         return False
