@@ -49,7 +49,8 @@ def test_salvage_prints_the_story_or_exits_1() -> None:
 
 
 def test_salvage_cli_agrees_with_the_function_across_the_corpus() -> None:
-    cases = corpus("tune")[::23]  # every language, style and shape, a fair sample
+    # every language and several styles and shapes (each sentence is embedded: kept small)
+    cases = corpus("tune")[::61]
     assert len({c.language for c in cases}) == 17
     for case in cases:
         result = runner.invoke(app, ["llm", "salvage"], input=case.text)
