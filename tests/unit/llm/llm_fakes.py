@@ -156,6 +156,7 @@ class FakeSentenceScorer:
             elif self.default is not None:
                 out.append(self.default)
             else:
-                digest = hashlib.blake2b(key.encode(), digest_size=2).digest()
+                digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"),
+                                         digest_size=2).digest()
                 out.append(int.from_bytes(digest, "big") / 65535)
         return out

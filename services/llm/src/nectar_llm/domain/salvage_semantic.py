@@ -42,7 +42,9 @@ class SentenceScorer(Protocol):
 
 
 def normalise(text: str) -> str:
-    """The form a sentence is embedded (and cached) in: whitespace collapsed."""
+    """The form a sentence is embedded (and cached) in: whitespace collapsed, lone
+    surrogates (JSON can carry "\\ud800") replaced, since the engine takes UTF-8."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return " ".join(text.split())[:MAX_CHARS]
 
 
@@ -83,8 +85,12 @@ class E5SentenceScorer:
         if missing:
             if not self._load():
                 return None
-            vectors = np.asarray(self._model.encode(missing, is_query=True),
-                                 dtype=np.float64).reshape(len(missing), -1)
+            try:
+                vectors = np.asarray(self._model.encode(missing, is_query=True),
+                                     dtype=np.float64).reshape(len(missing), -1)
+            except Exception as exc:  # the C engine reports failures as ctypes exceptions
+                log.warning("salvage runs on cues alone for this answer: %s", exc)
+                return None
             logits = np.clip(vectors @ self._weights + self._bias, -30.0, 30.0)
             for key, z in zip(missing, logits.tolist(), strict=True):
                 self._cache[key] = 1.0 / (1.0 + math.exp(-z))
