@@ -88,7 +88,7 @@ class E5SentenceScorer:
             try:
                 vectors = np.asarray(self._model.encode(missing, is_query=True),
                                      dtype=np.float64).reshape(len(missing), -1)
-            except Exception as exc:  # the C engine reports failures as ctypes exceptions
+            except Exception as exc:  # noqa: BLE001 - the C engine raises ctypes errors
                 log.warning("salvage runs on cues alone for this answer: %s", exc)
                 return None
             logits = np.clip(vectors @ self._weights + self._bias, -30.0, 30.0)
