@@ -19,9 +19,11 @@ the 150-character gate, a story with a refusal in a second language), and each l
 from how the case was assembled: a story plus a refusal tail is labelled with the story (None
 when it is under 150 characters), never with what `salvage` returns.
 
-Two splits: `tune` (the unit tests run it; markers and weights may be tuned on it) and
-`heldout` (written separately, before the rules, and never used to tune them: the
-benchmark reports it apart, so its figure predicts unseen text).
+Two splits: `tune` (cues and weights are tuned on it, the sentence classifier is trained on
+it by `scripts/train_salvage_classifier.py`; the unit tests run a sample of it) and
+`heldout` (written after the code it measures is final and evaluated once by
+`bench/salvage_eval.py`, so its figure predicts unseen text; once looked at, it is retired
+into `tune` as `<lang>.heldout-vN.toml`; the current one is v7).
 """
 
 from __future__ import annotations
