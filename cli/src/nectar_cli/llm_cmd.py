@@ -56,14 +56,25 @@ def route(
 
 
 @app.command("salvage")
-def salvage_cmd() -> None:
+def salvage_cmd(
+    explain: Annotated[bool, typer.Option("--explain", help="Also print, on stderr, every "
+                                          "sentence's decision with its score and the cues "
+                                          "behind it.")] = False,
+) -> None:
     """Read a model output on stdin; print the salvaged text (exit 0) or nothing (exit 1).
 
-    JSON-wrapped output gives its `content` field; trailing refusal sentences (17
-    languages) and a dangling fragment are cut; under 150 characters nothing is left."""
+    JSON-wrapped output gives its `content` field; the text is cut before the first
+    out-of-character sentence (a refusal, a redirect, an OOC note or disclaimer, in any of 17
+    languages; a character's own words are kept), a dangling fragment is dropped, and under
+    150 characters nothing is left. The same function runs in the llm service."""
+    from nectar_llm.domain.salvage import explain as explain_text
     from nectar_llm.domain.salvage import salvage
 
-    result = salvage(sys.stdin.read())
+    text = sys.stdin.read()
+    if explain:
+        for line in explain_text(text):
+            typer.echo(line, err=True)
+    result = salvage(text)
     if result is None:
         raise typer.Exit(1)
     typer.echo(result)

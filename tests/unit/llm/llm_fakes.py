@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict, deque
 from collections.abc import Sequence
@@ -128,3 +129,32 @@ class FakeCooldowns:
 
     async def put(self, model: str, seconds: float) -> None:
         self.cooling[model] = seconds
+
+
+class FakeSentenceScorer:
+    """`SentenceScorer` for salvage: a fixed probability per sentence (`table`, else
+    `default`, else one drawn from the sentence's hash), or unavailable (None)."""
+
+    def __init__(self, table: dict[str, float] | None = None, *,
+                 default: float | None = None, available: bool = True) -> None:
+        self.table = table or {}
+        self.default = default
+        self.available = available
+        self.asked: list[str] = []
+
+    def probabilities(self, texts: Sequence[str]) -> list[float] | None:
+        self.asked.extend(texts)
+        if not self.available:
+            return None
+        out = []
+        for text in texts:
+            key = " ".join(text.split())
+            if key in self.table:
+                out.append(self.table[key])
+            elif self.default is not None:
+                out.append(self.default)
+            else:
+                digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"),
+                                         digest_size=2).digest()
+                out.append(int.from_bytes(digest, "big") / 65535)
+        return out

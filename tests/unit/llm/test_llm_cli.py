@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from llm_fakes import PRIMARY, write_routing
 from nectar_cli.main import app
-from salvage_corpus import PIECES
+from nectar_llm.domain.salvage import salvage
+from salvage_corpus import corpus, stories
 from typer.testing import CliRunner
 
 runner = CliRunner()
@@ -39,9 +41,33 @@ def test_route_docs_check_passes_on_the_committed_page() -> None:
 
 
 def test_salvage_prints_the_story_or_exits_1() -> None:
-    story = PIECES["de"].story[0]
+    story = stories("de")[0]
     tail = "Es tut mir leid, aber ich kann dieses Gespräch nicht fortsetzen."
     ok = runner.invoke(app, ["llm", "salvage"], input=f"{story} {tail}")
     assert ok.exit_code == 0 and ok.output.strip() == story
     refused = runner.invoke(app, ["llm", "salvage"], input=tail)
     assert refused.exit_code == 1 and refused.output == ""
+
+
+@pytest.mark.timeout(600)
+def test_salvage_cli_agrees_with_the_function_across_the_corpus() -> None:
+    # every language and several styles and shapes (each sentence is embedded: kept small)
+    cases = corpus("tune")[::150]
+    assert len({c.language for c in cases}) == 17
+    for case in cases:
+        result = runner.invoke(app, ["llm", "salvage"], input=case.text)
+        expected = salvage(case.text)
+        if expected is None:
+            assert result.exit_code == 1 and result.stdout == "", case.id
+        else:
+            assert result.exit_code == 0 and result.stdout == expected + "\n", case.id
+
+
+def test_salvage_explain_prints_each_decision_on_stderr() -> None:
+    story = stories("en")[0]
+    result = runner.invoke(app, ["llm", "salvage", "--explain"],
+                           input=f"{story}\n\n[OOC: I can't continue this scene.]")
+    assert result.exit_code == 0
+    assert result.stdout == story + "\n"
+    assert "REFUSAL" in result.stderr and "ooc=" in result.stderr
+    assert "cut at offset" in result.stderr

@@ -29,7 +29,7 @@ from nectar_llm.domain.routing import RoutingError, render_markdown
 from nectar_llm.domain.safety import SAFETY_CATEGORIES
 from nectar_llm.handlers import SOFT_REFUSAL_MODEL, generate_reply, summarize_window
 from nectar_llm.routing_file import DEFAULT_ROUTING_FILE, RoutingSource, load_routing
-from salvage_corpus import PIECES
+from salvage_corpus import stories
 
 AT = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "llm-routing.md"
@@ -44,7 +44,7 @@ def context(*, plan: str = "free", text: str = "How was the sky tonight?",
         content_mode=content_mode)
 
 
-STORY = PIECES["en"].story[0]
+STORY = stories("en")[0]
 TAIL = "I'm sorry, but I can't continue with this."
 
 
