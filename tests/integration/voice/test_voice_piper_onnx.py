@@ -27,8 +27,8 @@ SENTENCES = [
     "Hello, world. How are you? I am fine: really; yes!",
     "Oh, hi! I was just looking at Jupiter. Come sit with me. How was your day?",
     "Ha-ha, you're right! I never thought about it that way. Tell me more, please.",
-    "Wow, that's amazing news! I knew you could do it. We should celebrate this weekend, "
-    "maybe with that little cafe you love?",
+    ("Wow, that's amazing news! I knew you could do it. We should celebrate this weekend, "
+    "maybe with that little cafe you love?"),
     "Dr. Smith paid $3.50 on 3/4/2021. He said \"hi\" and left. then he came back.",
     "Really?! Yes!! Hi (ok). Bye. end.\" next one",
     "x — y; «ok», fine. Items: a, b, c. See the U.S. now!",

@@ -205,7 +205,7 @@ class PiperOnnxSpeechEngine:
             except VoiceConfigError as exc:
                 raise PermanentSynthesisError(str(exc), engine=NAME,
                                               outcome="not_installed") from exc
-            except Exception as exc:  # noqa: BLE001  # onnxruntime's own error types
+            except Exception as exc:  # onnxruntime's own error types
                 raise PermanentSynthesisError(f"cannot load {model.name}: {exc}"[:300],
                                               engine=NAME, outcome="not_installed") from exc
         if self._espeak is None:
@@ -276,7 +276,7 @@ class PiperOnnxSpeechEngine:
             except TimeoutError as exc:
                 raise TransientSynthesisError(f"Piper took over {self.timeout_s:g}s",
                                               engine=NAME, outcome="timeout") from exc
-            except Exception as exc:  # noqa: BLE001  # onnxruntime's own error types
+            except Exception as exc:  # onnxruntime's own error types
                 raise TransientSynthesisError(f"Piper inference failed: {exc}"[:300],
                                               engine=NAME, outcome="crashed") from exc
         if samples.size == 0 or not np.all(np.isfinite(samples)):
