@@ -310,8 +310,8 @@ async def run(args: argparse.Namespace) -> dict:
 
     piper_rtf = engines.get("piper", {}).get("rtf")
     return {
-        "load_average": [round(x, 2) for x in os.getloadavg()],
         "bench": "voice",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "engines": engines,
         "cache_hit_p99_ms": hits["p99"],
         "cache_hit_p50_ms": hits["p50"],
