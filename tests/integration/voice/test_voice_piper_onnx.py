@@ -190,3 +190,29 @@ async def test_the_default_chain_speaks_piper_as_ogg_opus() -> None:
     assert (rate, channels) == (48000, 1)
     assert duration == pytest.approx(speech.duration_s)
     assert 2.0 < duration < 10.0
+
+
+NO_GPL_PROBE = """
+import asyncio, sys
+from nectar_voice.domain import EngineRequest, Prosody, VoiceChoice
+from nectar_voice.engines import build_engine
+from nectar_voice.settings import VoiceSettings
+
+async def main():
+    engine = build_engine("piper", VoiceSettings())
+    await engine.start()
+    audio = await engine.synthesize(EngineRequest("Hi there.", "en",
+                                                  VoiceChoice("piper", "joe"), Prosody()))
+    await engine.close()
+    assert audio.duration_s > 0.3
+asyncio.run(main())
+print(sorted(m for m in sys.modules if m == "piper" or m.startswith(("piper.", "espeak"))))
+"""
+
+
+def test_the_default_piper_engine_imports_no_gpl_library() -> None:
+    """Speaking with the default engine loads neither `piper` (piper-tts, GPL-3.0) nor an
+    espeak-ng binding into the process, even with piper-tts installed beside it."""
+    done = subprocess.run([sys.executable, "-c", NO_GPL_PROBE], check=True,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
