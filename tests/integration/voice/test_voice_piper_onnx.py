@@ -17,7 +17,7 @@ from nectar_voice.adapters.audio import ogg_opus_info
 from nectar_voice.adapters.piper import PiperSpeechEngine
 from nectar_voice.adapters.piper_onnx import PiperOnnxSpeechEngine, PiperVoiceConfig
 from nectar_voice.adapters.piper_phonemes import EspeakProcess, phoneme_ids
-from nectar_voice.domain import EngineRequest, Prosody, VoiceChoice
+from nectar_voice.domain import EngineRequest, PermanentSynthesisError, Prosody, VoiceChoice
 from nectar_voice.engines import build_chain, build_engine
 from nectar_voice.settings import VoiceSettings
 
@@ -194,7 +194,7 @@ async def test_the_default_chain_speaks_piper_as_ogg_opus() -> None:
 
 NO_GPL_PROBE = """
 import asyncio, sys
-from nectar_voice.domain import EngineRequest, Prosody, VoiceChoice
+from nectar_voice.domain import EngineRequest, PermanentSynthesisError, Prosody, VoiceChoice
 from nectar_voice.engines import build_engine
 from nectar_voice.settings import VoiceSettings
 
@@ -216,3 +216,12 @@ def test_the_default_piper_engine_imports_no_gpl_library() -> None:
     done = subprocess.run([sys.executable, "-c", NO_GPL_PROBE], check=True,
                           capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+async def test_without_espeak_ng_it_fails_as_not_installed(tmp_path: Path) -> None:
+    engine = PiperOnnxSpeechEngine(espeak_binary=str(tmp_path / "no-espeak-ng"))
+    assert not engine.available
+    with pytest.raises(PermanentSynthesisError) as failed:
+        await engine.synthesize(EngineRequest("Hi.", "en", VoiceChoice("piper", "joe"),
+                                              Prosody()))
+    assert failed.value.outcome == "not_installed"

@@ -210,6 +210,10 @@ class PiperOnnxSpeechEngine:
                                               engine=NAME, outcome="not_installed") from exc
         if self._espeak is None:
             assert self.config is not None
+            if shutil.which(self.espeak_binary) is None:
+                raise PermanentSynthesisError(
+                    f"{self.espeak_binary} is not installed (Piper's phonemes; apt-get "
+                    "install espeak-ng)", engine=NAME, outcome="not_installed")
             self._espeak = EspeakProcess(
                 binary=self.espeak_binary, voice=self.config.espeak_voice,
                 data_path=str(self.espeak_data) if self.espeak_data else None,
