@@ -1,7 +1,6 @@
 """`python -m nectar_voice`: run the voice service."""
 
 from nectar_runtime import run
-
 from nectar_voice.app import SERVICE, create_app
 from nectar_voice.settings import DEFAULT_HTTP_PORT, VoiceSettings
 
