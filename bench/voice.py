@@ -20,7 +20,10 @@ What it measures
     run: per engine of the chain the script and the cache key, the shared object's GET and
     its check (OGG/Opus), the user's copy PUT, the `voice.voice_ready` event. Target <= 20 ms.
     `cache_key_p99_ms`: the key computation alone.
-Piper's worker start (model load) is excluded and reported as `piper_start_ms`.
+`piper` is the default runtime (our adapter: ONNX Runtime in-process, one thread, no
+spin-waiting; phonemes from the espeak-ng program); `piper_program` is Piper's own command
+line in a worker process (`VOICE_PIPER_RUNTIME=program`), side by side.
+Piper's start (model load, espeak-ng start) is excluded and reported as `piper_start_ms`.
 `piper_onnx_probe_rtf`: the voice model's inference alone with Piper's session options
 (one ONNX Runtime thread per core, spin-waiting) and with one thread without spinning: on
 a shared 2-core machine the first loses to contention (see services/voice/README.md).
@@ -38,6 +41,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import statistics
 import tempfile
 import time
@@ -54,6 +58,7 @@ from nectar_voice import handlers
 from nectar_voice.adapters.espeak import EspeakSpeechEngine
 from nectar_voice.adapters.inworld import InworldSpeechEngine
 from nectar_voice.adapters.piper import PiperSpeechEngine
+from nectar_voice.adapters.piper_onnx import PiperOnnxSpeechEngine
 from nectar_voice.bootstrap import build_deps
 from nectar_voice.domain import (
     EngineCaps,
@@ -260,9 +265,11 @@ async def run(args: argparse.Namespace) -> dict:
     notes = [("cache_hit_*_ms: the service's handler on a cached reply, real S3 (SeaweedFS) "
               "and Redis on this machine; cache_key_p99_ms is the key computation alone"),
              "inworld_emulator is the adapter against the local emulator, not Inworld's speed",
-             "piper ignores speakingRate (its length scale is fixed per worker process)"]
+             ("piper: our adapter (VOICE_PIPER_RUNTIME=onnx, the default): ONNX Runtime "
+              "in-process, 1 thread, no spin-waiting, espeak-ng program for phonemes; "
+              "piper_program: Piper's own command line (VOICE_PIPER_RUNTIME=program)")]
 
-    piper = PiperSpeechEngine()
+    piper = PiperOnnxSpeechEngine(threads=settings.piper_threads)
     if piper.available:
         started = time.perf_counter()
         await piper.start()
@@ -273,7 +280,15 @@ async def run(args: argparse.Namespace) -> dict:
             await piper.close()
     else:
         piper_start_ms = None
-        notes.append("piper not installed (the `piper` extra of nectar-voice)")
+        notes.append("piper (onnx runtime) not available: onnxruntime, the voice package or "
+                     "espeak-ng missing")
+    program = PiperSpeechEngine()
+    if program.available:
+        await program.start()
+        try:
+            engines["piper_program"] = await measure(program, english, settings)
+        finally:
+            await program.close()
 
     espeak = EspeakSpeechEngine()
     await espeak.start()
@@ -296,6 +311,7 @@ async def run(args: argparse.Namespace) -> dict:
     piper_rtf = engines.get("piper", {}).get("rtf")
     return {
         "bench": "voice",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "engines": engines,
         "cache_hit_p99_ms": hits["p99"],
         "cache_hit_p50_ms": hits["p50"],

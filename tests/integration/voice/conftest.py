@@ -12,6 +12,7 @@ from nectar_emulators.inworld import create_app as create_inworld_app
 from nectar_voice.adapters.espeak import EspeakSpeechEngine
 from nectar_voice.adapters.inworld import InworldSpeechEngine
 from nectar_voice.adapters.piper import PiperSpeechEngine
+from nectar_voice.adapters.piper_onnx import PiperOnnxSpeechEngine
 from pydantic import SecretStr
 
 API_KEY = "aW53b3JsZC10ZXN0LWtleQ=="
@@ -40,7 +41,17 @@ async def inworld(inworld_server: RunningServer) -> AsyncIterator[InworldSpeechE
 
 
 @pytest.fixture(scope="session")
-async def piper() -> AsyncIterator[PiperSpeechEngine]:
+async def piper() -> AsyncIterator[PiperOnnxSpeechEngine]:
+    """The default Piper engine: our adapter (ONNX Runtime in-process, espeak-ng program)."""
+    engine = PiperOnnxSpeechEngine()
+    await engine.start()
+    yield engine
+    await engine.close()
+
+
+@pytest.fixture(scope="session")
+async def piper_program() -> AsyncIterator[PiperSpeechEngine]:
+    """Piper's own command line in a worker process (`VOICE_PIPER_RUNTIME=program`)."""
     engine = PiperSpeechEngine()
     await engine.start()
     yield engine

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 VOICES = {"fake": "any", "inworld": "Ashley", "piper": "joe", "espeak": "f3"}
 
 
-@pytest.fixture(params=["fake", "inworld", "piper", "espeak"])
+@pytest.fixture(params=["fake", "inworld", "piper", "piper_program", "espeak"])
 def engine(request: pytest.FixtureRequest) -> SpeechEngine:
     # a plain fixture: it asks for the (async) engine fixtures before the test's loop runs
     if request.param == "fake":

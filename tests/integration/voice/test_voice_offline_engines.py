@@ -1,4 +1,4 @@
-"""Piper and espeak-ng for real: their audio, through the chain, is OGG/Opus 48 kHz mono with
+"""Piper (our ONNX adapter and Piper's own program) and espeak-ng for real: their audio, through the chain, is OGG/Opus 48 kHz mono with
 the duration measured from the file."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 import soundfile as sf
 from nectar_voice.adapters.espeak import EspeakSpeechEngine
 from nectar_voice.adapters.piper import PiperSpeechEngine
+from nectar_voice.adapters.piper_onnx import PiperOnnxSpeechEngine
 from nectar_voice.domain import (
     LANGUAGES,
     EngineRequest,
@@ -41,7 +42,10 @@ def info(ogg: bytes) -> sf._SoundFileInfo:
     return details
 
 
-async def test_piper_speaks_english_at_its_own_rate(piper: PiperSpeechEngine) -> None:
+@pytest.mark.parametrize("runtime", ["piper", "piper_program"])
+async def test_piper_speaks_english_at_its_own_rate(runtime: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    piper = request.getfixturevalue(runtime)
     short = await piper.synthesize(EngineRequest("Hello.", "en",
                                                  VoiceChoice("piper", "joe"), Prosody()))
     long = await piper.synthesize(EngineRequest(
@@ -55,7 +59,8 @@ async def test_piper_speaks_english_at_its_own_rate(piper: PiperSpeechEngine) ->
                                              Prosody()))
 
 
-async def test_piper_worker_survives_a_crash(piper: PiperSpeechEngine) -> None:
+async def test_piper_worker_survives_a_crash(piper_program: PiperSpeechEngine) -> None:
+    piper = piper_program
     assert piper._proc is not None
     piper._proc.kill()
     await piper._proc.wait()
@@ -83,7 +88,7 @@ async def test_espeak_speaking_rate_changes_the_length(espeak: EspeakSpeechEngin
 
 
 async def test_chain_of_offline_engines_gives_a_telegram_voice_message(
-        piper: PiperSpeechEngine) -> None:
+        piper: PiperOnnxSpeechEngine) -> None:
     chain = build_chain(VoiceSettings(engines="espeak"))
     chain.engines = [piper, *chain.engines]
     english = await chain.speak("Hi! I missed you... *laughs* Luna is here. Ha-ha!",

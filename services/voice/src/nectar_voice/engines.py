@@ -14,6 +14,7 @@ from nectar_runtime import Managed
 from nectar_voice.adapters.espeak import EspeakSpeechEngine
 from nectar_voice.adapters.inworld import InworldSpeechEngine
 from nectar_voice.adapters.piper import PiperSpeechEngine
+from nectar_voice.adapters.piper_onnx import PiperOnnxSpeechEngine
 from nectar_voice.domain.model import Speech
 from nectar_voice.ports import SpeechEngine
 from nectar_voice.settings import ENGINE_NAMES, VoiceSettings
@@ -36,6 +37,12 @@ def build_engine(name: str, settings: VoiceSettings) -> SpeechEngine:
             connect_retries=settings.inworld_connect_retries,
             max_connections=settings.inworld_max_connections,
             bit_rate=settings.inworld_bit_rate)
+    if name == "piper" and settings.piper_runtime == "onnx":
+        return PiperOnnxSpeechEngine(
+            model=settings.piper_model, espeak_binary=settings.espeak_binary,
+            espeak_data=settings.piper_espeak_data, threads=settings.piper_threads,
+            timeout_s=settings.piper_timeout_s, length_scale=settings.piper_length_scale,
+            follow_speaking_rate=settings.piper_follow_speaking_rate)
     if name == "piper":
         return PiperSpeechEngine(model=settings.piper_model, timeout_s=settings.piper_timeout_s,
                                  length_scale=settings.piper_length_scale)

