@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
-from nectar_runtime.http import TRANSIENT_STATUSES, parse_retry_after
+from nectar_runtime.http import TRANSIENT_STATUSES, ProviderClient, parse_retry_after
 from pydantic import SecretStr
 
 from nectar_llm.domain.errors import (
@@ -134,9 +134,11 @@ def _content_text(content: Any) -> str:
     return ""
 
 
-class OpenRouterChatModel:
+class OpenRouterChatModel(ProviderClient):
     """OpenRouter chat completions. `start()` opens the HTTP client, `close()` closes it;
     both run in the service's lifespan, never at construction."""
+
+    provider = "OpenRouter"
 
     def __init__(self, *, base_url: str, api_key: SecretStr, http_referer: str = "",
                  app_title: str = "", timeout_s: float = 30.0, connect_timeout_s: float = 5.0,
@@ -172,17 +174,6 @@ class OpenRouterChatModel:
             base_url=self.base_url, headers=headers, transport=transport,
             timeout=httpx.Timeout(self.timeout_s, connect=self.connect_timeout_s),
         )
-
-    async def close(self) -> None:
-        """Close the HTTP client (lifespan shutdown hook)."""
-        client, self._client = self._client, None
-        if client is not None:
-            await client.aclose()
-
-    async def check(self) -> None:
-        """Readiness: the client is open. Never calls the provider (that costs quota)."""
-        if self._client is None:
-            raise RuntimeError("OpenRouter client not started")
 
     def _message(self, message: ChatMessage, marker: bool = True) -> dict[str, Any]:
         if message.cacheable and self.cache_marker and marker:

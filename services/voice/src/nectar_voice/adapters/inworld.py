@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
-from nectar_runtime.http import TRANSIENT_STATUSES, parse_retry_after
+from nectar_runtime.http import TRANSIENT_STATUSES, ProviderClient, parse_retry_after
 from pydantic import SecretStr
 
 from nectar_voice.adapters.audio import AudioDecodeError, decode, is_ogg_opus_48k_mono
@@ -94,9 +94,11 @@ def status_error(status: int, message: str, retry_after_s: float | None = None
     return PermanentSynthesisError(detail, engine=NAME, status=status)
 
 
-class InworldSpeechEngine:
+class InworldSpeechEngine(ProviderClient):
     """Inworld TTS. `start()` opens the pooled HTTP client, `close()` closes it; both run in
     the service's lifespan, never at construction."""
+
+    provider = "Inworld"
 
     name = NAME
 
@@ -133,17 +135,6 @@ class InworldSpeechEngine:
             headers={"Authorization": f"Basic {self._api_key.get_secret_value()}"},
             timeout=httpx.Timeout(self.timeout_s, connect=self.connect_timeout_s),
         )
-
-    async def close(self) -> None:
-        """Close the HTTP client (lifespan shutdown hook)."""
-        client, self._client = self._client, None
-        if client is not None:
-            await client.aclose()
-
-    async def check(self) -> None:
-        """Readiness: the client is open. Never calls the provider (that costs quota)."""
-        if self._client is None:
-            raise RuntimeError("Inworld client not started")
 
     def request_body(self, request: EngineRequest) -> dict[str, Any]:
         caps = self.caps.prosody
