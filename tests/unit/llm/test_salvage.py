@@ -352,3 +352,39 @@ def test_salvage_never_crashes_and_never_invents_text(text) -> None:
     assert result == result.strip()
     assert len(result) >= MIN_SALVAGE_CHARS
     assert source.lstrip().startswith(result)  # a prefix of what the model wrote
+
+
+class _CountingScorer:
+    """Says 0.5 for every sentence and counts what it was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def probabilities(self, texts):  # type: ignore[no-untyped-def]
+        self.asked.extend(texts)
+        return [0.5] * len(texts)
+
+
+def test_the_check_on_every_answer_asks_the_classifier_only_when_told_to() -> None:
+    from nectar_llm.domain.salvage import check_with_classifier, contains_refusal, salvage
+
+    story = ("The rain kept falling on the old harbour, drumming on the tin roofs of the "
+             "fish market. Mara pulled her coat tighter, laughed at the gulls fighting over "
+             "a crust, and waved to the ferryman.")
+    answer = f"{story} I'm sorry, but I can't continue this scene."
+    counting = _CountingScorer()
+    previous = use_scorer(counting)
+    try:
+        assert contains_refusal(answer)  # the cues are enough for this one
+        assert counting.asked == [], "the default check costs no embedding"
+        check_with_classifier(True)
+        try:
+            contains_refusal(answer)
+        finally:
+            check_with_classifier(False)
+        assert counting.asked, "switched on, the check asks the classifier"
+        counting.asked.clear()
+        assert salvage(answer) == story
+        assert counting.asked, "salvage itself always asks it"
+    finally:
+        use_scorer(previous)

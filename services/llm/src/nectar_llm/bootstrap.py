@@ -8,6 +8,7 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from nectar_llm.adapters.openrouter import OpenRouterChatModel
 from nectar_llm.adapters.redis_guard import RedisCooldowns, RedisCostGuard
+from nectar_llm.domain import salvage
 from nectar_llm.domain.characters import CharacterCatalog
 from nectar_llm.domain.gating import KeywordClassifier
 from nectar_llm.handlers import Deps
@@ -35,6 +36,7 @@ def build_deps(settings: LlmSettings, *, tracer: Tracer, chat_model: ChatModel |
                routing: RoutingSource | None = None,
                registry: CollectorRegistry = REGISTRY) -> Deps:
     """Everything the handlers need; each adapter can be overridden by keyword."""
+    salvage.check_with_classifier(settings.salvage_check_classifier)
     return Deps(
         chat_model=chat_model or build_chat_model(settings),
         routing=routing or RoutingSource(settings.routing_file,

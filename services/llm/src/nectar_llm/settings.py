@@ -76,6 +76,11 @@ class LlmSettings(BaseSettings):
         "turn).")
     default_cooldown_s: float = Field(
         30.0, gt=0, description="Cooldown of a model after a 429 without `Retry-After`.")
+    salvage_check_classifier: bool = Field(
+        False, description="Whether the refusal check run on every chat answer also asks "
+        "salvage's sentence classifier (a few e5 embeddings per answer, ~6-15 ms of CPU; "
+        "catches refusals no cue names). Off: the check uses the cues and structure; "
+        "salvage itself always uses the classifier once an answer is suspected.")
 
     @property
     def guard_redis_url(self) -> str:

@@ -579,8 +579,9 @@ def scorer_in_use() -> SentenceScorer | None:
     return _scorer if _scorer_set else default_scorer()
 
 
-def analyse(text: str) -> Analysis:
-    """Every sentence's verdict and where the refusal starts (None: no refusal)."""
+def analyse(text: str, *, classifier: bool = True) -> Analysis:
+    """Every sentence's verdict and where the refusal starts (None: no refusal);
+    `classifier` False: the cues and structure alone."""
     extracted = extract_json_content(text)
     body = extracted if extracted is not None else text
     sentences = segment(body)
@@ -592,6 +593,8 @@ def analyse(text: str) -> Analysis:
     # sentences per answer, and story far from the end is never cut on meaning alone
     narration = [i for i, d in enumerate(dialogue) if not d]
     asked = sorted({i for i in narration if found[i]} | set(narration[-SEMANTIC_LAST:]))
+    if not classifier:
+        asked = []
     scorer = scorer_in_use()
     probabilities = scorer.probabilities([sentences[i].text for i in asked]) \
         if scorer is not None and asked else None
@@ -715,11 +718,24 @@ def is_refusal_sentence(sentence: str) -> bool:
     return analyse(sentence).refused
 
 
+#: whether `contains_refusal` asks the sentence classifier (`check_with_classifier`)
+_check_classifier = False
+
+
+def check_with_classifier(on: bool) -> None:
+    """Set by the service from `LLM_SALVAGE_CHECK_CLASSIFIER` (default off)."""
+    global _check_classifier
+    _check_classifier = on
+
+
 def contains_refusal(text: str) -> bool:
-    """Whether salvage would cut something out of `text` (the answer needs salvage)."""
+    """Whether `text` needs salvage: the check run on every chat answer. By default it uses
+    the cues and structure only: the classifier costs a few embeddings per answer and most
+    answers are story (`check_with_classifier` turns it on). `salvage` itself always asks
+    the classifier."""
     if not text or not text.strip():
         return False
-    return analyse(text).refused
+    return analyse(text, classifier=_check_classifier).refused
 
 
 _JSON_CONTENT = re.compile(
