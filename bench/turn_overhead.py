@@ -24,7 +24,8 @@ Where it runs
 
 Its last line is one JSON object:
   {"bench": "turn_overhead", "rates": [{"offered", "achieved", "p50_ms", "p99_ms",
-   "answered", "sent", "cpu_ms_per_turn": {"total", "<component>"...}}...],
+   "answered", "sent", "refused" (webhook POSTs that failed: past saturation),
+   "cpu_ms_per_turn": {"total", "<component>"...}}...],
    "cpu_ms_per_turn": {"total", "<component>"...}, "saturation_turns_per_s",
    "idle_cpu_ms_per_s", "floor_p50_ms", "floor_p99_ms", "floor_rates": [...]}
 """
@@ -115,6 +116,7 @@ async def stack_rate(client: httpx.AsyncClient, webhook: str, secret: str, emu: 
     count = max(int(rate * seconds), 1)
     run = uuid.uuid4().hex[:6]
     sent_at: dict[int, float] = {}
+    refused: list[str] = []
     await client.delete(f"{emu}/_emulator/bots/{token}/calls")
     base_update = int(time.time() * 1000) % 1_000_000_000
 
@@ -126,9 +128,13 @@ async def stack_rate(client: httpx.AsyncClient, webhook: str, secret: str, emu: 
             "from": {"id": user, "is_bot": False, "first_name": "Bench",
                      "language_code": "en"}}}
         sent_at[user] = time.time()
-        resp = await client.post(webhook, json=update,
-                                 headers={"X-Telegram-Bot-Api-Secret-Token": secret})
-        resp.raise_for_status()
+        try:
+            resp = await client.post(webhook, json=update,
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+            resp.raise_for_status()
+        except httpx.HTTPError as exc:  # past saturation: a refused update is not answered
+            refused.append(f"{type(exc).__name__}")
+            sent_at.pop(user, None)
 
     # Telegram only lets a bot write to users who wrote first: introduce the users to the
     # emulator (not timed) so that sendMessage to them succeeds.
@@ -146,7 +152,7 @@ async def stack_rate(client: httpx.AsyncClient, webhook: str, secret: str, emu: 
     await asyncio.gather(*tasks)
     answered: dict[int, float] = {}
     deadline = time.time() + wait_s
-    while time.time() < deadline and len(answered) < count:
+    while time.time() < deadline and len(answered) < count - len(refused):
         await asyncio.sleep(0.5)
         calls = (await client.get(f"{emu}/_emulator/bots/{token}/calls",
                                   params={"method": "sendMessage"})).json()
@@ -158,7 +164,7 @@ async def stack_rate(client: httpx.AsyncClient, webhook: str, secret: str, emu: 
                                   if isinstance(at, str) else float(at))
     latencies = [(answered[u] - sent_at[u]) * 1000 for u in answered]
     last = max(answered.values(), default=t0)
-    out = {"offered": rate, "sent": count, "answered": len(answered),
+    out = {"offered": rate, "sent": count, "refused": len(refused), "answered": len(answered),
            "achieved": round(len(answered) / max(last - t0, 1e-9), 2),
            "p50_ms": round(pct(latencies, 0.5), 2), "p99_ms": round(pct(latencies, 0.99), 2)}
     if stack is not None:
