@@ -105,54 +105,52 @@ def runnable_anywhere(need: Need, workers: Sequence[WorkerState]) -> bool:
     return any(w.can_run(need) for w in workers)
 
 
-class RoundRobin:
+class _ArrivalOrder:
+    """Jobs in arrival order, each to one of the free workers that can run it (and did not
+    fail it), as `_pick` chooses; ties are broken in turn."""
+
+    name: PolicyName
+
+    def __init__(self) -> None:
+        self._turn = itertools.count()
+
+    def _pick(self, eligible: list[WorkerState]) -> WorkerState:
+        raise NotImplementedError
+
+    def assign(self, waiting: Sequence[Waiting],
+               workers: Sequence[WorkerState]) -> list[Assignment]:
+        free = [w for w in workers if w.free]
+        out: list[Assignment] = []
+        for job in waiting:
+            if not free:
+                break
+            eligible = [w for w in free if w.can_run(job.need) and w.name not in job.avoid]
+            if not eligible:
+                continue
+            chosen = self._pick(eligible)
+            free.remove(chosen)
+            out.append((job.job, chosen.name))
+        return out
+
+
+class RoundRobin(_ArrivalOrder):
     """Arrival order; the free workers in turn."""
 
     name: PolicyName = "round_robin"
 
-    def __init__(self) -> None:
-        self._turn = itertools.count()
-
-    def assign(self, waiting: Sequence[Waiting],
-               workers: Sequence[WorkerState]) -> list[Assignment]:
-        free = [w for w in workers if w.free]
-        out: list[Assignment] = []
-        for job in waiting:
-            if not free:
-                break
-            eligible = [w for w in free if w.can_run(job.need) and w.name not in job.avoid]
-            if not eligible:
-                continue
-            chosen = eligible[next(self._turn) % len(eligible)]
-            free.remove(chosen)
-            out.append((job.job, chosen.name))
-        return out
+    def _pick(self, eligible: list[WorkerState]) -> WorkerState:
+        return eligible[next(self._turn) % len(eligible)]
 
 
-class LeastQueue:
+class LeastQueue(_ArrivalOrder):
     """Arrival order; the free worker with the shortest queue (ties in turn)."""
 
     name: PolicyName = "least_queue"
 
-    def __init__(self) -> None:
-        self._turn = itertools.count()
-
-    def assign(self, waiting: Sequence[Waiting],
-               workers: Sequence[WorkerState]) -> list[Assignment]:
-        free = [w for w in workers if w.free]
-        out: list[Assignment] = []
-        for job in waiting:
-            if not free:
-                break
-            eligible = [w for w in free if w.can_run(job.need) and w.name not in job.avoid]
-            if not eligible:
-                continue
-            shortest = min(w.queue for w in eligible)
-            ties = [w for w in eligible if w.queue == shortest]
-            chosen = ties[next(self._turn) % len(ties)]
-            free.remove(chosen)
-            out.append((job.job, chosen.name))
-        return out
+    def _pick(self, eligible: list[WorkerState]) -> WorkerState:
+        shortest = min(w.queue for w in eligible)
+        ties = [w for w in eligible if w.queue == shortest]
+        return ties[next(self._turn) % len(ties)]
 
 
 class Affinity:
