@@ -122,6 +122,11 @@ async def test_a_restart_that_loses_the_queue_reruns_the_job(workers, pools) -> 
     watch = Watch()
     render = asyncio.create_task(pool.render(job(), watch.on_progress, watch.cancelled))
     await _wait(lambda: _sampling(watch))
+
+    async def hanging() -> bool:
+        # the hang has fired (a restart before step 3 would leave it armed for the rerun)
+        return not (await worker.control("GET", "/_emulator/faults"))["faults"]
+    await _wait(hanging)
     lost = await worker.control("POST", "/_emulator/restart", json={"down_s": 0.5})
     assert lost["lost_running"] is not None
     image = await asyncio.wait_for(render, 20)
