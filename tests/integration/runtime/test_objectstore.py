@@ -3,11 +3,11 @@ real S3 API (SeaweedFS)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-
 from nectar_runtime.objectstore import (
     InMemoryObjectStore,
     ObjectNotFound,
@@ -61,5 +61,49 @@ async def test_wrong_credentials_are_an_outage_not_a_missing_object(infra) -> No
             await store.put("users/1/x", b"x", "application/octet-stream")
         with pytest.raises(ObjectStoreUnavailable):
             await store.check()
+    finally:
+        await store.close()
+
+
+async def test_a_prefix_is_a_string_prefix_not_a_folder(store) -> None:
+    await store.put("users/4/a.ogg", b"OggS a", "audio/ogg")
+    await store.put("users/41/b.ogg", b"OggS b", "audio/ogg")
+    await store.put("users/4/deeper/c.ogg", b"OggS c", "audio/ogg")
+    assert await store.list("users/4/") == ["users/4/a.ogg", "users/4/deeper/c.ogg"]
+    assert await store.list("users/4") == ["users/4/a.ogg", "users/4/deeper/c.ogg",
+                                          "users/41/b.ogg"]
+    assert await store.list("users/4/deeper/c") == ["users/4/deeper/c.ogg"]
+    assert await store.delete_prefix("users/4/") == 2
+    assert await store.list("users/") == ["users/41/b.ogg"]
+
+
+async def test_a_missing_bucket_is_an_outage_not_a_missing_object(infra) -> None:
+    store = S3ObjectStore(infra.s3_settings(create_buckets=False),
+                          bucket=f"absent-{uuid.uuid4().hex[:12]}")
+    await store.start()
+    try:
+        with pytest.raises(ObjectStoreUnavailable):
+            await store.check()
+        with pytest.raises(ObjectStoreUnavailable):
+            await store.get("users/1/x")
+    finally:
+        await store.close()
+
+
+async def test_a_store_that_does_not_answer_is_an_outage_within_the_timeout(infra) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    store = S3ObjectStore(infra.s3_settings(url=f"http://127.0.0.1:{port}", timeout_s=1.0),
+                          bucket="nowhere")
+    await store.start()  # the bucket cannot be made: readiness reports it, start does not fail
+    try:
+        for call in (store.check(), store.get("users/1/x"),
+                     store.put("users/1/x", b"x", "application/octet-stream"),
+                     store.list("users/1/")):
+            with pytest.raises(ObjectStoreUnavailable):
+                await asyncio.wait_for(call, 10)
     finally:
         await store.close()

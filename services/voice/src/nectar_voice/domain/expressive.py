@@ -26,6 +26,7 @@ engines without SSML: pauses become punctuation, emphasis asterisks go.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -208,6 +209,7 @@ def _strip_starred(text: str) -> str:
 # --- emoji and clean-up ------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_pictograph(ch: str) -> bool:
     code = ord(ch)
     if ch in (_B0, _B1):
@@ -219,8 +221,19 @@ def _is_pictograph(ch: str) -> bool:
     return category in ("So", "Cs", "Co", "Cn") or (category == "Sk" and code > 0x2000)
 
 
+#: ASCII holds no pictograph: only the other characters are looked at
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _pictograph_to_space(match: re.Match[str]) -> str:
+    ch = match.group()
+    return " " if _is_pictograph(ch) else ch
+
+
 def _drop_pictographs(text: str) -> str:
-    return "".join(" " if _is_pictograph(ch) else ch for ch in text)
+    if text.isascii():
+        return text
+    return _NOT_ASCII.sub(_pictograph_to_space, text)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u2060\ufeff]")
