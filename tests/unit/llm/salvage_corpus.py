@@ -23,7 +23,7 @@ Two splits: `tune` (cues and weights are tuned on it, the sentence classifier is
 it by `scripts/train_salvage_classifier.py`; the unit tests run a sample of it) and
 `heldout` (written after the code it measures is final and evaluated once by
 `bench/salvage_eval.py`, so its figure predicts unseen text; once looked at, it is retired
-into `tune` as `<lang>.heldout-vN.toml`; the current one is v7).
+into `tune` as `<lang>.heldout-vN.toml`; the current one is v8).
 """
 
 from __future__ import annotations
