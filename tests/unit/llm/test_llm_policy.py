@@ -3,7 +3,10 @@ cost guard and cooldowns: the llm handlers with fake ports."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from nectar_llm.domain.gating import KeywordClassifier
 from nectar_llm.domain.refusals import soft_refusal
 from nectar_llm.domain.routing import RoutingError, render_markdown
 from nectar_llm.domain.safety import SAFETY_CATEGORIES
+from nectar_llm.domain.salvage import use_scorer
 from nectar_llm.handlers import SOFT_REFUSAL_MODEL, generate_reply, summarize_window
 from nectar_llm.routing_file import DEFAULT_ROUTING_FILE, RoutingSource, load_routing
 from salvage_corpus import stories
@@ -178,6 +182,42 @@ async def test_refusal_tail_is_salvaged_without_any_extra_call(deps, fake_model,
     assert fake_model.models_called == [PRIMARY]
     assert registry.get_sample_value("nectar_llm_salvage_total",
                                      {"model": PRIMARY, "result": "salvaged"}) == 1
+
+
+class _SlowScorer:
+    """A sentence scorer that takes its time (as the real one does on a long answer) and
+    says nothing; records the thread it ran on."""
+
+    def __init__(self) -> None:
+        self.threads: list[int] = []
+
+    def probabilities(self, texts):  # type: ignore[no-untyped-def]
+        self.threads.append(threading.get_ident())
+        time.sleep(0.3)
+
+
+async def test_salvage_runs_off_the_event_loop(deps, fake_model) -> None:
+    fake_model.then(PRIMARY, f"{STORY} {TAIL}")
+    scorer = _SlowScorer()
+    previous = use_scorer(scorer)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    running = asyncio.create_task(ticker())
+    try:
+        [reply] = await generate_reply(context(plan="premium"), deps)
+    finally:
+        running.cancel()
+        use_scorer(previous)
+
+    assert isinstance(reply, ReplyReady) and reply.text == STORY  # the cues alone cut it
+    assert scorer.threads and threading.get_ident() not in scorer.threads
+    assert ticks >= 10  # the loop went on while the scorer worked for 0.3 s
 
 
 async def test_free_refusal_gets_an_in_character_soft_refusal_and_no_rescue_call(

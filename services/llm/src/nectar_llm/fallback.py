@@ -9,13 +9,15 @@
 - A non-transient 4xx ends the chain (`AllModelsFailed(rejected=True)`): the request itself
   is wrong (auth, credits, malformed), another model will not fix it.
 - On the chat path, an answer that contains a refusal sentence, or was cut by the content
-  filter, goes through salvage first (no extra call). Salvaged: it is the answer. Not: the
-  rung is `refused` and the chain stops there; rescue (paid) or an in-character soft refusal
-  (free) is the handler's decision, not more fallbacks.
+  filter, goes through salvage first (no extra call; in a worker thread, off the event
+  loop). Salvaged: it is the answer. Not: the rung is `refused` and the chain stops there;
+  rescue (paid) or an in-character soft refusal (free) is the handler's decision, not more
+  fallbacks.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -110,7 +112,9 @@ async def run_chain(chat_model: ChatModel, chain: ModelChain,
             text, salvaged = completion.text, False
             if check_refusals and (completion.finish_reason == "content_filter"
                                    or contains_refusal(completion.text)):
-                rescued_text = salvage(completion.text)
+                # salvage embeds the answer's sentences (tens to hundreds of ms of CPU): in
+                # a worker thread, so the other turns this replica carries go on meanwhile
+                rescued_text = await asyncio.to_thread(salvage, completion.text)
                 telemetry.salvage(model=model, ok=rescued_text is not None)
                 if rescued_text is None:
                     span.set_attribute("outcome", "refused")
