@@ -114,7 +114,7 @@ async def test_429_cools_the_model_down_for_every_replica(infra, emulator, model
     try:
         ttl = await client.pttl(RedisCooldowns.key(primary))
     finally:
-        await client.close()
+        await client.aclose()
     assert 30_000 < ttl <= 40_000
 
 
@@ -292,7 +292,7 @@ async def test_spend_past_the_user_ceiling_refuses_new_generations(
         keys = [k.decode() async for k in client.scan_iter("nectar:llm:cost:*")]
         ttls = [await client.ttl(k) for k in keys]
     finally:
-        await client.close()
+        await client.aclose()
     assert any(k.endswith(f":user:{user}") for k in keys)
     assert all(0 < t <= 2 * 24 * 3600 for t in ttls)
 
