@@ -276,6 +276,22 @@ def test_dangling_fragment_is_cut_to_the_last_sentence_end() -> None:
     assert truncate_to_sentence_end("Line one\nand then the") == "Line one"
 
 
+def test_a_quote_closing_the_last_sentence_ends_it_in_every_quoting_style() -> None:
+    # the last sentence is a character's line: nothing of it is a dangling fragment
+    for text in ("Il rit. « On part demain, à l'aube ! »",
+                 "Sie lacht. „Kommst du morgen mit?“",
+                 "Sie lacht. »Kommst du morgen mit?«",
+                 "Śmieje się. „Jutro ruszamy!”",
+                 "Hon skrattar. ”Vi ses i morgon.”",
+                 "She laughs. 'See you tomorrow.'",
+                 "Он смеётся. «Увидимся завтра!»"):
+        assert truncate_to_sentence_end(text) == text, text
+    # a quote opened and never closed is still a fragment
+    assert truncate_to_sentence_end("Il se tourne. Puis il dit « Demain") == "Il se tourne."
+    assert truncate_to_sentence_end("Sie dreht sich um. Dann sagt sie „Morgen") == \
+        "Sie dreht sich um."
+
+
 def test_json_content_is_extracted_whole_fenced_cut_short_or_nested() -> None:
     assert extract_json_content('{"content": "Hello \\"you\\".", "mood": 1}') == 'Hello "you".'
     assert extract_json_content('```json\n{"content": "Hi."}\n```') == "Hi."

@@ -796,10 +796,25 @@ def _ends_complete(text: str) -> bool:
     if not tail:
         return False
     last = tail[-1]
-    if last in ".!?…。！？؟।~」』”»\"’')）]】*_":
-        # a quote right after a space opens one, it does not close a sentence
-        return not (last in "\"'’”»" and len(tail) > 1 and tail[-2].isspace())
+    if last in _QUOTE_MARKS:
+        before = tail[:-1].rstrip()
+        if before and before[-1] in _END_MARKS:
+            # a quote closing a sentence, spaced or not, whichever way the language pairs
+            # its marks: « Tiens bon ! », „Wer ist dabei?“, »Wirklich?«, "Done."
+            return True
+        # otherwise only a closing mark right after a word closes (a quote right after a
+        # space opens one)
+        return last in "\"'’”»" and len(tail) > 1 and not tail[-2].isspace()
+    if last in _END_MARKS or last in "~」』)）]】*_":
+        return True
     return unicodedata.category(last) in ("So", "Sk")
+
+
+#: marks that end a sentence
+_END_MARKS = ".!?…。！？؟।"
+#: quotation marks, opening or closing depending on the language (German „…“ and »…«,
+#: French « … », Polish „…”, Swedish ”…”)
+_QUOTE_MARKS = "\"'’”»“«‘‚„›‹"
 
 
 def _tidy_end(text: str) -> str:
