@@ -92,7 +92,7 @@ class S3ObjectStore:
 
     Objects go through obstore (Rust's `object_store`, MIT): a quarter of the client CPU
     of the aiobotocore calls it replaced and a lower latency (`bench/object_store.py`, side
-    by side against SeaweedFS: a 40 KB PUT 1.0 ms of CPU against 4.2, a GET 1.1 against
+    by side against SeaweedFS: a 40 KB PUT 0.9 ms of CPU against 4.3, a GET 0.9 against
     3.8), which is most of the voice cache hit. obstore has no bucket API, so the bucket is
     made with aiobotocore, once, at start (only with `create_buckets`)."""
 
