@@ -77,6 +77,12 @@ class Worker:
             self.server.force_exit = True
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(self.task, 5)
+            # force_exit skips the app's lifespan shutdown, which would leave its lifespan
+            # task pending past this test's event loop, to be finalised by the garbage
+            # collector later in whatever thread runs it (one such run crashed pytest with a
+            # segfault while another thread collected): end it here, once the server is gone
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(self.server.lifespan.shutdown(), 5)
         if self.sock is not None:
             self.sock.close()
         self.server = self.task = self.sock = None
