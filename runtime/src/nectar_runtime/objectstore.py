@@ -104,10 +104,7 @@ class S3ObjectStore:
         from obstore.store import S3Store
 
         s = self.settings
-        creds: dict[str, str] = {}
-        if s.access_key_id is not None and s.secret_access_key is not None:
-            creds = {"access_key_id": s.access_key_id.get_secret_value(),
-                     "secret_access_key": s.secret_access_key.get_secret_value()}
+        creds = _credentials(s)
         timeout = timedelta(seconds=s.timeout_s)
         self._store = S3Store(
             self.bucket, endpoint=s.url.rstrip("/"), region=s.region,
@@ -140,10 +137,7 @@ class S3ObjectStore:
         from botocore.exceptions import BotoCoreError, ClientError
 
         s = self.settings
-        creds: dict[str, str] = {}
-        if s.access_key_id is not None and s.secret_access_key is not None:
-            creds = {"aws_access_key_id": s.access_key_id.get_secret_value(),
-                     "aws_secret_access_key": s.secret_access_key.get_secret_value()}
+        creds = {f"aws_{name}": value for name, value in _credentials(s).items()}
         try:
             async with get_session().create_client(
                     "s3", endpoint_url=s.url, region_name=s.region, **creds,
@@ -252,6 +246,15 @@ class S3ObjectStore:
             batch: Sequence[str] = keys[start:start + 1000]
             await self._call(lambda store, batch=batch: obstore.delete_async(store, batch))
         return len(keys)
+
+
+def _credentials(settings: S3Settings) -> dict[str, str]:
+    """The configured key pair as `access_key_id`/`secret_access_key` (empty: the default
+    AWS credential chain)."""
+    if settings.access_key_id is None or settings.secret_access_key is None:
+        return {}
+    return {"access_key_id": settings.access_key_id.get_secret_value(),
+            "secret_access_key": settings.secret_access_key.get_secret_value()}
 
 
 #: the empty prefix `check` lists: one small request that needs the bucket and our keys
